@@ -1,0 +1,9 @@
+"""`plans restore`: not built yet."""
+
+import click
+
+
+@click.command(name="restore")
+def command() -> None:
+    """Not built yet."""
+    raise click.ClickException("not built yet")

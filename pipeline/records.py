@@ -1,0 +1,69 @@
+"""Typed records that flow between the stages of the pipeline.
+
+A document is read into a :class:`Document` (ingestion), each :class:`Page`
+keeps how its text was obtained and how trustworthy it is; restoration adds the
+restored text and its word changes to each page; extraction turns the document
+into a plan record (a plain dict valid against ``schemas/plan-record.schema.json``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from diacritics.changes import Change
+
+
+class Method(str, Enum):
+    """How the text of a page was obtained."""
+
+    TEXT_FILE = "text-file"  # a .txt input (often the output of an earlier OCR)
+    TEXT_LAYER = "text-layer"  # the text layer of a PDF, read with pdfplumber
+    OCR = "ocr"  # Tesseract on the page image
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a document.
+
+    ``number`` is 1-based. ``text`` is the normalized text *before* restoration.
+    ``confidence`` is Tesseract's mean word confidence (0-100) for OCR'd pages,
+    None otherwise. ``garbled`` in [0, 1] says how far the text is from well-formed
+    Vietnamese (0 = clean). ``restored`` and ``changes`` are filled by restoration.
+    """
+
+    number: int
+    text: str
+    method: Method
+    ocr_model: str | None = None
+    confidence: float | None = None
+    garbled: float = 0.0
+    restored: str | None = None
+    changes: tuple[Change, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def final_text(self) -> str:
+        return self.restored if self.restored is not None else self.text
+
+    def with_restoration(self, text: str, changes: tuple[Change, ...]) -> Page:
+        return replace(self, restored=text, changes=changes)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source file read into pages."""
+
+    doc_id: str
+    source: str
+    sha256: str
+    kind: str  # "txt" | "pdf" | "image"
+    pages: tuple[Page, ...]
+    encoding: str | None = None  # for text files: the encoding detected
+    metadata: dict[str, Any] = field(default_factory=dict)  # e.g. digital-signature stamps
+
+    @property
+    def text(self) -> str:
+        """Final text of the whole document, pages separated by form feeds."""
+        return "\f".join(p.final_text for p in self.pages)
