@@ -68,7 +68,9 @@ def cli(verbose: int) -> None:
       plans search "dan van kheo" --catalog out/catalog.sqlite
     """
     level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 def main() -> None:

@@ -1,9 +1,73 @@
-"""`plans restore`: not built yet."""
+"""`plans restore FILE|-`: print the text with its Vietnamese diacritics restored."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
 
 import click
 
+from pipeline.errors import InputFileError
+
 
 @click.command(name="restore")
-def command() -> None:
-    """Not built yet."""
-    raise click.ClickException("not built yet")
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Corpus directory to use (default: $PLANS_CORPUS or the repository's corpora/).",
+)
+@click.option(
+    "--explain", is_flag=True, help="Write every change as a JSON line (stderr by default)."
+)
+@click.option(
+    "--explain-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON lines of --explain to this file instead of stderr (implies --explain).",
+)
+@click.option(
+    "--flag-threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Changes with a confidence below this are flagged for review (default 0.6).",
+)
+def command(
+    file: str,
+    corpus_dir: Path | None,
+    explain: bool,
+    explain_file: Path | None,
+    flag_threshold: float | None,
+) -> None:
+    """Restore the diacritics of FILE (or - for stdin); prints the text, same line count.
+
+    \b
+    Examples:
+      plans restore samples/dang-uy-phuong-binh-dinh-2025.txt > restored.txt
+      plans restore garbled.txt --explain-file changes.jsonl
+      echo "Ke hoach trien khai" | plans restore -
+    """
+    from diacritics.api import RestoreConfig, load_restorer
+
+    if file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputFileError(
+                f"cannot read: {e}", path=file, remedy="give a UTF-8 text file"
+            ) from e
+    config = RestoreConfig()
+    if flag_threshold is not None:
+        config = replace(config, flag_threshold=flag_threshold)
+    result = load_restorer(corpus_dir, config).restore(text)
+    click.echo(result.text, nl=False)
+    if explain or explain_file:
+        lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in result.changes)
+        if explain_file:
+            explain_file.write_text(lines, encoding="utf-8")
+        else:
+            click.echo(lines, err=True, nl=False)

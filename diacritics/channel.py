@@ -1,0 +1,261 @@
+"""The OCR channel: how likely OCR printed token ``o`` when the page said syllable ``c``.
+
+Costs are negative log-probabilities (nats) *relative to printing the word unchanged*, in two
+parts:
+
+- base letters: a weighted edit distance between the OCR token (lowercase, marks stripped, OCR
+  glyph noise kept) and the accent-free key of the candidate, with per-character substitution
+  costs. Built-in costs (``data/channel_builtin.tsv``) encode look-alike glyphs derived from first
+  principles (a Latin font without Vietnamese prints "ơ" like "o", "d" or "6"); when the confusion
+  helper's learned table ``data/confusion_chars.tsv`` is present its counts replace them.
+- marks: tone and vowel marks lost, changed or invented, priced per document (see
+  :class:`ChannelParams`): lost marks are cheap in text that lost them everywhere, and expensive
+  in text that is correctly marked.
+
+A token-level table (``data/confusion_tokens.tsv``: whole OCR tokens and what they stood for)
+adds candidates that the edit distance would price too high.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from diacritics.orthography import split_tone, strip_marks
+
+log = logging.getLogger(__name__)
+DATA = Path(__file__).resolve().parent / "data"
+_VMARKED = {"â": "a", "ă": "a", "ê": "e", "ô": "o", "ơ": "o", "ư": "u", "đ": "d"}
+
+
+@dataclass(frozen=True)
+class ChannelParams:
+    """Per-document prices of mark and letter damage (nats).
+
+    tone_lost: the page had a tone mark, OCR printed none.
+    tone_changed: OCR printed a different tone mark.
+    tone_invented: OCR printed a tone mark on a syllable without one.
+    vmark_lost: â ă ê ô ơ ư đ printed as a plain letter.
+    vmark_invented: a plain letter printed as â ă ê ô ơ ư đ.
+    vmark_changed: one vowel mark printed as another (ô as ơ).
+    letter_scale: multiplier of base-letter edit costs (high when base letters look reliable).
+    """
+
+    tone_lost: float = 0.4
+    tone_changed: float = 1.5
+    tone_invented: float = 2.5
+    vmark_lost: float = 0.3
+    vmark_invented: float = 3.0
+    vmark_changed: float = 1.5
+    letter_scale: float = 1.0
+
+
+GARBLED = ChannelParams()
+STRIPPED = ChannelParams(tone_lost=0.05, vmark_lost=0.05, letter_scale=2.5)
+CLEAN = ChannelParams(
+    tone_lost=3.0,
+    tone_changed=7.0,
+    tone_invented=7.0,
+    vmark_lost=3.0,
+    vmark_invented=7.0,
+    vmark_changed=7.0,
+    letter_scale=3.0,
+)
+
+
+def _load_table(path: Path) -> list[list[str]]:
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        header_seen = False
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            if not header_seen:
+                header_seen = True
+                continue
+            rows.append(line.split("\t"))
+    return rows
+
+
+class EditCosts:
+    """Substitution / insertion / deletion costs between OCR strings and accent-free keys."""
+
+    def __init__(self, sub: dict[tuple[str, str], float], default_sub: float, indel: float):
+        self.sub = sub  # (ocr string of 0-2 chars, clean string of 0-2 chars) -> cost
+        self.default_sub = default_sub
+        self.indel = indel
+        self.multi = [(o, c, v) for (o, c), v in sub.items() if len(o) > 1 or len(c) > 1]
+        self.by_o2: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        self.by_c2: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for o, c, v in self.multi:
+            if len(o) == 2 and len(c) == 1:
+                self.by_o2[o].append((c, v))
+            elif len(o) == 1 and len(c) == 2:
+                self.by_c2[o].append((c, v))
+
+    def sub1(self, o: str, c: str) -> float:
+        if o == c:
+            return 0.0
+        v = self.sub.get((o, c))
+        if v is not None:
+            return v
+        if not o.isalpha() or not o.isascii():
+            return self.default_sub * 0.6  # a non-letter glyph stands for something
+        return self.default_sub
+
+    def distance(self, o: str, c: str, limit: float = 1e9) -> float:
+        """Weighted edit distance from OCR string ``o`` to clean key ``c``."""
+        n, m = len(o), len(c)
+        ins = self.sub.get
+        prev = [0.0] * (m + 1)
+        for j in range(1, m + 1):
+            prev[j] = prev[j - 1] + (ins(("", c[j - 1])) or self.indel)
+        rows = [prev]
+        for i in range(1, n + 1):
+            cur = [0.0] * (m + 1)
+            oi = o[i - 1]
+            cur[0] = prev[0] + (ins((oi, "")) or self.indel)
+            best = cur[0]
+            for j in range(1, m + 1):
+                cj = c[j - 1]
+                v = prev[j - 1] + self.sub1(oi, cj)
+                d = prev[j] + (ins((oi, "")) or self.indel)
+                if d < v:
+                    v = d
+                d = cur[j - 1] + (ins(("", cj)) or self.indel)
+                if d < v:
+                    v = d
+                if i > 1:
+                    for cc, w in self.by_o2.get(o[i - 2 : i], ()):
+                        if cc == cj and rows[i - 2][j - 1] + w < v:
+                            v = rows[i - 2][j - 1] + w
+                if j > 1:
+                    for cc, w in self.by_c2.get(oi, ()):
+                        if cc == c[j - 2 : j] and prev[j - 2] + w < v:
+                            v = prev[j - 2] + w
+                cur[j] = v
+                if v < best:
+                    best = v
+            if best > limit:
+                return best
+            rows.append(cur)
+            prev = cur
+        return prev[m]
+
+
+def builtin_costs() -> EditCosts:
+    path = DATA / "channel_builtin.tsv"
+    sub: dict[tuple[str, str], float] = {}
+    for row in _load_table(path):
+        o, c, v = row[0], row[1], float(row[2])
+        sub[(o, c)] = v
+    return EditCosts(sub, default_sub=4.5, indel=4.0)
+
+
+def learned_costs(path: Path, builtin: EditCosts) -> EditCosts:
+    """Costs from character alignment counts: -log P(ocr | clean) + log P(clean | clean)."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for row in _load_table(path):
+        if len(row) < 3:
+            continue
+        clean, ocr, n = row[0], row[1], int(row[2])
+        c = strip_marks(clean.lower()) if clean else ""
+        o = strip_marks(ocr.lower())
+        counts[(o, c)] += n
+    totals: dict[str, int] = defaultdict(int)
+    for (_o, c), n in counts.items():
+        totals[c] += n
+    sub = dict(builtin.sub)
+    chars = sum(n for (_o, c), n in counts.items() if c) or 1
+    for (o, c), n in counts.items():
+        if o == c or n < 3 or len(o) > 2 or len(c) > 2:
+            continue
+        if not c:
+            # An inserted character: its probability is per clean character read.
+            cost = -math.log(n / chars)
+        else:
+            ident = counts.get((c, c), 0) + 1
+            cost = -math.log(n / totals[c]) + math.log(ident / totals[c])
+        cost = max(0.3, cost)
+        sub[(o, c)] = min(cost, sub.get((o, c), cost))
+    return EditCosts(sub, default_sub=builtin.default_sub, indel=builtin.indel)
+
+
+def load_edit_costs() -> EditCosts:
+    base = builtin_costs()
+    learned = DATA / "confusion_chars.tsv"
+    if learned.exists():
+        try:
+            return learned_costs(learned, base)
+        except (OSError, ValueError, IndexError) as e:
+            log.warning("ignoring %s: %s", learned, e)
+    return base
+
+
+def load_token_table() -> dict[str, list[tuple[str, float]]]:
+    """OCR token (lowercase) -> [(clean syllable lowercase, P(clean | ocr))]."""
+    path = DATA / "confusion_tokens.tsv"
+    out: dict[str, list[tuple[str, float]]] = {}
+    if not path.exists():
+        return out
+    raw: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    try:
+        for row in _load_table(path):
+            if len(row) < 3 or " " in row[0] or " " in row[1]:
+                continue
+            raw[row[0].lower()][unicodedata.normalize("NFC", row[1].lower())] += int(row[2])
+    except (OSError, ValueError) as e:
+        log.warning("ignoring %s: %s", path, e)
+        return out
+    for o, cs in raw.items():
+        tot = sum(cs.values())
+        if tot < 2:
+            continue
+        out[o] = sorted(((c, n / tot) for c, n in cs.items()), key=lambda x: -x[1])[:5]
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def mark_profile(word: str) -> tuple[int, str]:
+    """(tone, the word without its tone but with its vowel marks and đ)."""
+    base, tone = split_tone(word)
+    return tone, base
+
+
+def mark_cost(ocr: str, clean: str, p: ChannelParams) -> float:
+    """Price of the mark differences between OCR token ``ocr`` and syllable ``clean``."""
+    if ocr == clean:
+        return 0.0
+    to, bo = mark_profile(ocr)
+    tc, bc = mark_profile(clean)
+    cost = 0.0
+    if to != tc:
+        if to == 0:
+            cost += p.tone_lost
+        elif tc == 0:
+            cost += p.tone_invented
+        else:
+            cost += p.tone_changed
+    if bo == bc:
+        return cost
+    if len(bo) == len(bc):
+        for a, b in zip(bo, bc, strict=True):
+            if a == b:
+                continue
+            ma, mb = a in _VMARKED, b in _VMARKED
+            if mb and not ma:
+                cost += p.vmark_lost
+            elif ma and not mb:
+                cost += p.vmark_invented
+            elif ma and mb:
+                cost += p.vmark_changed
+        return cost
+    lost = sum(1 for ch in bc if ch in _VMARKED)
+    kept = sum(1 for ch in bo if ch in _VMARKED)
+    return cost + max(lost - kept, 0) * p.vmark_lost + max(kept - lost, 0) * p.vmark_invented

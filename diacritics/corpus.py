@@ -1,0 +1,310 @@
+"""Build what restoration needs from the clean reference corpus, deterministically and cached.
+
+``build(corpus_dir)`` reads every source under the corpus directory (``*/text.txt.xz`` files whose
+documents start with a ``### <name>`` line, the word lists, the gazetteer and the user's own plain
+text documents under ``<corpus>/user/``), EXCLUDING ``<corpus>/heldout/`` (our evaluation set), and
+writes into ``<corpus>/.build/``:
+
+- ``vocab.txt``: the lowercase syllables of the language model, one per line (id = line number);
+  ids 0-2 are the markers ``<s>`` (line or sentence start), ``<unk>`` and ``<num>``.
+- ``counts.npy``: corpus count of every vocabulary entry.
+- ``lexicon.tsv``: the syllable inventory used to generate candidates (syllable, count).
+- ``lm_*.npy``: an interpolated Kneser-Ney trigram model over the lowercase syllables (see lm.py).
+- ``span_*.npy``: the token stream as accent-free key ids and a sorted hash index of its n-grams,
+  so a damaged passage can be found in the corpus and its spelling taken (see spans.py).
+- ``fingerprint.json``: sizes and mtimes of the sources plus the build version; a build whose
+  fingerprint matches is reused as it is.
+
+Everything is done with numpy over integer ids so the whole build takes a few minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import lzma
+import os
+import re
+import resource
+import shutil
+import time
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from diacritics.orthography import normalize_syllable, strip_marks
+from pipeline.errors import InputFileError, MissingDependencyError
+
+log = logging.getLogger(__name__)
+
+# Bump when the build output changes meaning, so old caches are rebuilt.
+BUILD_VERSION = "4"
+BOS, UNK, NUM = 0, 1, 2
+MARKERS = ("<s>", "<unk>", "<num>")
+# A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
+_LM_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[.!?;:]")
+_REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpora"
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """How the corpus is turned into restoration artifacts.
+
+    min_lm_count: a word seen fewer times than this is <unk> in the language model (default 2:
+        hapaxes are mostly typos and foreign names, and dropping them halves the model).
+    min_lexicon_count: a corpus word seen this often joins the candidate inventory even when the
+        syllable lists do not have it (default 20: abbreviations like "ubnd", "mttq").
+    discount: Kneser-Ney absolute discount (default 0.75, the usual value for word models).
+    span_n: length of the n-grams in the span index (default 5 tokens: long enough that a match
+        is a copied passage, short enough that one OCR error leaves matching windows around it).
+    """
+
+    min_lm_count: int = 2
+    min_lexicon_count: int = 20
+    discount: float = 0.75
+    span_n: int = 5
+
+
+def default_corpus_dir() -> Path:
+    """The corpus directory: $PLANS_CORPUS, else the repository's ``corpora/``."""
+    env = os.environ.get("PLANS_CORPUS")
+    return Path(env) if env else _REPO_CORPUS
+
+
+def build_dir(corpus_dir: Path) -> Path:
+    return corpus_dir / ".build"
+
+
+def normalize_text(text: str) -> str:
+    """NFC and old-style tone placement (hòa, thủy, Ủy), word by word."""
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"[^\W\d_]+", lambda m: normalize_syllable(m.group(0)), text)
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+def _sources(corpus_dir: Path) -> list[Path]:
+    """Every source file of the corpus, sorted, without heldout/ and the build folder."""
+    out = []
+    for p in sorted(corpus_dir.rglob("*")):
+        rel = p.relative_to(corpus_dir).parts
+        if not p.is_file() or rel[0] in ("heldout", ".build") or rel[0].startswith("."):
+            continue
+        if p.name == "text.txt.xz" or (rel[0] == "user" and p.suffix == ".txt"):
+            out.append(p)
+        elif rel[0] == "wordlists" and p.suffix == ".txt":
+            out.append(p)
+        elif rel[0].startswith("gazetteer") and p.suffix == ".txt":
+            out.append(p)
+    return out
+
+
+def fingerprint(corpus_dir: Path, config: CorpusConfig) -> str:
+    h = hashlib.sha256()
+    h.update(f"{BUILD_VERSION}|{config}".encode())
+    for p in _sources(corpus_dir):
+        st = p.stat()
+        h.update(f"{p.relative_to(corpus_dir)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _read_text(p: Path) -> str:
+    try:
+        if p.suffix == ".xz":
+            with lzma.open(p, "rt", encoding="utf-8") as f:
+                return f.read()
+        return p.read_text(encoding="utf-8")
+    except (OSError, lzma.LZMAError, UnicodeDecodeError) as e:
+        raise InputFileError(
+            f"cannot read corpus source: {e}", path=str(p), remedy="fix or remove the file"
+        ) from e
+
+
+def _iter_chunks(corpus_dir: Path) -> Iterator[tuple[str, str]]:
+    """(kind, text) for every source: kind is 'text' (running text) or 'words' (a word list)."""
+    for p in _sources(corpus_dir):
+        rel = p.relative_to(corpus_dir).parts
+        kind = "words" if rel[0] == "wordlists" else "text"
+        text = _read_text(p)
+        # Document headers are file names, not text.
+        text = re.sub(r"(?m)^### .*$", "", text)
+        step = 4_000_000
+        start = 0
+        while start < len(text):
+            end = text.find("\n", start + step)
+            end = len(text) if end < 0 else end + 1
+            yield kind, text[start:end]
+            start = end
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def _tokenize_chunk(text: str, ids: dict[str, int], raw_counts: list[int]) -> np.ndarray:
+    """Token ids of a chunk of running text, with BOS at each line and sentence start."""
+    out: list[int] = []
+    for line in text.lower().split("\n"):
+        toks = _LM_TOKEN_RE.findall(line)
+        if not toks:
+            continue
+        out.append(BOS)
+        for t in toks:
+            c = t[0]
+            if c.isdigit():
+                out.append(NUM)
+            elif c in ".!?;:":
+                if out[-1] != BOS:
+                    out.append(BOS)
+            else:
+                i = ids.get(t)
+                if i is None:
+                    i = ids[t] = len(raw_counts)
+                    raw_counts.append(0)
+                raw_counts[i] += 1
+                out.append(i)
+    return np.asarray(out, dtype=np.int32)
+
+
+def build(
+    corpus_dir: Path | None = None, config: CorpusConfig | None = None, *, force: bool = False
+) -> dict[str, object]:
+    """Build (or reuse) ``<corpus_dir>/.build``; returns build statistics."""
+    corpus_dir = Path(corpus_dir) if corpus_dir else default_corpus_dir()
+    config = config or CorpusConfig()
+    if not corpus_dir.is_dir():
+        raise MissingDependencyError(
+            "corpus directory not found", path=str(corpus_dir), remedy="pass --corpus DIR"
+        )
+    # Two processes (test workers, parallel `make` jobs) may build the same corpus at once.
+    with open(corpus_dir / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_locked(corpus_dir, config, force)
+
+
+def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[str, object]:
+    from diacritics import lm, spans
+
+    out = build_dir(corpus_dir)
+    fp = fingerprint(corpus_dir, config)
+    fp_file = out / "fingerprint.json"
+    if not force and fp_file.exists():
+        try:
+            prev = json.loads(fp_file.read_text())
+            if prev.get("fingerprint") == fp:
+                return {**prev, "cached": True}
+        except (OSError, ValueError):
+            pass
+    t0 = time.perf_counter()
+    tmp = corpus_dir / ".build.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+
+    # 1. Raw lowercase forms -> ids, token streams.
+    raw_ids: dict[str, int] = {m: i for i, m in enumerate(MARKERS)}
+    raw_counts: list[int] = [0, 0, 0]
+    streams: list[np.ndarray] = []
+    listed: set[str] = set()
+    for kind, text in _iter_chunks(corpus_dir):
+        if kind == "words":
+            for w in text.split():
+                listed.add(w.lower())
+            continue
+        streams.append(_tokenize_chunk(text, raw_ids, raw_counts))
+    raw_stream = np.concatenate(streams) if streams else np.zeros(0, np.int32)
+    del streams
+
+    # 2. Normalize each distinct form once (NFC, old tone placement), merge duplicates.
+    raw_forms = [""] * len(raw_ids)
+    for f, i in raw_ids.items():
+        raw_forms[i] = f
+    norm_forms = [normalize_text(f) if i >= 3 else f for i, f in enumerate(raw_forms)]
+    counts_raw = np.asarray(raw_counts, dtype=np.int64)
+    # Vocabulary: markers, then words with count >= min_lm_count, sorted for determinism.
+    merged: dict[str, int] = {}
+    for f, c in zip(norm_forms[3:], raw_counts[3:], strict=True):
+        merged[f] = merged.get(f, 0) + c
+    words = sorted(w for w, c in merged.items() if c >= config.min_lm_count)
+    vocab = list(MARKERS) + words
+    vid = {w: i for i, w in enumerate(vocab)}
+    remap = np.asarray(
+        [i if i < 3 else vid.get(norm_forms[i], UNK) for i in range(len(norm_forms))],
+        dtype=np.int32,
+    )
+    stream = remap[raw_stream] if len(raw_stream) else raw_stream
+    del raw_stream, counts_raw
+    counts = np.bincount(stream, minlength=len(vocab)).astype(np.int64)
+    (tmp / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    np.save(tmp / "counts.npy", counts)
+
+    # 3. Candidate inventory: listed syllables plus frequent corpus words.
+    listed_norm = {normalize_text(w) for w in listed if re.fullmatch(r"[^\W\d_]+", w)}
+    lex: dict[str, int] = {}
+    for w in listed_norm:
+        lex[w] = merged.get(w, 0)
+    for w, c in merged.items():
+        if c >= config.min_lexicon_count:
+            lex[w] = c
+    with open(tmp / "lexicon.tsv", "w", encoding="utf-8") as f:
+        f.write("# syllable inventory for candidate generation; built by `plans corpus build`\n")
+        for w in sorted(lex):
+            f.write(f"{w}\t{lex[w]}\n")
+
+    # 4. Language model and span index.
+    lm_stats = lm.build_kn(stream, len(vocab), config.discount, tmp)
+    keys = [strip_marks(w) for w in vocab]
+    spans.build_index(stream, keys, config.span_n, tmp)
+
+    seconds = time.perf_counter() - t0
+    stats: dict[str, object] = {
+        "fingerprint": fp,
+        "tokens": int(len(stream)),
+        "vocab": len(vocab),
+        "lexicon": len(lex),
+        **lm_stats,
+        "build_seconds": round(seconds, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    (tmp / "fingerprint.json").write_text(json.dumps(stats, indent=1))
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    return {**stats, "cached": False}
+
+
+def ensure_built(corpus_dir: Path) -> Path:
+    """The build folder of ``corpus_dir``; raises MissingDependencyError when it is not built."""
+    out = build_dir(corpus_dir)
+    if not (out / "fingerprint.json").exists():
+        raise MissingDependencyError(
+            "the corpus is not built",
+            path=str(corpus_dir),
+            remedy="run `plans corpus build`",
+        )
+    return out
+
+
+def add_documents(files: list[Path], corpus_dir: Path | None = None) -> list[Path]:
+    """Copy clean user documents into ``<corpus>/user/`` (NFC, old tone placement)."""
+    corpus_dir = Path(corpus_dir) if corpus_dir else default_corpus_dir()
+    dest = corpus_dir / "user"
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for f in files:
+        try:
+            text = Path(f).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputFileError(
+                f"cannot read: {e}", path=str(f), remedy="give a UTF-8 plain-text file"
+            ) from e
+        if not text.strip():
+            raise InputFileError("empty document", path=str(f), remedy="give a non-empty file")
+        name = Path(f).stem + ".txt"
+        target = dest / name
+        target.write_text(normalize_text(text), encoding="utf-8")
+        written.append(target)
+    return written

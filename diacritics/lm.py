@@ -1,0 +1,135 @@
+"""A syllable trigram language model with interpolated Kneser-Ney smoothing, in numpy arrays.
+
+Built once by :func:`build_kn` from the corpus token stream (int ids, ``<s>`` = 0 marks a line or
+sentence start) and stored as memory-mappable ``.npy`` files; :class:`TrigramLM` answers many
+queries in one vectorized call (``logprob(w1, w2, w3)`` over arrays), which is what lets the
+decoder score all candidate paths of a position at once.
+
+Model (Chen & Goodman's interpolated KN with one discount D per order):
+    P3(c|a,b) = max(N(abc) - D, 0) / N(ab.) + D * T(ab.) / N(ab.) * P2(c|b)
+    P2(c|b)   = max(T(.bc) - D, 0) / T(.b.) + D * T'(b.) / T(.b.) * P1(c)
+    P1(c)     = max(T(.c) - D, 0) / T(..) + D * V1 / T(..) / (V - 1)   (0 for <s>)
+with N raw counts, T type (continuation) counts; an unseen context backs off with weight 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def _group_sums(sorted_ctx: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Unique contexts of a sorted array, with the sum of ``values`` and the number of rows."""
+    uniq, start, n = np.unique(sorted_ctx, return_index=True, return_counts=True)
+    sums = np.add.reduceat(values, start) if len(values) else values
+    return uniq, sums, n
+
+
+def build_kn(stream: np.ndarray, v: int, discount: float, out: Path) -> dict[str, object]:
+    """Count uni/bi/trigrams of ``stream`` and write the smoothed model into ``out``."""
+    s = stream.astype(np.int64)
+    vv = np.int64(v)
+    d = discount
+    # Trigrams (a, b, c) with b and c real tokens: <s> only ever starts a context.
+    ok3 = (s[1:-1] != 0) & (s[2:] != 0)
+    tri = (s[:-2][ok3] * vv + s[1:-1][ok3]) * vv + s[2:][ok3]
+    tri_keys, tri_c = np.unique(tri, return_counts=True)
+    del tri
+    ok2 = s[1:] != 0
+    bi_keys, bi_raw = np.unique(s[:-1][ok2] * vv + s[1:][ok2], return_counts=True)
+
+    # Order 3: P3 discount mass per context (a, b).
+    ctx3 = tri_keys // vv
+    ctx3_u, ctx3_n, ctx3_t = _group_sums(ctx3, tri_c.astype(np.int64))
+    pos = np.searchsorted(ctx3_u, ctx3)
+    tri_alpha = (np.maximum(tri_c - d, 0) / ctx3_n[pos]).astype(np.float32)
+    gamma3_ctx = (d * ctx3_t / ctx3_n).astype(np.float32)
+
+    # Order 2 with continuation counts T(.bc); bigrams starting at <s> keep raw counts.
+    suffix = tri_keys % (vv * vv)
+    suf_u, suf_t = np.unique(suffix, return_counts=True)
+    cont = bi_raw.astype(np.int64).copy()
+    first = bi_keys // vv
+    mid = first != 0
+    idx = np.searchsorted(suf_u, bi_keys[mid])
+    idx = np.minimum(idx, len(suf_u) - 1) if len(suf_u) else idx
+    found = suf_u[idx] == bi_keys[mid] if len(suf_u) else np.zeros(0, bool)
+    cont_mid = np.where(found, suf_t[idx] if len(suf_u) else 0, bi_raw[mid])
+    cont[mid] = cont_mid
+    b_u, b_n, b_t = _group_sums(first, cont)
+    denom2 = np.zeros(v, np.float64)
+    types2 = np.zeros(v, np.float64)
+    denom2[b_u] = b_n
+    types2[b_u] = b_t
+    bi_alpha = (np.maximum(cont - d, 0) / denom2[first]).astype(np.float32)
+    gamma2 = np.ones(v, np.float32)
+    has = denom2 > 0
+    gamma2[has] = (d * types2[has] / denom2[has]).astype(np.float32)
+
+    # Gamma of order 3 aligned with the bigram array (the context (a, b) is a bigram).
+    bi_gamma3 = np.ones(len(bi_keys), np.float32)
+    j = np.searchsorted(bi_keys, ctx3_u)
+    bi_gamma3[j] = gamma3_ctx  # every trigram context is a seen bigram
+
+    # Order 1: continuation counts T(.c).
+    t1 = np.bincount(bi_keys % vv, minlength=v).astype(np.float64)
+    t1[0] = 0
+    total = t1.sum() or 1.0
+    nonzero = float((t1 > 0).sum())
+    # Uniform share over the v - 1 words that can follow (<s> is never predicted).
+    p_uni = np.maximum(t1 - d, 0) / total + d * nonzero / total / (v - 1)
+    p_uni[0] = 0.0
+
+    np.save(out / "lm_tri_keys.npy", tri_keys)
+    np.save(out / "lm_tri_alpha.npy", tri_alpha)
+    np.save(out / "lm_bi_keys.npy", bi_keys)
+    np.save(out / "lm_bi_alpha.npy", bi_alpha)
+    np.save(out / "lm_bi_gamma3.npy", bi_gamma3)
+    np.save(out / "lm_gamma2.npy", gamma2)
+    np.save(out / "lm_uni.npy", p_uni.astype(np.float64))
+    return {"trigrams": int(len(tri_keys)), "bigrams": int(len(bi_keys))}
+
+
+class TrigramLM:
+    """Read-only trigram model over the vocabulary of a corpus build (memory-mapped)."""
+
+    def __init__(self, build: Path, v: int):
+        def load(name: str) -> np.ndarray:
+            # Read into memory (a few tens of MB): memory-mapped indexing is several times slower.
+            return np.load(build / f"lm_{name}.npy")
+
+        self.v = np.int64(v)
+        self.tri_keys = load("tri_keys")
+        self.tri_alpha = load("tri_alpha")
+        self.bi_keys = load("bi_keys")
+        self.bi_alpha = load("bi_alpha")
+        self.bi_gamma3 = load("bi_gamma3")
+        self.gamma2 = np.asarray(load("gamma2"))
+        self.p_uni = np.asarray(load("uni"))
+
+    @staticmethod
+    def _lookup(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(keys) == 0:
+            return np.zeros(len(q), np.int64), np.zeros(len(q), bool)
+        i = np.searchsorted(keys, q)
+        i = np.minimum(i, len(keys) - 1)
+        return i, keys[i] == q
+
+    def logprob(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        """Natural log of P(w3 | w1, w2) for arrays of ids (broadcast together)."""
+        w1, w2, w3 = np.broadcast_arrays(
+            np.asarray(w1, np.int64), np.asarray(w2, np.int64), np.asarray(w3, np.int64)
+        )
+        shape = w1.shape
+        w1, w2, w3 = w1.ravel(), w2.ravel(), w3.ravel()
+        v = self.v
+        i3, f3 = self._lookup(self.tri_keys, (w1 * v + w2) * v + w3)
+        a3 = np.where(f3, self.tri_alpha[i3], 0.0)
+        i2, f2 = self._lookup(self.bi_keys, w2 * v + w3)
+        a2 = np.where(f2, self.bi_alpha[i2], 0.0)
+        ic, fc = self._lookup(self.bi_keys, w1 * v + w2)
+        g3 = np.where(fc, self.bi_gamma3[ic], 1.0)
+        p2 = a2 + self.gamma2[w2] * self.p_uni[w3]
+        p3 = a3 + g3 * p2
+        return np.log(np.maximum(p3, 1e-30)).reshape(shape)

@@ -1,0 +1,119 @@
+"""Split a line of (possibly garbled) text into word tokens and the untouched text between them.
+
+A token is a run of letters and digits that contains a letter, plus the few symbols OCR prints in
+place of a marked letter ("v€" for "về", "hi¢u" for "hiệu", "quy&" for "quyết") when they are
+glued to letters. Tokens inside things that are not words are *protected* and never changed:
+e-mail addresses, URLs, document symbols (1360/KH-UBND, 13-NQ/HU, 91/2017/NĐ-CP) and Roman
+numerals. Numbers are not tokens at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from diacritics.orthography import strip_marks
+
+# Symbols OCR prints for a marked vowel; only part of a token when glued to a letter or digit.
+GLYPH_NOISE = "€¢¥&©®£§"
+_TOKEN_RE = re.compile(
+    rf"(?:[^\W_]|(?<=[^\W_])[{GLYPH_NOISE}]|[{GLYPH_NOISE}](?=[^\W_]))+", re.UNICODE
+)
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+# A chunk of letters, digits, dots, slashes and dashes without spaces.
+_CHUNK_RE = re.compile(r"[\w./-]+", re.UNICODE)
+_ROMAN_RE = re.compile(r"[IVXLC]+")
+SENTENCE_END = re.compile(r"[.!?;:]")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the input: its text, line (1-based), column (0-based), and whether to keep it."""
+
+    text: str
+    line: int
+    col: int
+    protected: bool = False
+    # A number ("2025", "13"): kept, and seen by the language model as <num>.
+    number: bool = False
+    # True when a sentence boundary (.!?;:) or a blank line comes before this token.
+    boundary: bool = False
+
+
+def _is_symbol(chunk: str) -> bool:
+    """A document symbol: a chunk with '/' (or '-' and a digit), letters, no lowercase letter."""
+    if not any(c.isalpha() for c in chunk):
+        return False
+    if any(c.islower() for c in chunk):
+        return False
+    return "/" in chunk or ("-" in chunk and any(c.isdigit() for c in chunk))
+
+
+def _is_abbreviation(tok: str) -> bool:
+    """HĐND, TT, MT: two or more capitals without a vowel are no Vietnamese syllable."""
+    return (
+        len(tok) >= 2
+        and tok.isalpha()
+        and tok.isupper()
+        and not any(c in "AĂÂEÊIOÔƠUƯY" for c in strip_marks(tok).upper())
+    )
+
+
+def protected_ranges(line: str) -> list[tuple[int, int]]:
+    """Character ranges of ``line`` that restoration must leave alone."""
+    out = [m.span() for m in _URL_RE.finditer(line)]
+    for m in _CHUNK_RE.finditer(line):
+        if _is_symbol(m.group(0).strip("./-")):
+            out.append(m.span())
+    return out
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of ``text`` in order, with line/column positions and protection flags."""
+    out: list[Token] = []
+    boundary = True
+    for ln, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            boundary = True
+            continue
+        prot = protected_ranges(line)
+        last = 0
+        for m in _TOKEN_RE.finditer(line):
+            a, b = m.span()
+            if SENTENCE_END.search(line, last, a):
+                boundary = True
+            last = b
+            tok = m.group(0)
+            if not any(c.isalpha() for c in tok):
+                if tok.isdigit():
+                    out.append(Token(tok, ln, a, protected=True, number=True, boundary=boundary))
+                    boundary = False
+                continue
+            p = (
+                any(s <= a and b <= e for s, e in prot)
+                or bool(_ROMAN_RE.fullmatch(tok))
+                or _is_abbreviation(tok)
+            )
+            out.append(Token(tok, ln, a, protected=p, boundary=boundary))
+            boundary = False
+        if SENTENCE_END.search(line, last):
+            boundary = True
+    return out
+
+
+def case_pattern(token: str) -> str:
+    """'upper', 'title' or 'lower': how to spell a restored word like its input."""
+    letters = [c for c in token if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return "upper"
+    if letters and letters[0].isupper():
+        return "title"
+    return "lower"
+
+
+def apply_case(word: str, pattern: str) -> str:
+    if pattern == "upper":
+        return word.upper()
+    if pattern == "title":
+        return word[:1].upper() + word[1:]
+    return word

@@ -1,0 +1,303 @@
+"""Who does what: responsibilities, criteria and deadlines, read through the outline.
+
+Responsibilities come from the section "Tổ chức thực hiện" (and similar, lexicon
+``section_role``): each numbered item names a body (its heading, or the words
+before the first task verb or colon) and its bullets are the tasks. Anywhere else,
+a sentence that assigns work to a named body ("Giao Ban Xây dựng Đảng tham mưu
+...", "Đề nghị ... phối hợp ...") adds a responsibility too. Criteria are the
+items under a "Tiêu chuẩn / Tiêu chí" heading or after a line ending "... tiêu
+chí:"; their target (collective / individual / general) comes from the headings
+above them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from pipeline.extract.dates import DateMention
+from pipeline.extract.patterns import lex, regexes
+from pipeline.extract.sections import Outline
+from pipeline.extract.text import Layout, Line, Paragraph, fold
+
+# rapidfuzz partial_ratio a heading needs to be read as a role ("TO CHUC THU'C HIEN").
+ROLE_MIN_RATIO = 88
+
+
+@dataclass
+class Responsibility:
+    actor: str
+    tasks: list[str] = field(default_factory=list)
+    line: Line | None = None
+
+
+@dataclass
+class Criterion:
+    target: str
+    text: str
+    line: Line
+
+
+@dataclass
+class Deadline:
+    task: str
+    date: str
+    recurring: bool
+    actor: str | None
+    line: Line
+
+
+def _letters(s: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z ]+", "", fold(s))).strip()
+
+
+def section_role(heading: str) -> str | None:
+    t = _letters(heading)
+    for e in lex("section_role"):
+        if e.folded in t or (
+            len(t) >= len(e.folded) and fuzz.partial_ratio(e.folded, t) >= ROLE_MIN_RATIO
+        ):
+            return e.value
+    return None
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip().lstrip("-+•* ").strip().rstrip(";,.").strip()
+
+
+_DUTY_RE = re.compile(r"^\s*(?:nhiem vu|trach nhiem)(?:\s+cua)?\s+(?P<who>[^:]{3,150}):")
+
+
+def _strip_cue(text: str) -> str:
+    """Drop a leading "Giao" / "Đề nghị" / "Yêu cầu" (matched on the folded form)."""
+    f = fold(text.lstrip())
+    for e in lex("assign_cue"):
+        if f.startswith(e.folded + " "):
+            return text.lstrip()[len(e.folded) + 1 :]
+    return text
+
+
+def split_actor(text: str, max_words: int = 30) -> tuple[str | None, str]:
+    """(actor, task) of a sentence that opens with the body it assigns work to.
+
+    An actor longer than ``max_words`` words is taken for a sentence that does not
+    open with a body after all.
+    """
+    t = text.strip()
+    f = fold(t)
+    cue = next((e for e in lex("assign_cue") if f.startswith(e.folded + " ")), None)
+    off = len(cue.folded) + 1 if cue else 0
+    heads = [e.folded for e in lex("actor_head")]
+    # "Các thành viên ...", "Những đơn vị ...": a determiner before the head word.
+    body_f = re.sub(r"^(?:cac|nhung|moi)\s+", "", f[off:])
+    if not any(body_f.startswith(h + " ") or body_f.startswith(h + ":") for h in heads) and not cue:
+        return None, t
+    colon = t.find(":", off)
+    if 0 < colon - off <= 120 and t[colon + 1 :].strip():
+        return _clean(t[off:colon]), _clean(t[colon + 1 :])
+    # Heads that need a complement ("Ban ...", "Tổ ..."): a verb right after one
+    # belongs to the name ("Ban xây dựng Đảng"), acronyms (UBND) stand alone.
+    bare = {e.folded for e in lex("actor_head") if not e.text.isupper()}
+    cands = []
+    for e in lex("task_verb"):
+        for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f):
+            # "Ban Xây dựng Đảng": a capitalised verb is part of a name, not the task;
+            # "các tổ chức": after a determiner the word is a noun.
+            if m.start() - off < 3 or t[m.start()].isupper():
+                continue
+            if re.search(r"(?:^|\s)(?:cac|nhung|moi|mot)\s+$", f[: m.start()]):
+                continue
+            cands.append(m.start())
+    best = None
+    for start in sorted(cands):
+        if fold(_clean(t[off:start])) not in bare:
+            best = start
+            break
+    if best is None:
+        return (_clean(t[off:]), "") if cue or len(t) <= 120 else (None, t)
+    actor = _clean(t[off:best])
+    if len(actor.split()) > max_words:
+        return None, t
+    return actor, _clean(t[best:])
+
+
+def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]:
+    out: list[Responsibility] = []
+    inside: set[int] = set()
+    for i, node in enumerate(outline.nodes):
+        if not (node.heading and node.level <= 2 and section_role(node.text) == "responsibilities"):
+            continue
+        kids = outline.children(i)
+        inside.update(outline.descendants(i))
+        for k in kids:
+            child = outline.nodes[k]
+            if child.kind in ("dash", "plus") and not any(outline.children(k)):
+                actor, task = split_actor(child.text)
+                if actor:
+                    out.append(Responsibility(actor, [task] if task else [], child.line))
+                continue
+            actor, task = split_actor(child.text) if not child.heading else (None, "")
+            if child.heading:
+                # "1. Ban Xây dựng Đảng" over its bullets: the heading names the body;
+                # a heading alone ("3. Giao Ban Tuyên giáo tham mưu ...") holds body and task.
+                actor = _clean(_strip_cue(child.text))
+                a2, t2 = split_actor(child.text)
+                if a2 and t2 and not outline.children(k):
+                    actor, task = a2, t2
+            if not actor:
+                continue
+            r = Responsibility(actor, [task] if task else [], child.line)
+            for d in outline.descendants(k):
+                sub = outline.nodes[d]
+                r.tasks.append(_clean(sub.text))
+            # running paragraphs under the item (no marker) are tasks as well
+            for pk, owner in outline.owner.items():
+                if owner == k or owner in outline.descendants(k):
+                    p = lay.paragraphs[pk]
+                    if outline.nodes[owner].paragraph is p:
+                        continue
+                    a3, t3 = split_actor(p.text)
+                    if a3 and any(
+                        fold(p.text).startswith(e.folded + " ") for e in lex("assign_cue")
+                    ):
+                        out.append(Responsibility(a3, [t3] if t3 else [], p.first))
+                    else:
+                        r.tasks.append(_clean(p.text))
+            r.tasks = [t for t in r.tasks if t]
+            out.append(r)
+    # Assignments elsewhere: "Nhiệm vụ của X:" items, articles that open with a body,
+    # "Giao X ...", "Đề nghị X ..." sentences.
+    cues = tuple(e.folded + " " for e in lex("assign_cue"))
+    for i, node in enumerate(outline.nodes):
+        if i in inside:
+            continue
+        m = _DUTY_RE.match(node.folded)
+        if m:
+            a = len(node.text) - len(node.text.lstrip()) + m.start("who")
+            r = Responsibility(_clean(node.text[a : a + len(m.group("who"))]), [], node.line)
+            rest = _clean(node.text[m.end() :])
+            r.tasks = ([rest] if rest else []) + [
+                _clean(outline.nodes[d].text) for d in outline.descendants(i)
+            ]
+            out.append(r)
+            inside.update(outline.descendants(i))
+            continue
+        if node.kind == "article":
+            # "Điều 3. <bodies> chịu trách nhiệm thi hành Quyết định này": long lists of bodies
+            actor, task = split_actor(node.text, max_words=45)
+            if actor and task:
+                out.append(Responsibility(actor, [task], node.line))
+                continue
+        out += _assignments(node.paragraph, node.text, cues)
+    # running paragraphs (no marker) outside the responsibilities section
+    for pk, owner in outline.owner.items():
+        p = lay.paragraphs[pk]
+        if owner in inside or outline.nodes[owner].paragraph is p:
+            continue
+        out += _assignments(p, p.text, cues)
+    return _merge(out)
+
+
+def _assignments(p: Paragraph, text: str, cues: tuple[str, ...]) -> list[Responsibility]:
+    """Sentences (or the part after a colon) that assign work to a named body."""
+    heads = tuple(e.folded + " " for e in lex("actor_head"))
+    not_actor = tuple(e.folded for e in lex("not_actor"))
+    out = []
+    # Sentences and the part after a colon; not clauses after ";" (mid-sentence lists).
+    for sent in re.split(r"(?<=[.:])\s+", text):
+        fs = fold(sent.lstrip("-+• "))
+        fs_head = re.sub(r"^(?:cac|nhung|moi)\s+", "", fs)
+        if fs_head.startswith(not_actor) or not (fs.startswith(cues) or fs_head.startswith(heads)):
+            continue
+        actor, task = split_actor(sent.lstrip("-+• "))
+        if actor and (task or fs.startswith(cues)) and len(actor.split()) <= 15:
+            out.append(
+                Responsibility(actor, [task] if task else [], p.line_at(max(0, text.find(sent))))
+            )
+    return out
+
+
+def _merge(rs: list[Responsibility]) -> list[Responsibility]:
+    seen: dict[str, Responsibility] = {}
+    for r in rs:
+        k = _letters(r.actor)
+        if k in seen:
+            seen[k].tasks += [t for t in r.tasks if t not in seen[k].tasks]
+        else:
+            seen[k] = r
+    return list(seen.values())
+
+
+def _target(texts: list[str]) -> str:
+    for t in texts:
+        f = _letters(t)
+        for e in lex("target"):
+            if re.search(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f):
+                return e.value or "general"
+    return "general"
+
+
+def find_criteria(outline: Outline, lay: Layout) -> list[Criterion]:
+    out: list[Criterion] = []
+    used: set[int] = set()
+    for i, node in enumerate(outline.nodes):
+        if not (node.heading and section_role(node.text) == "criteria"):
+            continue
+        for d in outline.descendants(i):
+            sub = outline.nodes[d]
+            if sub.heading and outline.children(d):
+                continue  # a sub-heading ("a) Đối với tập thể") groups criteria
+            chain = [outline.nodes[a].text for a in [d, *outline.ancestors(d)]]
+            out.append(Criterion(_target(chain), _clean(sub.text), sub.line))
+            used.add(id(sub.paragraph))
+    # "... căn cứ vào các tiêu chí:" followed by bullets
+    paras = lay.paragraphs
+    for k, p in enumerate(paras):
+        f = _letters(p.text)
+        if not p.text.rstrip().endswith(":") or section_role(f[-60:]) != "criteria":
+            continue
+        for q in paras[k + 1 :]:
+            if not re.match(r"^\s*[-+•]", q.text):
+                break
+            if id(q) in used:
+                continue
+            out.append(Criterion(_target([p.text]), _clean(q.text), q.first))
+            used.add(id(q))
+    return out
+
+
+def _clause(p: Paragraph, a: int, b: int) -> tuple[int, int]:
+    s = max(p.text.rfind(";", 0, a), p.text.rfind(". ", 0, a))
+    s = 0 if s < 0 else s + 1
+    e_candidates = [x for x in (p.text.find(";", b), p.text.find(". ", b)) if x >= 0]
+    e = min(e_candidates) if e_candidates else len(p.text)
+    return s, e
+
+
+def find_deadlines(
+    dates: list[DateMention], responsibilities: list[Responsibility], lay: Layout
+) -> list[Deadline]:
+    rx_event = regexes()["date_cue_event"]
+    out: list[Deadline] = []
+    for d in dates:
+        before = d.paragraph.folded[max(0, d.start - 20) : d.start]
+        if d.role != "deadline" and not (d.role == "event" and rx_event.search(before)):
+            continue
+        s, e = _clause(d.paragraph, d.start, d.end)
+        task = _clean(d.paragraph.text[s:e])
+        if len(task) < 8:
+            continue
+        actor = None
+        after_colon = task.split(":", 1)[1] if ":" in task else task
+        a, _ = split_actor(after_colon)
+        if a and len(a) < 80:
+            actor = a
+        if actor is None:
+            # the responsibility whose item holds this line
+            for r in responsibilities:
+                if r.line is not None and r.line.index <= d.line.index:
+                    actor = r.actor
+        out.append(Deadline(task, d.iso, d.recurring, actor, d.line))
+    return out

@@ -1,0 +1,379 @@
+"""The header block and title of a plan: doc type, title, number, date, place, issuer.
+
+Vietnamese administrative documents open with a fixed block (Nghị định 30/2020):
+the issuing body (left), the national motto (right), "Số: 13-KH/ĐU", the line
+"Place, ngày .. tháng .. năm ..", the document type in capitals and the subject
+line(s). OCR often loses or merges parts of it, so each field is looked for on
+its own and the issuer falls back to the sentence "X xây dựng kế hoạch ...".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from pipeline.extract.patterns import lex, regexes
+from pipeline.extract.text import Layout, Line, fold, is_caps
+
+# Fuzzy threshold (rapidfuzz ratio, 0-100) for a capitalised line to be read as a
+# document type: "Kt HOACH" (OCR) still reads as KẾ HOẠCH, "KẾT LUẬN" is not "KẾ HOẠCH".
+DOC_TYPE_MIN_RATIO = 80
+_MOTTO = ("cong hoa xa hoi", "doc lap - tu do", "doc lap", "dang cong san viet nam")
+
+
+@dataclass
+class Header:
+    doc_type: str | None = None
+    doc_type_line: Line | None = None
+    title: str | None = None
+    title_lines: list[Line] = field(default_factory=list)
+    number: str | None = None
+    number_line: Line | None = None
+    issued_date: str | None = None
+    issued_place: str | None = None
+    issued_line: Line | None = None
+    issuer: str | None = None
+    issuer_line: Line | None = None
+    issuer_level: str | None = None
+    body_start: int = 0  # index of the first body paragraph
+
+
+def _letters(s: str) -> str:
+    return re.sub(r"[^a-z ]+", "", fold(s)).strip()
+
+
+def match_doc_type(text: str) -> str | None:
+    """The canonical document type a short capitalised line names, or None."""
+    t = re.sub(r"\s+", " ", _letters(text))
+    if not t or len(t) > 30:
+        return None
+    best, score = None, 0.0
+    for e in lex("doc_type"):
+        r = fuzz.ratio(t, e.folded)
+        if r > score:
+            best, score = e.text, r
+    return best if score >= DOC_TYPE_MIN_RATIO else None
+
+
+def _case_like(text: str, canonical: str) -> str:
+    """``text`` with the upper/lower case of ``canonical`` letter by letter (same length)."""
+    if len(text) != len(canonical):
+        return text
+    return "".join(
+        c.upper() if k.isupper() else c.lower() for c, k in zip(text, canonical, strict=True)
+    )
+
+
+def normalize_case(text: str) -> str:
+    """Sentence case for a capitalised name: "ĐẢNG ỦY PHƯỜNG BÌNH ĐỊNH" -> "Đảng ủy phường Bình Định".
+
+    Known phrases take their usual capitals (lexicon ``phrase``), acronyms stay
+    upper-case (``acronym``), and the words after an administrative unit word
+    (xã, phường, huyện, tỉnh ...) are a place name: capitalised.
+    """
+    text = re.sub(r"\s+", " ", text.strip())
+    if not is_caps(text):
+        return text
+    out = text.lower()
+    folded = fold(out)
+    for e in lex("phrase"):
+        for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", folded):
+            a, b = m.span()
+            out = out[:a] + _case_like(out[a:b], e.text) + out[b:]
+    words = out.split(" ")
+    orig = text.split(" ")
+    acronyms = {fold(e.text) for e in lex("acronym")}
+    units = {e.folded for e in lex("level") if " " not in e.folded} | {"thi", "thanh"}
+    place = False
+    for i, w in enumerate(words):
+        fw = fold(w)
+        if fw in acronyms or (len(w) <= 5 and fw.isalpha() and not _vowelly(fw)):
+            words[i] = orig[i]
+            continue
+        if place and w:
+            words[i] = w[:1].upper() + w[1:]
+        nxt = fold(words[i + 1]) if i + 1 < len(words) else ""
+        if nxt == "uy":
+            place = False  # "Huyện ủy", "Tỉnh ủy": a party body, no place name follows
+        elif fw in units and not (fw in ("thi", "thanh") and nxt not in ("tran", "xa", "pho")):
+            place = fw not in ("thi", "thanh")
+        elif fw in ("tran", "xa", "pho") and i and fold(words[i - 1]) in ("thi", "thanh"):
+            place = True
+        elif fw == "uy" and i and fold(words[i - 1]) in units:
+            place = True  # "HUYỆN ỦY KRÔNG": the name follows "ủy"
+    s = " ".join(words)
+    return s[:1].upper() + s[1:]
+
+
+def _vowelly(fw: str) -> bool:
+    return any(c in "aeiouy" for c in fw)
+
+
+def level_of(name: str | None, number: str | None = None) -> str | None:
+    """commune | district | province | central, from the lowest unit the name contains."""
+    if name:
+        f = f" {fold(name)} "
+        found: list[tuple[int, str]] = []
+        for e in lex("level"):
+            for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f):
+                found.append((m.start(), e.value or ""))
+        if found:
+            # "thị xã" must not read as "xã": drop a match nested inside a longer one.
+            rank = {"commune": 0, "district": 1, "province": 2, "central": 3}
+            spans = []
+            for e in lex("level"):
+                for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f):
+                    spans.append((m.start(), m.end(), e.value or ""))
+            keep = [
+                s for s in spans
+                if not any(o != s and o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                           for o in spans)
+            ]  # fmt: skip
+            return min((s[2] for s in keep), key=lambda v: rank[v])
+    if number:
+        code = fold(number).rsplit("/", 1)[-1].split("-")[-1]
+        return {"du": "commune", "hu": "district", "tu": "province", "tw": "central"}.get(code)
+    return None
+
+
+def repair_number(num: str) -> str:
+    """Undo OCR damage that a document number's shape reveals.
+
+    Spaces inside are dropped ("13 -NQ/HU"); a code part that is not a known
+    code but becomes one when its first letter is read as Đ ("BU" -> "ĐU") or when
+    an "I" is read as "/" ("CVIHU" -> "CV/HU") is repaired. Known codes come from
+    the lexicon (``doc_code`` and ``doc_type`` codes).
+    """
+    num = re.sub(r"\s+", "", num).strip("-/.,;")
+    known = {e.text for e in lex("doc_code")} | {e.code for e in lex("doc_type") if e.code}
+    parts = re.split(r"([-/])", num)
+    for i, part in enumerate(parts):
+        if i == 0 or part in "-/" or part in known or not part.isalpha():
+            continue
+        if part[0] in "BPD" and "Đ" + part[1:] in known:
+            parts[i] = "Đ" + part[1:]
+            continue
+        for j in range(2, len(part) - 1):
+            if part[j] in "Il1" and part[:j] in known:
+                parts[i] = part[:j] + "/" + part[j + 1 :]
+                break
+    return "".join(parts)
+
+
+def find_number(lay: Layout, limit: int) -> tuple[str | None, Line | None]:
+    rx = regexes()["number_line"]
+    num_rx = regexes()["doc_number"]
+    for ln in lay.lines[:limit]:
+        m = rx.match(ln.folded)
+        if not m:
+            continue
+        a = m.start("rest")
+        rest = ln.text[a:]
+        frest = ln.folded[a:]
+        n = num_rx.match(frest.strip())
+        if n:
+            off = len(frest) - len(frest.lstrip())
+            return repair_number(rest[off + n.start() : off + n.end()]), ln
+        return None, ln  # "Số: /KH-MTTQ" : printed blank, filled in by hand
+    return None, None
+
+
+def find_issued(lay: Layout, limit: int) -> tuple[str | None, str | None, Line | None]:
+    rx = regexes()["issued_line"]
+    for ln in lay.lines[:limit]:
+        m = rx.search(ln.folded)
+        if not m:
+            continue
+        place = ln.text[m.start("place") : m.end("place")].strip(" .,-_")
+        place = re.sub(r"^[^\w]+", "", place).strip()
+        d, mo, y = m.group("d"), m.group("m"), m.group("y")
+        iso = None
+        if d and mo and 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
+            iso = f"{y}-{int(mo):02d}-{int(d):02d}"
+        return iso, place or None, ln
+    return None, None, None
+
+
+def find_doc_type(lay: Layout) -> tuple[str | None, int | None]:
+    limit = max(8, len(lay.paragraphs) // 3)
+    for k, p in enumerate(lay.paragraphs[:limit]):
+        first = p.first.text.strip()
+        if not is_caps(first) and not first.isupper():
+            continue
+        dt = match_doc_type(first)
+        if dt:
+            return dt, k
+    return None, None
+
+
+def find_title(lay: Layout, k: int, doc_type: str) -> tuple[str, list[Line], int]:
+    """Doc type + the subject lines under it; returns (title, lines, first body paragraph)."""
+    rx_pre = regexes()["preamble"]
+    p0 = lay.paragraphs[k]
+    parts: list[str] = []
+    lines: list[Line] = [p0.first]
+    rest = [ln for ln in p0.lines[1:]]
+    i = k + 1
+    if rest:
+        parts = [" ".join(ln.text.strip() for ln in rest)]
+        lines += rest
+    elif i < len(lay.paragraphs):
+        # Subject lines: until a preamble opener, a section, a capitalised issuer
+        # line, a separator; on a spaced (word-processor) layout each line is a paragraph.
+        for p in lay.paragraphs[i : i + 5]:
+            t = p.text.strip()
+            ft = p.folded.strip()
+            if (
+                rx_pre.match(ft)
+                or any(ft.startswith(e.folded + " ") for e in lex("preamble_opener"))
+                or re.match(r"^[IVX]+\s*[.\-–]", t)
+                or (is_caps(t) and parts)
+                or len(t) > 220
+            ):
+                break
+            if re.fullmatch(r"[-_=.*\s]+", t):
+                i += 1
+                continue
+            parts.append(t)
+            lines += list(p.lines)
+            i += 1
+            if not lay.spaced:
+                break
+    subject = re.sub(r"\s+", " ", " ".join(parts)).strip()
+    if subject and len(subject) > 1 and subject[1:2].islower():
+        subject = subject[0].lower() + subject[1:]
+    title = f"{doc_type} {subject}".strip() if subject else doc_type
+    return title, lines, i
+
+
+def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
+    """Issuer from the header block: the lines before "Số" / the motto / the date line."""
+    block: list[Line] = []
+    for ln in lay.lines[:header_end]:
+        f = ln.folded.strip()
+        if not f:
+            continue
+        if any(f.startswith(m) for m in _MOTTO) or regexes()["number_line"].match(f):
+            break
+        if regexes()["issued_line"].search(f) or match_doc_type(ln.text):
+            break
+        if not is_caps(ln.text) or f.startswith("---") or len(f) > 80:
+            break
+        block.append(ln)
+    block = [b for b in block if not re.fullmatch(r"[-_=.*\s]+", b.text)]
+    if not block:
+        return None, None
+    names = [normalize_case(b.text.strip(" /\\-_*")) for b in block]
+    if len(names) == 1:
+        return names[0], block[0]
+    # The last line names the issuing body; the lines above it name its parent.
+    last, parents = names[-1], names[:-1]
+    parent = " ".join(parents)
+    last_f = fold(last)
+    if last_f.startswith(("ban ", "van phong", "uy ban kiem tra", "tieu ban", "to ")):
+        # "ỦY BAN MTTQ VIỆT NAM / XÃ LƯƠNG MINH / BAN THƯỜNG TRỰC"
+        # -> "Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh".
+        return f"{last} {_lower_unit(parent)}", block[-1]
+    if level_of(last) is not None:
+        return last, block[-1]  # "ĐẢNG BỘ TỈNH X / ĐẢNG ỦY PHƯỜNG Y": the last line is complete
+    return _lower_unit(f"{parent} {last}"), block[0]
+
+
+def _lower_unit(s: str) -> str:
+    """Lower-case unit words in the middle of a name ("Việt Nam Xã Lương" -> "Việt Nam xã Lương")."""
+    units = sorted(
+        {e.folded for e in lex("level")} - {"trung uong", "chinh phu", "quoc hoi"}, key=len
+    )
+    words = s.split(" ")
+    for i in range(1, len(words)):
+        fw = fold(words[i])
+        if fw in units and (i + 1 < len(words)) and words[i + 1][:1].isupper():
+            words[i] = words[i].lower()
+    return " ".join(words)
+
+
+def issuer_from_body(lay: Layout, start: int, place: str | None) -> tuple[str | None, Line | None]:
+    """Fallback: "<issuer> xây dựng / ban hành kế hoạch ..." in the opening paragraphs.
+
+    The issuer is the clause right before the verb (after the last comma or
+    semicolon), and must open with a body's head word (lexicon ``actor_head``).
+    """
+    verbs = "|".join(re.escape(e.folded) for e in lex("issuing_verb"))
+    rx = re.compile(
+        rf"(?:{verbs}|xay d\S{{1,4}})\s+(?:\S+\s+){{0,2}}?"
+        r"(?:ke hoach|huong dan|quyet dinh|chuong trinh|k\S{0,2} hoach)"
+    )
+    heads = [e.folded for e in lex("actor_head")]
+    for p in lay.paragraphs[start : start + 12]:
+        for m in rx.finditer(p.folded):
+            clause_start = max(p.folded.rfind(c, 0, m.start()) for c in (",", ";", ".", ":")) + 1
+            clause = p.folded[clause_start : m.start()]
+            lead = len(clause) - len(clause.lstrip())
+            body = clause.strip()
+            if not body or not any(body == h or body.startswith(h + " ") for h in heads):
+                continue
+            a = clause_start + lead
+            who = p.text[a : a + len(body)].strip(" ,;")
+            # "Đảng ủy phường" without the name: the place of the issue line completes it.
+            fw = fold(who).split()
+            if place and fw and fw[-1] in {e.folded for e in lex("level")}:
+                who = f"{who} {place}"
+            return who[:1].upper() + who[1:], p.line_at(a)
+    return None, None
+
+
+def find_movement(lay: Layout) -> str | None:
+    """The quoted name after "phong trào thi đua" cited most often, in its most common spelling."""
+    rx = regexes()["movement"]
+    forms: dict[str, dict[str, int]] = {}
+    for p in lay.paragraphs:
+        for m in rx.finditer(p.folded):
+            name = re.sub(r"\s+", " ", p.text[m.start("name") : m.end("name")]).strip()
+            by_form = forms.setdefault(fold(name), {})
+            by_form[name] = by_form.get(name, 0) + 1
+    if not forms:
+        return None
+    best = max(forms.values(), key=lambda f: sum(f.values()))
+    # ties keep the first spelling met (dicts keep insertion order)
+    return max(best, key=lambda k: best[k])
+
+
+def find_period(title: str | None, lay: Layout) -> dict[str, int] | None:
+    rx = regexes()
+    ft = fold(title or "")
+    for name in ("period", "term"):
+        m = rx[name].search(ft)
+        if m:
+            return {"start": int(m.group("start")), "end": int(m.group("end"))}
+    m = rx["year"].search(ft)
+    if m:
+        y = int(m.group("start"))
+        return {"start": y, "end": y}
+    counts: dict[tuple[int, int], int] = {}
+    for p in lay.paragraphs:
+        for m in rx["period"].finditer(p.folded):
+            key = (int(m.group("start")), int(m.group("end")))
+            counts[key] = counts.get(key, 0) + 1
+    if counts:
+        s, e = max(counts, key=lambda k: counts[k])
+        return {"start": s, "end": e}
+    return None
+
+
+def parse_header(lay: Layout) -> Header:
+    h = Header()
+    dt, k = find_doc_type(lay)
+    head_lines = len(lay.lines) if k is None else lay.paragraphs[k].first.index + 1
+    head_lines = max(head_lines, 12)
+    h.number, h.number_line = find_number(lay, head_lines)
+    h.issued_date, h.issued_place, h.issued_line = find_issued(lay, head_lines + 2)
+    if dt is not None and k is not None:
+        h.doc_type, h.doc_type_line = dt, lay.paragraphs[k].first
+        h.title, h.title_lines, h.body_start = find_title(lay, k, dt)
+    h.issuer, h.issuer_line = find_issuer(lay, head_lines)
+    if h.issuer is None:
+        h.issuer, h.issuer_line = issuer_from_body(lay, h.body_start, h.issued_place)
+    h.issuer_level = level_of(h.issuer, h.number)
+    return h

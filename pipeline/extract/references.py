@@ -1,0 +1,193 @@
+"""Cited documents: every document a plan cites, once each.
+
+A citation is found by its number ("04-KH/BTGDVTU", "91/2017/NĐ-CP", shape in
+``regex.jsonl``) or, for laws cited by name, by "Luật <Name>" (number null).
+The type comes from the words before the number ("Kế hoạch số ...", fuzzy, so
+"Ké hoach" still reads) or else from the code inside the number (NQ -> Nghị
+quyết); the date from "ngày ..." right after it; the issuer from "của ...".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.dates import date_to_iso
+from pipeline.extract.header import match_doc_type, repair_number
+from pipeline.extract.patterns import lex, regexes
+from pipeline.extract.text import Line, Paragraph, fold
+
+# Where the issuer named after "của" stops (folded text).
+_ISSUER_STOP = re.compile(
+    r"\s+(?:ve|v€|huong dan|ban hanh|quy dinh|tai|nham|de|theo|trong|gan|giai doan|nhiem ky)\s"
+    r"|[;:.,(“\"”]|\s+ngay\s|$"
+)
+_LAW_RE = re.compile(
+    r"(?<![a-z])luat\s+(?P<name>[a-z][^;,.()“”\"]{2,140}?)"
+    r"(?=\s+(?:so|ngay|nam\s+\d|duoc|va cac|va luat|cua|de|theo|tai|thi|trong|khi|voi|nhu)\s|\s*[;,.()“”\"]|$)"
+)
+# "Luật sửa đổi, bổ sung một số điều của Luật X": one law, named by the law it amends.
+_AMEND_RE = re.compile(
+    r"(?<![a-z])luat\s+sua\s+doi,?\s+bo\s+sung\s+(?:mot\s+so\s+dieu\s+)?cua\s+luat\s+"
+    r"(?P<name>[a-z][^;,.()“”\"]{2,140}?)"
+    r"(?=\s+(?:so|ngay|nam\s+\d|duoc|va cac|va luat|cua|de|theo|tai)\s|\s*[;,.()“”\"]|$)"
+)
+_CONSTITUTION_RE = re.compile(r"(?<![a-z])hien phap\s+(?:nam\s+)?(?P<year>(?:19|20)\d{2})")
+_SO = re.compile(r"(?:\s|^)(?:s[o06b]|lien tich so)\s*:?\s*$")
+
+
+@dataclass
+class Reference:
+    doc_type: str | None
+    number: str | None
+    date: str | None
+    issuer: str | None
+    line: Line
+    title: str | None = None
+
+    def key(self) -> str:
+        if self.number:
+            # "16/KH-MTTQ-BTT" and "16/KH-BTT-MTTQ" are one document cited with its
+            # code parts in another order: the key is the number and the set of parts.
+            parts = re.split(r"[-/\s]+", fold(self.number))
+            return "n:" + parts[0] + ":" + ",".join(sorted(p for p in parts[1:] if p))
+        return "t:" + fold(self.title or "")
+
+
+def _type_before(folded_before: str, text_before: str) -> str | None:
+    """Doc type named in the words just before a number ("Kế hoạch số", "Nghị quyết liên tịch số")."""
+    fb = _SO.sub("", folded_before.rstrip()).rstrip()
+    words = fb.split()
+    for n in (4, 3, 2, 1):
+        if len(words) >= n:
+            cand = " ".join(words[-n:])
+            dt = match_doc_type(cand.upper())
+            if dt and (n > 1 or dt == "Luật"):
+                return dt
+    return None
+
+
+def _type_from_code(number: str) -> str | None:
+    parts = re.split(r"[-/]", number)
+    codes = {e.code: e.text for e in lex("doc_type") if e.code}
+    for part in parts[1:]:
+        if part in codes:
+            return codes[part]
+        if part.upper() in {c.upper() for c in codes}:
+            return next(v for c, v in codes.items() if c.upper() == part.upper())
+    return None
+
+
+def _after(p: Paragraph, b: int) -> tuple[str | None, str | None]:
+    """(date iso, issuer) written right after a citation ending at offset ``b``."""
+    f = p.folded[b : b + 200]
+    iso = None
+    m = re.match(r"[\s,]*(?:ngay|ban hanh ngay)\s*(?P<d>[^;]{4,25})", f)
+    k = 0
+    if m:
+        iso = date_to_iso("ngày " + p.text[b + m.start("d") : b + m.end("d")])
+        dm = re.match(
+            r"\d{1,2}\s*[/.]\s*\d{1,2}\s*[/.]\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+n\S{1,2}m\s+\d{4}",
+            f[m.start("d") :],
+        )
+        k = m.start("d") + (dm.end() if dm else 0)
+    issuer = None
+    c = re.match(r"[\s,]*(?:cua|c\S{1,2}a)\s+", f[k:])
+    if c:
+        s = k + c.end()
+        stop = _ISSUER_STOP.search(f, s)
+        e = stop.start() if stop else len(f)
+        issuer = p.text[b + s : b + e].strip(" ,;") or None
+        if issuer and len(issuer.split()) > 14:
+            issuer = None
+    return iso, issuer
+
+
+def find_references(p: Paragraph, own_number: str | None = None) -> list[Reference]:
+    rx = regexes()["doc_number"]
+    out: list[Reference] = []
+    taken: list[tuple[int, int]] = []
+    numbers: list[tuple[int, int]] = []  # spans of document numbers
+    for m in rx.finditer(p.folded):
+        a, b = m.span()
+        before = p.folded[max(0, a - 50) : a]
+        if re.search(r"mau\s*(?:so)?\s*:?\s*$", before):
+            continue  # a form ("Mẫu số 01/..."), not a document
+        number = repair_number(p.text[a:b])
+        if own_number and fold(number) == fold(own_number):
+            continue
+        dt = _type_before(before, p.text[max(0, a - 50) : a]) or _type_from_code(number)
+        iso, issuer = _after(p, b)
+        out.append(Reference(dt, number, iso, issuer, p.line_at(a)))
+        taken.append((a, b))
+        numbers.append((a, b))
+    for m in _CONSTITUTION_RE.finditer(p.folded):
+        if p.text[m.start()] != "H":
+            continue
+        title = f"Hiến pháp năm {m.group('year')}"
+        out.append(Reference("Hiến pháp", None, None, None, p.line_at(m.start()), title=title))
+    for m in _AMEND_RE.finditer(p.folded):
+        if any(x <= m.start() < y for x, y in taken):
+            continue
+        title = re.sub(r"\s+", " ", p.text[m.start() : m.end("name")]).strip()
+        iso, issuer = _after(p, m.end("name"))
+        out.append(Reference("Luật", None, iso, issuer, p.line_at(m.start()), title=title))
+        taken.append((m.start(), m.end("name")))
+    for m in _LAW_RE.finditer(p.folded):
+        a = m.start()
+        name_a, name_b = m.start("name"), m.end("name")
+        if re.match(r"so\s*\d", m.group("name")):
+            continue  # "Luật số 83/2025/QH15": found by its number
+        if p.text[a : a + 1] != "L":
+            continue  # "luật định", "pháp luật": a law's name is written "Luật ..."
+        if any(x <= a < y for x, y in taken):
+            continue
+        title = "Luật " + re.sub(r"\s+", " ", p.text[name_a:name_b]).strip()
+        # "Luật ... số 85/2015/QH13": the number belongs to this law.
+        nxt = next(
+            (
+                (x, y)
+                for x, y in numbers
+                if 0 <= x - name_b <= 12
+                and re.fullmatch(r"[\s,]*(?:so)?\s*:?\s*", p.folded[name_b:x])
+            ),
+            None,
+        )
+        if nxt is not None:
+            for r in out:
+                if r.line is p.line_at(nxt[0]) and r.number == repair_number(
+                    p.text[nxt[0] : nxt[1]]
+                ):
+                    r.title = title
+                    r.doc_type = "Luật"
+            continue
+        iso, issuer = _after(p, name_b)
+        out.append(Reference("Luật", None, iso, issuer, p.line_at(a), title=title))
+    return out
+
+
+def dedupe(refs: list[Reference]) -> list[Reference]:
+    """Once each: the same number (or law title) keeps its first, most complete mention."""
+    out: dict[str, Reference] = {}
+    for r in refs:
+        k = r.key()
+        # A short law title ("Luật Bầu cử") is the same law as a longer one cited before.
+        if k.startswith("t:"):
+            same = next(
+                (o for o in out if o.startswith("t:") and (o.startswith(k) or k.startswith(o))),
+                None,
+            )
+            if same:
+                if len(k) > len(same):
+                    out[k] = out.pop(same)
+                    out[k].title = r.title
+                continue
+        if k in out:
+            o = out[k]
+            o.date = o.date or r.date
+            o.issuer = o.issuer or r.issuer
+            o.doc_type = o.doc_type or r.doc_type
+            o.title = o.title or r.title
+            continue
+        out[k] = r
+    return list(out.values())

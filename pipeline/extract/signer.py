@@ -1,0 +1,165 @@
+"""The closing block: "Nơi nhận" (recipients) and the signer (capacity, title, name).
+
+In a scan the two sit side by side, so an OCR line often holds a recipient on the
+left and the capacity or the title on the right ("- Ban TG ... (báo cáo), PHÓ BÍ
+THƯ"): a trailing capitalised run that reads as a capacity or a title is cut off
+the recipient and given to the signer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from pipeline.extract.header import normalize_case
+from pipeline.extract.patterns import lex, regexes
+from pipeline.extract.text import Layout, Line, fold, is_caps
+
+# rapidfuzz ratio a capitalised run needs to be read as a signer title ("TRIRNG BAN").
+TITLE_MIN_RATIO = 78
+_CAPS_RUN = re.compile(r"(?:^|[\s,;])(?P<run>(?:[^\W\d_a-zà-ỹ][^\s,;]*\s*){2,6})$")
+
+
+@dataclass
+class Closing:
+    recipients: list[tuple[str, Line]] = field(default_factory=list)
+    capacity: str | None = None
+    title: str | None = None
+    name: str | None = None
+    capacity_line: Line | None = None
+    title_line: Line | None = None
+    name_line: Line | None = None
+    start: int | None = None  # line index where the closing block starts
+
+
+def _title_of(text: str) -> str | None:
+    t = re.sub(r"[^a-z ]", "", fold(text)).strip()
+    t = re.sub(r"\s+", " ", t)
+    if not t or len(t) > 30:
+        return None
+    best, score = None, 0.0
+    for e in lex("signer_title"):
+        r = fuzz.ratio(t, e.folded)
+        if r > score:
+            best, score = e, r
+    return best.text if best and score >= TITLE_MIN_RATIO else None
+
+
+def _capacity(text: str) -> tuple[str, int] | None:
+    """(capacity, start offset) when ``text`` holds "TM. BAN THƯỜNG TRỰC" and the like."""
+    for m in regexes()["capacity"].finditer(fold(text)):
+        body = text[m.start("body") : m.end("body")]
+        words = []
+        for w in body.split():
+            if (
+                not is_caps(w + "XXXX")
+                or not w.isupper()
+                and sum(c.isupper() for c in w) < len(w) - 1
+            ):
+                break
+            words.append(w)
+        if not words:
+            continue
+        prefix = re.sub(r"\s+", "", text[m.start("prefix") : m.end("prefix")])
+        if "/" not in prefix and not prefix.endswith("."):
+            prefix += "."
+        return f"{prefix} {normalize_case(' '.join(words))}", m.start("prefix")
+    return None
+
+
+def _split_right(text: str) -> tuple[str, str | None]:
+    """Cut a right-column capacity/title off a recipient line."""
+    cap = _capacity(text)
+    if cap and cap[1] > 3:
+        return text[: cap[1]].rstrip(" ,;"), text[cap[1] :]
+    m = _CAPS_RUN.search(text)
+    if m and m.start("run") > 3 and _title_of(m.group("run")):
+        return text[: m.start("run")].rstrip(" ,;"), m.group("run").strip()
+    return text, None
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in text):
+        return False
+    if text.strip().startswith(("-", "+", "(")) or text.strip().endswith((",", ";", ":")):
+        return False
+    if _title_of(text) or _capacity(text):
+        return False
+    return all(
+        w[:1].isupper() and w[1:] == w[1:].lower() or w.isupper() and len(w) <= 1 for w in words
+    )
+
+
+def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
+    c = Closing()
+    lines = lay.lines
+    head = None
+    for ln in reversed(lines):
+        if regexes()["recipients_head"].match(ln.folded):
+            head = ln
+            break
+    if head is not None:
+        start = head.index
+    else:
+        # No "Nơi nhận": the closing starts at a capacity line near the end, if any.
+        start = next(
+            (ln.index for ln in lines[-15:] if not ln.blank and _capacity(ln.text)), len(lines)
+        )
+    c.start = start
+    # Capacity / title anywhere in the tail (left or right column).
+    tail = [ln for ln in lines[start:] if not ln.blank]
+    for ln in tail:
+        cap = _capacity(ln.text)
+        if cap and c.capacity is None:
+            c.capacity, c.capacity_line = cap[0], ln
+    for ln in tail:
+        if c.capacity_line is not None and ln.index < c.capacity_line.index:
+            # a title sits after the capacity, or on a recipient line to the right
+            _, right = _split_right(ln.text)
+            cand = right
+        else:
+            _, right = _split_right(ln.text)
+            cand = right or (ln.text if is_caps(ln.text) else None)
+        if cand and not _capacity(cand):
+            t = _title_of(cand)
+            if t:
+                c.title, c.title_line = normalize_case(cand.strip(" ,;")), ln
+                if c.capacity_line is None or ln.index > c.capacity_line.index:
+                    break
+    after = max([x.index for x in (c.capacity_line, c.title_line) if x is not None], default=start)
+    for ln in tail:
+        if ln.index > after and _looks_like_name(ln.text.strip()):
+            c.name, c.name_line = re.sub(r"\s+", " ", ln.text.strip()), ln
+    # Recipients: "- ..." items after the head, continuation lines joined.
+    if head is not None:
+        items: list[list] = []
+        first = regexes()["recipients_head"].match(head.folded)
+        rest = head.text[first.end() :] if first else ""
+        rest, _ = _split_right(rest)
+        if _capacity(rest):
+            rest = ""  # the right column of the head line: "Nơi nhận:   TM. BAN THƯỜNG VỤ"
+        if rest.strip().lstrip("-+• ").strip():
+            items.append([rest.strip().lstrip("-+• "), head])
+        for ln in lines[head.index + 1 :]:
+            if ln.blank:
+                continue
+            text, _ = _split_right(ln.text.rstrip())
+            s = text.strip()
+            if ln in (c.capacity_line, c.name_line) or (
+                c.title_line is ln and not s.startswith(("-", "+"))
+            ):
+                if s.startswith(("-", "+")):
+                    items.append([s.lstrip("-+• ").strip(), ln])
+                continue
+            if s.startswith(("-", "+", "•")):
+                items.append([s.lstrip("-+• ").strip(), ln])
+            elif items and not is_caps(s) and not _looks_like_name(s):
+                items[-1][0] += " " + s
+        for text, ln in items:
+            t = re.sub(r"\s+", " ", text).strip().rstrip(";,.").strip()
+            if t:
+                c.recipients.append((t, ln))
+    return c

@@ -1,0 +1,158 @@
+"""The document as extraction sees it: numbered lines grouped into paragraphs.
+
+Every extractor works on :class:`Paragraph` objects whose text is the lines of one
+paragraph joined by single spaces, with a map back to (page, line) so each item
+keeps where it came from. Matching happens on the *folded* text (no diacritics,
+lowercase), which has exactly the same length as the text itself, so an offset
+found on the folded form cuts the original text: a wrong or missing mark does not
+stop a match, and what is reported is what the document says.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from diacritics.orthography import strip_marks
+from pipeline.records import Document
+
+# A line that opens a new block by itself: outline markers and bullets.
+MARKER_RE = re.compile(
+    r"^\s*(?:[IVXLH]{1,5}\s*[.\-–]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]|[a-zđ]\s*[.)]|[-+•*–])\s*\S",
+    re.IGNORECASE,
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics; one character in, one character out."""
+    return strip_marks(text).lower()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the final (restored when available) text of a page."""
+
+    index: int  # 0-based position in the whole document
+    page: int  # 1-based page number
+    number: int  # 1-based line number within the page
+    text: str
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Consecutive lines read as one block of running text."""
+
+    lines: tuple[Line, ...]
+    text: str
+    starts: tuple[int, ...] = field(repr=False)  # offset in ``text`` where each line starts
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+    def line_at(self, offset: int) -> Line:
+        """The line that holds character ``offset`` of the paragraph text."""
+        k = 0
+        for i, s in enumerate(self.starts):
+            if s <= offset:
+                k = i
+        return self.lines[k]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """All lines and paragraphs of a document, plus how it is typeset."""
+
+    lines: tuple[Line, ...]
+    paragraphs: tuple[Paragraph, ...]
+    # True when most paragraphs are single lines separated by blank lines (a text
+    # exported from a word processor), False for hard-wrapped OCR output.
+    spaced: bool
+
+    def paragraph_of(self, line: Line) -> Paragraph | None:
+        for p in self.paragraphs:
+            if p.lines[0].index <= line.index <= p.lines[-1].index:
+                return p
+        return None
+
+
+def document_lines(doc: Document) -> list[Line]:
+    """Numbered lines of every page's final text (NFC)."""
+    out: list[Line] = []
+    for page in doc.pages:
+        text = unicodedata.normalize("NFC", page.final_text)
+        for i, raw in enumerate(text.split("\n"), start=1):
+            out.append(Line(len(out), page.number, i, raw.replace("\f", " ").rstrip()))
+    return out
+
+
+def _opens_block(prev: Line, line: Line) -> bool:
+    """True when ``line`` starts a new paragraph although no blank line precedes it."""
+    if MARKER_RE.match(line.text):
+        return True
+    stripped = line.text.strip()
+    # A sentence ended and the next line starts a new one with a capital, indented:
+    # OCR keeps the indent of a paragraph's first line as leading spaces.
+    if prev.text.rstrip().endswith((".", ":", ";")) and stripped[:1].isupper():
+        return line.text.startswith(" ") or prev.text.rstrip().endswith((".", ":"))
+    # An all-caps heading line stands alone.
+    return _is_caps(stripped) or _is_caps(prev.text.strip())
+
+
+def _is_caps(s: str, share: float = 0.8) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > share
+
+
+def layout(lines: list[Line]) -> Layout:
+    """Group lines into paragraphs: a blank line or a line that opens a block ends one."""
+    paras: list[Paragraph] = []
+    cur: list[Line] = []
+
+    def flush() -> None:
+        if not cur:
+            return
+        parts: list[str] = []
+        starts: list[int] = []
+        pos = 0
+        for ln in cur:
+            t = ln.text.strip()
+            starts.append(pos)
+            parts.append(t)
+            pos += len(t) + 1
+        paras.append(Paragraph(tuple(cur), " ".join(parts), tuple(starts)))
+        cur.clear()
+
+    for ln in lines:
+        if ln.blank:
+            flush()
+            continue
+        if cur and (
+            _opens_block(cur[-1], ln) or ln.page != cur[-1].page and MARKER_RE.match(ln.text)
+        ):
+            flush()
+        cur.append(ln)
+    flush()
+    nonblank = sum(1 for ln in lines if not ln.blank)
+    single = sum(1 for p in paras if len(p.lines) == 1)
+    spaced = bool(paras) and single / len(paras) > 0.8 and nonblank < 2 * len(paras)
+    return Layout(tuple(lines), tuple(paras), spaced)
+
+
+def is_caps(s: str, share: float = 0.8) -> bool:
+    """Mostly upper-case letters (a heading or a header-block line): more than ``share`` of them."""
+    return _is_caps(s, share)

@@ -1,0 +1,298 @@
+"""Read one input file into a :class:`~pipeline.records.Document` of normalized pages.
+
+The type comes from the content (magic bytes), not the extension: a PDF named
+``.txt`` is read as a PDF, with a warning on its pages. Text files are decoded by
+:mod:`pipeline.textfile`, PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it
+is missing or garbage), images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
+Every page is normalized (:mod:`pipeline.normalize`) and scored
+(:func:`pipeline.quality.garbled_score`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from pipeline import pdf as pdfmod
+from pipeline.errors import InputFileError, PageTimeoutError
+from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
+from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
+from pipeline.quality import DEFAULT as QUALITY_DEFAULT
+from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese
+from pipeline.records import Document, Method, Page
+from pipeline.textfile import TextFileConfig, read_text_file
+
+log = logging.getLogger(__name__)
+
+# Extensions each content type is expected under (anything else gets a warning).
+EXTENSIONS = {
+    "txt": {".txt", ".text"},
+    "pdf": {".pdf"},
+    "png": {".png"},
+    "jpeg": {".jpg", ".jpeg", ".jpe"},
+    "tiff": {".tif", ".tiff"},
+    "bmp": {".bmp"},
+    "webp": {".webp"},
+    "gif": {".gif"},
+}
+SUPPORTED_SUFFIXES = frozenset().union(*EXTENSIONS.values())
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    """Everything ingestion needs; each part documents its own defaults.
+
+    * ``max_image_pixels`` = 178,956,970: Pillow's own bomb limit (2 x its warning
+      limit); an image above it is refused as an image bomb.
+    * ``on_page``: not a setting, a hook: called with (pages done, pages total)
+      after each page, for progress bars. Not pickled into workers.
+    """
+
+    text: TextFileConfig = field(default_factory=TextFileConfig)
+    pdf: pdfmod.PdfConfig = field(default_factory=pdfmod.PdfConfig)
+    ocr: OcrConfig = field(default_factory=OcrConfig)
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    quality: QualityConfig = QUALITY_DEFAULT
+    max_image_pixels: int = 178_956_970
+
+
+def sniff(head: bytes) -> str | None:
+    """Content type from the first bytes, or None when it is no known binary format."""
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head.startswith(b"BM") and len(head) > 14:
+        return "bmp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    return None
+
+
+_UNSUPPORTED = {
+    b"PK\x03\x04": "a ZIP archive (.docx, .xlsx, .odt ...)",
+    b"\xd0\xcf\x11\xe0": "an old Office document (.doc, .xls)",
+    b"{\\rtf": "an RTF document",
+    b"\x1f\x8b": "a gzip archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"Rar!": "a RAR archive",
+    b"\x7fELF": "a program",
+}
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def safe_id(name: str) -> str:
+    """A file-name-safe id: NFC, no path parts, only letters, digits, '.', '-', '_'."""
+    stem = Path(name).name
+    stem = unicodedata.normalize("NFC", stem)
+    stem = re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE).strip(".-_")
+    return stem[:120] or "document"
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(2048)
+    except IsADirectoryError as e:
+        raise InputFileError("is a directory", path=str(path)) from e
+    except PermissionError as e:
+        raise InputFileError(
+            "permission denied", path=str(path), remedy="check its permissions"
+        ) from e
+    except OSError as e:
+        raise InputFileError(f"cannot read ({e.strerror})", path=str(path)) from e
+
+
+def ingest(
+    path: Path,
+    config: IngestConfig | None = None,
+    *,
+    doc_id: str | None = None,
+    on_page: Callable[[int, int], None] | None = None,
+) -> Document:
+    """Read ``path`` into a Document of normalized, scored pages.
+
+    Raises :class:`~pipeline.errors.InputFileError` (or a subclass) for input that
+    cannot be read, :class:`~pipeline.errors.MissingDependencyError` when OCR is
+    needed and Tesseract or its ``vie`` model is missing.
+    """
+    cfg = config or IngestConfig()
+    path = Path(path)
+    head = _read_head(path)
+    if not head:
+        raise InputFileError(
+            "empty file (0 bytes)", path=str(path), remedy="check the file was copied completely"
+        )
+    kind = sniff(head)
+    doc_warnings: list[str] = []
+    suffix = path.suffix.lower()
+    if kind is None:
+        for magic, what in _UNSUPPORTED.items():
+            if head.startswith(magic):
+                raise InputFileError(
+                    f"unsupported file type: {what}",
+                    path=str(path),
+                    remedy="convert it to PDF or plain text",
+                )
+        kind = "txt"
+    if suffix not in EXTENSIONS[kind]:
+        msg = f"content is {kind.upper()} but the name ends in '{suffix or '(none)'}'"
+        doc_warnings.append(msg)
+        log.warning("%s: %s", path, msg)
+    meta: dict[str, Any] = {}
+    encoding = None
+    if kind == "txt":
+        text, encoding = read_text_file(path, cfg.text)
+        pages_raw: list[_Raw] = [(text, Method.TEXT_FILE, None, None, [])]
+        # A .txt from an earlier OCR often holds several pages separated by form feeds;
+        # it stays one page so line numbers match the file.
+    elif kind == "pdf":
+        pages_raw = list(_pdf_pages(path, cfg, on_page))
+    else:
+        pages_raw = list(_image_pages(path, cfg, on_page))
+    pages = _finish(pages_raw, cfg, meta, multi_page=kind != "txt")
+    if kind != "txt" and not looks_vietnamese("\n".join(p.text for p in pages), cfg.quality):
+        # OCR with the vie model always returns *something*; say when it is not Vietnamese
+        # (a foreign document, an upside-down scan) instead of failing the file.
+        doc_warnings.append(
+            "the text does not look Vietnamese (foreign document or unreadable scan?)"
+        )
+    if doc_warnings:
+        pages = tuple(replace(p, warnings=tuple(doc_warnings) + p.warnings) for p in pages)
+        meta["warnings"] = doc_warnings
+    return Document(
+        doc_id=doc_id or safe_id(path.stem),
+        source=str(path),
+        sha256=sha256_file(path),
+        kind="txt" if kind == "txt" else ("pdf" if kind == "pdf" else "image"),
+        pages=pages,
+        encoding=encoding,
+        metadata=meta,
+    )
+
+
+_Raw = tuple[str, Method, str | None, float | None, list[str]]
+
+
+def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
+    try:
+        r = ocr_image(img, cfg.ocr)
+    except PageTimeoutError as e:
+        log.warning("page %d skipped: %s", number, e.message)
+        return ("", Method.OCR, cfg.ocr.lang, None, [f"skipped: {e.message}"])
+    w = [f"deskewed {r.skew:+.1f} deg"] if abs(r.skew) >= 0.2 else []
+    return (r.text, Method.OCR, cfg.ocr.lang, r.confidence, w)
+
+
+def _pdf_pages(
+    path: Path, cfg: IngestConfig, on_page: Callable[[int, int], None] | None
+) -> Iterator[_Raw]:
+    n = pdfmod.check_pdf(path)
+    with pdfmod.open_pdf(path) as pdf:
+        for i in range(n):
+            verdict = pdfmod.judge_layer(pdfmod.page_text(pdf, i), cfg.pdf)
+            if verdict.text is not None:
+                yield (verdict.text, Method.TEXT_LAYER, None, None, [])
+            else:
+                check_tesseract(cfg.ocr.lang)
+                try:
+                    img = pdfmod.rasterize(path, i, cfg.ocr.dpi)
+                except Exception as e:
+                    raise InputFileError(
+                        f"page {i + 1} cannot be rendered ({type(e).__name__})",
+                        path=str(path),
+                        remedy="get a complete copy of the file",
+                    ) from e
+                text, method, model, conf, w = _ocr_page(img, cfg, i + 1)
+                yield (text, method, model, conf, [f"OCR: {verdict.reason}", *w])
+            if on_page:
+                on_page(i + 1, n)
+
+
+def _image_pages(
+    path: Path, cfg: IngestConfig, on_page: Callable[[int, int], None] | None
+) -> Iterator[_Raw]:
+    old = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = cfg.max_image_pixels // 2  # Pillow errors at 2x this
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            try:
+                img = Image.open(path)
+                img.load()
+            except Image.DecompressionBombError as e:
+                raise InputFileError(
+                    f"image bomb refused: {e}",
+                    path=str(path),
+                    remedy="split or downscale the image; it is far larger than any page scan",
+                ) from e
+            except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+                raise InputFileError(
+                    f"corrupt or truncated image ({e})",
+                    path=str(path),
+                    remedy="get a complete copy of the file",
+                ) from e
+            check_tesseract(cfg.ocr.lang)
+            n = getattr(img, "n_frames", 1)
+            for i, frame in enumerate(ImageSequence.Iterator(img)):
+                page = frame.copy()
+                page.info.setdefault("dpi", img.info.get("dpi", (cfg.ocr.dpi, cfg.ocr.dpi)))
+                yield _ocr_page(page, cfg, i + 1)
+                if on_page:
+                    on_page(i + 1, n)
+    finally:
+        Image.MAX_IMAGE_PIXELS = old
+
+
+def _finish(
+    raw: list[_Raw], cfg: IngestConfig, meta: dict[str, Any], *, multi_page: bool
+) -> tuple[Page, ...]:
+    texts: list[str] = []
+    steps: dict[int, list[str]] = {}
+    for no, (text, *_rest) in enumerate(raw, start=1):
+        t, m = normalize_text(text, cfg.normalize)
+        texts.append(t)
+        steps[no] = m["steps"]
+        for s in m.get("signatures", []):
+            meta.setdefault("signatures", []).append({"page": no, **s})
+    if multi_page:
+        texts, removed = strip_running_lines(texts, cfg.normalize)
+        if removed:
+            meta["removed_lines"] = removed
+    meta["normalize_steps"] = {str(k): v for k, v in steps.items() if v}
+    pages = []
+    for no, ((_, method, model, conf, w), text) in enumerate(zip(raw, texts, strict=True), start=1):
+        pages.append(
+            Page(
+                number=no,
+                text=text,
+                method=method,
+                ocr_model=model,
+                confidence=conf,
+                garbled=round(garbled_score(text, cfg.quality), 4),
+                warnings=tuple(w),
+            )
+        )
+    return tuple(pages)

@@ -1,0 +1,215 @@
+"""Decode a text file whose encoding nobody wrote down.
+
+Order (first that applies wins):
+
+1. a byte-order mark (UTF-8, UTF-16 LE/BE);
+2. UTF-16 without BOM (every other byte NUL in ASCII-heavy text);
+3. strict UTF-8;
+4. the 8-bit candidates Windows-1258 (``cp1258``, decomposes: NFC after), TCVN3
+   (ABC) and VNI-Windows, all of which decode any byte string: the one whose
+   result scores best as Vietnamese (:func:`pipeline.quality.garbled_score`) wins.
+
+Binary content (NUL bytes that are not UTF-16, many control characters) is an
+:class:`~pipeline.errors.InputFileError`; readable text that is not Vietnamese is a
+:class:`~pipeline.errors.NotVietnameseError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from diacritics.orthography import split_tone
+from pipeline.errors import InputFileError, NotVietnameseError
+from pipeline.quality import DEFAULT as QUALITY_DEFAULT
+from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese
+
+DATA = Path(__file__).resolve().parent / "data"
+TONE_MARKS = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]
+
+
+@dataclass(frozen=True)
+class TextFileConfig:
+    """How text files are decoded.
+
+    * ``max_control_share`` = 0.05: share of control characters (other than tab,
+      newline, carriage return, form feed) above which the content is binary.
+    * ``check_vietnamese`` = True: refuse text that is not Vietnamese
+      (:func:`pipeline.quality.looks_vietnamese`).
+    * ``quality``: thresholds used to tell Vietnamese from not.
+    """
+
+    max_control_share: float = 0.05
+    check_vietnamese: bool = True
+    quality: QualityConfig = QUALITY_DEFAULT
+
+
+def _load_table(name: str) -> list[tuple[str, str]]:
+    rows = []
+    with open(DATA / name, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            k, v = line.rstrip("\n").split("\t")
+            rows.append((bytes.fromhex(k).decode("latin-1"), v))
+    return rows
+
+
+@functools.cache
+def _tcvn3_map() -> dict[int, str]:
+    # Bytes are read as latin-1 (one char per byte); the table maps 0x80-0xFF.
+    return {ord(k): v for k, v in _load_table("tcvn3.tsv")}
+
+
+@functools.cache
+def _vni_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    rows = _load_table("vni.tsv")
+    table = dict(rows)
+    # Longest first so "ôù" (ớ) wins over "ô" (ơ).
+    keys = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in keys)), table
+
+
+def decode_tcvn3(data: bytes) -> str:
+    return unicodedata.normalize("NFC", data.decode("latin-1").translate(_tcvn3_map()))
+
+
+def encode_tcvn3(text: str) -> bytes:
+    """Inverse of :func:`decode_tcvn3` (for tests): NFC letters without a code raise."""
+    inv = {v: k for k, v in _tcvn3_map().items() if len(v) == 1 and k >= 0xA1}
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        if ord(ch) < 0x80:
+            out.append(ord(ch))
+        elif ch in inv:
+            out.append(inv[ch])
+        else:
+            raise ValueError(f"{ch!r} has no TCVN3 code")
+    return bytes(out)
+
+
+def decode_vni(data: bytes) -> str:
+    pat, table = _vni_re()
+    # latin-1, not cp1252: bytes 0x81/0x8D/... are undefined in cp1252 but harmless here,
+    # and every VNI code byte is in 0xC0-0xFF where the two agree.
+    s = data.decode("latin-1")
+    return unicodedata.normalize("NFC", pat.sub(lambda m: table[m.group(0)], s))
+
+
+def encode_vni(text: str) -> bytes:
+    """Inverse of :func:`decode_vni` (for tests)."""
+    _, table = _vni_re()
+    inv = {v: k for k, v in table.items()}
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        out.append(inv.get(ch, ch))
+    return "".join(out).encode("latin-1")
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Encode as Windows-1258 does (for tests): a letter it lacks becomes base + tone mark."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            base, tone = split_tone(ch)
+            out += base.encode("cp1258") + TONE_MARKS[tone].encode("cp1258")
+    return bytes(out)
+
+
+def _decode_cp1258(data: bytes) -> str:
+    return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+
+
+LEGACY = {"cp1258": _decode_cp1258, "tcvn3": decode_tcvn3, "vni": decode_vni}
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    if len(data) < 4:
+        return None
+    even, odd = data[0::2], data[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    return bad / len(text)
+
+
+def decode_bytes(
+    data: bytes, path: str | None = None, config: TextFileConfig | None = None
+) -> tuple[str, str]:
+    """Return ``(text, encoding)``; the text is NFC, line ends as in the file."""
+    cfg = config or TextFileConfig()
+    if not data:
+        raise InputFileError("empty file", path=path, remedy="check the file was copied completely")
+    text: str | None = None
+    enc = ""
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            enc = name
+            break
+    if not enc:
+        enc = _looks_utf16(data) or ""
+    if enc:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as e:
+            raise InputFileError(
+                f"not valid {enc} text ({e.reason})", path=path, remedy="re-save it as UTF-8"
+            ) from e
+    elif b"\x00" in data:
+        raise _binary(path)
+    else:
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            best: tuple[float, str, str] | None = None
+            for name, fn in LEGACY.items():
+                cand = fn(data)
+                if _control_share(cand) > cfg.max_control_share:
+                    continue
+                s = garbled_score(cand, cfg.quality)
+                if best is None or s < best[0]:
+                    best = (s, name, cand)
+            if best is None:
+                raise _binary(path) from None
+            _, enc, text = best
+    if _control_share(text) > cfg.max_control_share:
+        raise _binary(path)
+    text = unicodedata.normalize("NFC", text)
+    if cfg.check_vietnamese and not looks_vietnamese(text, cfg.quality):
+        raise NotVietnameseError(
+            f"the text ({enc}) does not look Vietnamese",
+            path=path,
+            remedy="only Vietnamese documents are supported; check the file or its encoding",
+        )
+    return text, enc
+
+
+def _binary(path: str | None) -> InputFileError:
+    return InputFileError(
+        "unsupported file type: binary content in a text file",
+        path=path,
+        remedy="give a .txt, .pdf or image file",
+    )
+
+
+def read_text_file(path: Path, config: TextFileConfig | None = None) -> tuple[str, str]:
+    """Read and decode ``path``: ``(text, encoding)``."""
+    return decode_bytes(path.read_bytes(), str(path), config)

@@ -1,0 +1,207 @@
+"""Benchmark of diacritics restoration: accuracy on four test sets and speed, side by side.
+
+Run:  .venv/bin/python scripts/bench_restore.py [--quick] [--errors N]
+
+Prints one markdown section. Systems: identity (the input as it is), pyvi's ViUtils.add_accents
+(the restorer most users find on PyPI) and ours (diacritics.api). Test sets:
+1. real OCR damage: samples/dang-uy-phuong-binh-dinh-2025.txt vs ../shared/dev-gold (measure only);
+2. synthetic OCR damage of held-out documents: eval/synthetic/<doc>.ocr.txt vs <doc>.clean.txt;
+3. held-out documents with every mark stripped (unidecode);
+4. correct held-out Vietnamese: share of words left unchanged.
+Speed: words per second on one core (this process), ours and pyvi on the same stripped text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from unidecode import unidecode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from diacritics.api import load_restorer  # noqa: E402
+from diacritics.evaluate import eval_tokens, syllable_accuracy  # noqa: E402
+from diacritics.orthography import normalize_tone_placement  # noqa: E402
+
+GOLD = ROOT.parent / "shared" / "dev-gold" / "dang-uy-phuong-binh-dinh-2025.clean.txt"
+SAMPLE = ROOT / "samples" / "dang-uy-phuong-binh-dinh-2025.txt"
+HELDOUT = ROOT / "corpora" / "heldout" / "admin_luongminh" / "text.txt.xz"
+SYNTH = ROOT / "eval" / "synthetic"
+
+
+def heldout_docs() -> list[tuple[str, str]]:
+    text = lzma.open(HELDOUT, "rt", encoding="utf-8").read()
+    docs = []
+    for part in re.split(r"(?m)^### ", text):
+        if not part.strip():
+            continue
+        name, _, body = part.partition("\n")
+        body = normalize_tone_placement(unicodedata.normalize("NFC", body))
+        docs.append((name.strip(), body))
+    return docs
+
+
+def pyvi_restore(text: str) -> str:
+    from pyvi import ViUtils
+
+    def one(line: str) -> str:
+        try:
+            return str(ViUtils.add_accents(line)) if line.strip() else line
+        except KeyError:  # pyvi fails on some OCR glyphs: count the line as left as it is
+            return line
+
+    return "\n".join(one(line) for line in text.split("\n"))
+
+
+def systems(restorer) -> dict:
+    return {
+        "identity": lambda t: t,
+        "pyvi add_accents": pyvi_restore,
+        "ours": lambda t: restorer.restore(t).text,
+    }
+
+
+def score(pairs: list[tuple[str, str]], fn, errors: Counter | None = None) -> tuple[float, int]:
+    right = total = 0
+    for inp, gold in pairs:
+        out = fn(inp)
+        a = syllable_accuracy(out, gold, keep_errors=10_000 if errors is not None else 0)
+        right += a.right
+        total += a.total
+        if errors is not None:
+            for _ln, g, o in a.errors:
+                errors[_error_class(g, o)] += 1
+    return (right / total if total else float("nan")), total
+
+
+def _error_class(gold: str, out: str) -> str:
+    from diacritics.orthography import strip_marks
+
+    if not out:
+        return "token missing/misaligned"
+    if strip_marks(gold).lower() == strip_marks(out).lower():
+        if gold.lower() == out.lower():
+            return "case only"
+        return "right letters, wrong marks"
+    return "wrong letters"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="fewer held-out docs; no rebuild timing")
+    ap.add_argument("--errors", action="store_true", help="print error classes of ours (stderr)")
+    args = ap.parse_args()
+    cmd = "python scripts/bench_restore.py" + (" --quick" if args.quick else "")
+
+    t0 = time.perf_counter()
+    restorer = load_restorer()
+    load_s = time.perf_counter() - t0
+    syst = systems(restorer)
+    docs = heldout_docs()
+    if args.quick:
+        docs = docs[:4]
+    sets: dict[str, list[tuple[str, str]]] = {}
+    if GOLD.exists():
+        sets["1. real OCR damage (dev gold, 1 doc)"] = [(SAMPLE.read_text(), GOLD.read_text())]
+    synth = sorted(SYNTH.glob("*.ocr.txt")) if SYNTH.is_dir() else []
+    if args.quick:
+        synth = synth[:4]
+    if synth:
+        sets[f"2. synthetic OCR damage, held-out ({len(synth)} docs)"] = [
+            (p.read_text(), p.with_name(p.name.replace(".ocr.txt", ".clean.txt")).read_text())
+            for p in synth
+        ]
+    sets[f"3. marks stripped, held-out ({len(docs)} docs)"] = [(unidecode(d), d) for _, d in docs]
+
+    rows = []
+    errs: dict[str, Counter] = {}
+    for name, pairs in sets.items():
+        row = [name]
+        for sname, fn in syst.items():
+            ec = Counter() if (args.errors and sname == "ours") else None
+            acc, total = score(pairs, fn, ec)
+            row.append(f"{100 * acc:.1f}%")
+            if ec is not None:
+                errs[name] = ec
+        row.insert(1, str(total))
+        rows.append(row)
+    # 4. correct text must stay unchanged.
+    row = [f"4. correct held-out text unchanged ({len(docs)} docs)"]
+    total_words = 0
+    for sname, fn in syst.items():
+        acc, total = score([(d, d) for _, d in docs], fn)
+        total_words = total
+        row.append(f"{100 * acc:.2f}%")
+    row.insert(1, str(total_words))
+    rows.append(row)
+
+    # 5. speed on one core: the stripped held-out text.
+    text = "\n".join(unidecode(d) for _, d in docs)
+    nwords = sum(len(eval_tokens(line)) for line in text.split("\n"))
+    fresh = type(restorer)(restorer._build, restorer.config)  # empty candidate cache
+    t = time.perf_counter()
+    fresh.restore(text)
+    ours_s = time.perf_counter() - t
+    t = time.perf_counter()
+    pyvi_restore(text)
+    pyvi_s = time.perf_counter() - t
+
+    build_info = json.loads((restorer._build / "fingerprint.json").read_text())
+    if not args.quick:
+        env = dict(os.environ)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import json;from diacritics.corpus import build;"
+                "print(json.dumps(build(force=True)))",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+        build_info = json.loads(r.stdout.strip().splitlines()[-1])
+
+    print("## Diacritics restoration\n")
+    print(
+        f"Command: `{cmd}` (one run; syllable accuracy as defined in shared/dev-gold/README.md)\n"
+    )
+    print("| test set | gold words | identity | pyvi add_accents | ours |")
+    print("|---|---|---|---|---|")
+    for r_ in rows:
+        print("| " + " | ".join(r_) + " |")
+    print()
+    print(
+        f"Speed, one core, {nwords} words of stripped held-out text, cold candidate cache: "
+        f"ours {nwords / ours_s:,.0f} words/s, pyvi {nwords / pyvi_s:,.0f} words/s, "
+        f"ratio ours/pyvi = {pyvi_s / ours_s:.2f}. Loading the built corpus: {load_s:.1f} s."
+    )
+    print(
+        f"Corpus build: {build_info.get('tokens'):,} tokens, vocabulary {build_info.get('vocab'):,}, "
+        f"{build_info.get('trigrams'):,} trigrams; {build_info.get('build_seconds')} s, "
+        f"peak memory {build_info.get('peak_rss_mb')} MB"
+        + (" (from the last build)" if args.quick else " (rebuilt in this run)")
+        + f". This process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB."
+    )
+    if not synth:
+        print("\nSynthetic set: eval/synthetic/ not present in this run.")
+    for name, ec in errs.items():
+        print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in ec.most_common()), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

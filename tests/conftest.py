@@ -1,0 +1,81 @@
+"""Shared fixtures: Vietnamese test pages rendered by the tests themselves.
+
+``render_page`` draws text in a real font with full Vietnamese coverage (DejaVu
+Serif, or Liberation Serif 2.x) at 300 dpi, optionally degraded: rotated, speckled
+(salt-and-pepper noise) or photocopy-like (blur, grey background, specks, contrast
+loss). Everything is seeded, so a page is the same on every run.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+FONTS = [
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"),
+]
+
+VI_LINES = [
+    "Thực hiện kế hoạch của Ủy ban nhân dân tỉnh về phát triển",
+    "kinh tế - xã hội, quốc phòng - an ninh năm 2024; các cơ quan,",
+    "đơn vị tổ chức triển khai đầy đủ, kịp thời những nhiệm vụ sau:",
+    "Đẩy mạnh phong trào thi đua, nâng cao chất lượng hoạt động.",
+]
+
+
+def font_path() -> Path:
+    for p in FONTS:
+        if p.exists():
+            return p
+    pytest.skip("no font with Vietnamese coverage (install fonts-dejavu-core)")
+
+
+def render_page(
+    lines: list[str],
+    *,
+    font: Path | None = None,
+    size_pt: float = 12,
+    dpi: int = 300,
+    rotate: float = 0.0,
+    noise: float = 0.0,
+    photocopy: bool = False,
+    seed: int = 0,
+    margin: int = 120,
+) -> Image.Image:
+    """A white page with ``lines`` in a 12 pt serif at ``dpi``, then the degradations."""
+    px = int(size_pt * dpi / 72)
+    f = ImageFont.truetype(str(font or font_path()), px)
+    line_h = int(px * 1.5)
+    width = max(int(f.getlength(s)) for s in lines) + 2 * margin
+    height = line_h * len(lines) + 2 * margin
+    img = Image.new("L", (width, height), 255)
+    d = ImageDraw.Draw(img)
+    for i, s in enumerate(lines):
+        d.text((margin, margin + i * line_h), s, font=f, fill=0)
+    if rotate:
+        img = img.rotate(rotate, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    rng = np.random.default_rng(seed)
+    arr = np.asarray(img).astype(np.float32)
+    if photocopy:
+        arr = np.asarray(img.filter(ImageFilter.GaussianBlur(1.0))).astype(np.float32)
+        arr = 60 + arr * (175 / 255)  # grey background, weaker black
+        arr += rng.normal(0, 12, arr.shape)
+        noise = max(noise, 0.002)
+    if noise:
+        specks = rng.random(arr.shape) < noise
+        arr[specks] = 0
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    img.info["dpi"] = (dpi, dpi)
+    random.seed(seed)
+    return img
+
+
+@pytest.fixture
+def vi_page() -> Image.Image:
+    return render_page(VI_LINES[:2])

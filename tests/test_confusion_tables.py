@@ -1,0 +1,148 @@
+"""The committed confusion tables and the synthetic evaluation set: format and sanity."""
+
+from __future__ import annotations
+
+import lzma
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from diacritics.orthography import strip_marks
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "diacritics" / "data"
+EVAL = ROOT / "eval" / "synthetic"
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def read_table(name: str, header: str) -> tuple[list[str], list[tuple[str, str, int]]]:
+    comments, rows = [], []
+    lines = (DATA / name).read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "", "ends with a newline"
+    it = iter(lines[:-1])
+    for line in it:
+        if not line.startswith("#"):
+            assert line == header
+            break
+        comments.append(line)
+    for line in it:
+        a, b, n = line.split("\t")
+        rows.append((a, b, int(n)))
+    return comments, rows
+
+
+@pytest.fixture(scope="module")
+def tokens():
+    return read_table("confusion_tokens.tsv", "ocr\tclean\tcount")
+
+
+@pytest.fixture(scope="module")
+def chars():
+    return read_table("confusion_chars.tsv", "clean\tocr\tcount")
+
+
+@pytest.mark.parametrize("fixture", ["tokens", "chars"])
+def test_table_comments_say_where_it_came_from(fixture, request):
+    comments, rows = request.getfixturevalue(fixture)
+    text = "\n".join(comments)
+    assert "scripts/learn_confusion.py" in text
+    assert "tesseract" in text.lower()
+    assert re.search(r"pages: \d+", text)
+    assert "corpora/phapdien_moj" in text
+    assert rows, "no rows"
+
+
+def test_token_rows_are_well_formed(tokens):
+    _, rows = tokens
+    assert (DATA / "confusion_tokens.tsv").stat().st_size < 5_000_000
+    assert all(n >= 2 for _, _, n in rows), "pruned at count >= 2"
+    assert len({(o, c) for o, c, _ in rows}) == len(rows), "duplicate pairs"
+    for o, c, _ in rows:
+        assert o and c and o == o.strip() and c == c.strip()
+        assert "  " not in o and "  " not in c
+        assert any(ch.isalpha() for ch in c), c
+        assert c.count(" ") <= 1 and o.count(" ") <= 1  # at most a merge of two / a split in two
+    identity = sum(n for o, c, n in rows if o == c)
+    changed = sum(n for o, c, n in rows if o != c)
+    assert identity > 0 and changed > identity, "OCR without Vietnamese gets most words wrong"
+
+
+def test_tokens_teach_the_damage_the_issue_describes(tokens):
+    _, rows = tokens
+    by_clean: dict[str, Counter[str]] = {}
+    for o, c, n in rows:
+        by_clean.setdefault(c, Counter())[o] += n
+    for word in ("của", "các", "những", "thức", "Điều"):
+        readings = by_clean[word]
+        assert readings, word
+        # The most frequent reading keeps the letters, or nearly: it is a confusion, not noise.
+        top = readings.most_common(1)[0][0]
+        assert strip_marks(top).lower()[:1] == strip_marks(word).lower()[:1], (word, top)
+        assert top != word, f"{word} was mostly read right: the simulation has no damage"
+
+
+def test_char_rows_are_well_formed(chars):
+    _, rows = chars
+    assert all(n >= 2 for *_, n in rows)
+    assert len({(c, o) for c, o, _ in rows}) == len(rows)
+    for c, o, _ in rows:
+        assert len(c) <= 1 and len(o) <= 2 and (c or o)
+    seen = {(c, o) for c, o, _ in rows}
+    assert ("Đ", "D") in seen and ("ô", "o") in seen and ("a", "a") in seen
+
+
+def _words_of_corpus(path: Path) -> set[str]:
+    with lzma.open(path, "rt", encoding="utf-8") as fh:
+        return set(WORD.findall(fh.read()))
+
+
+def _remove_found(suspects: set[str], path: Path) -> None:
+    """Remove from ``suspects`` the words that occur in ``path``; stops reading early
+    once none is left (the table's words are common, so this is usually soon)."""
+    with lzma.open(path, "rt", encoding="utf-8") as fh:
+        while suspects:
+            chunk = fh.read(1 << 22)
+            if not chunk:
+                break
+            chunk += fh.readline()  # do not cut a word in two
+            suspects -= set(WORD.findall(" ".join(set(chunk.split()))))
+
+
+@pytest.mark.slow
+def test_no_clean_word_comes_only_from_held_out_documents(tokens):
+    """Sanity: the tables are learned from training sources only, so every word on their
+    clean side occurs in those sources; a word found only in the held-out documents would
+    mean the held-out set leaked into a table."""
+    _, rows = tokens
+    table_words = {w for _, c, _ in rows for w in WORD.findall(c)}
+    held = _words_of_corpus(ROOT / "corpora" / "heldout" / "admin_luongminh" / "text.txt.xz")
+    suspects = table_words & held
+    for src in ("phapdien_moj", "viwiki_admin_subset"):
+        _remove_found(suspects, ROOT / "corpora" / src / "text.txt.xz")
+    assert not suspects, sorted(suspects)[:20]
+
+
+def test_synthetic_eval_set_is_line_aligned():
+    index = (EVAL / "INDEX.tsv").read_text(encoding="utf-8").strip().split("\n")
+    assert index[0].split("\t")[:4] == ["doc", "pages", "lines", "simulation"]
+    assert (EVAL / "README.md").is_file()
+    pages = 0
+    for row in index[1:]:
+        doc, n_pages, n_lines, sim, *_ = row.split("\t")
+        clean = (EVAL / f"{doc}.clean.txt").read_text(encoding="utf-8").split("\n")
+        ocr = (EVAL / f"{doc}.ocr.txt").read_text(encoding="utf-8").split("\n")
+        assert len(clean) == len(ocr) == int(n_lines) + 1, doc  # + the final newline
+        assert sim in {"eng", "fra", "por"}
+        pages += int(n_pages)
+        # Line i of ocr is the reading of line i of clean: same letters, marks aside.
+        from rapidfuzz.fuzz import ratio
+
+        sims = [
+            ratio(strip_marks(c).lower(), strip_marks(o).lower())
+            for c, o in zip(clean, ocr, strict=True)
+            if c.strip()
+        ]
+        assert sum(sims) / len(sims) > 70, doc
+    assert 30 <= pages <= 60

@@ -1,0 +1,110 @@
+"""Corpus build: deterministic, cached, held-out excluded, user documents added and matched."""
+
+from __future__ import annotations
+
+import lzma
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from diacritics.api import load_restorer, restore
+from diacritics.corpus import CorpusConfig, add_documents, build, build_dir
+from diacritics.orthography import strip_marks
+from pipeline.errors import MissingDependencyError
+
+DATA = Path(__file__).parent / "data" / "restore"
+REPO = Path(__file__).resolve().parent.parent
+TINY = CorpusConfig(min_lm_count=1, min_lexicon_count=1)
+
+
+def make_tiny_corpus(root: Path) -> Path:
+    """A corpus dir like corpora/: one text.txt.xz source, the syllable list, a held-out doc."""
+    corpus = root / "corpus"
+    (corpus / "tiny").mkdir(parents=True)
+    text = "".join(
+        line + "\n"
+        for line in (DATA / "tiny_corpus.txt").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("# ")
+    )
+    with lzma.open(corpus / "tiny" / "text.txt.xz", "wt", encoding="utf-8") as f:
+        f.write(text)
+    (corpus / "wordlists").mkdir()
+    shutil.copy(
+        REPO / "corpora" / "wordlists" / "vinlp_all_vietnamese_syllables.txt", corpus / "wordlists"
+    )
+    (corpus / "heldout" / "secret").mkdir(parents=True)
+    with lzma.open(corpus / "heldout" / "secret" / "text.txt.xz", "wt", encoding="utf-8") as f:
+        f.write("### secret.txt\nquỳnh quỳnh quỳnh xyzabc xyzabc\n")
+    return corpus
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> Path:
+    corpus = make_tiny_corpus(tmp_path)
+    build(corpus, TINY)
+    return corpus
+
+
+def test_build_writes_artifacts_and_excludes_heldout(tiny: Path) -> None:
+    out = build_dir(tiny)
+    vocab = (out / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    assert "nhân" in vocab and "ủy" in vocab
+    assert "xyzabc" not in vocab  # only in heldout/
+    for name in ("lm_tri_keys.npy", "lm_uni.npy", "span_hash.npy", "lexicon.tsv"):
+        assert (out / name).exists()
+
+
+def test_build_is_deterministic(tmp_path: Path) -> None:
+    a = make_tiny_corpus(tmp_path / "a")
+    b = make_tiny_corpus(tmp_path / "b")
+    build(a, TINY)
+    build(b, TINY)
+    for f in sorted(build_dir(a).iterdir()):
+        if f.name == "fingerprint.json":
+            continue
+        assert f.read_bytes() == (build_dir(b) / f.name).read_bytes(), f.name
+
+
+def test_build_is_cached_and_rebuilt_when_a_source_changes(tiny: Path) -> None:
+    assert build(tiny, TINY)["cached"] is True
+    (tiny / "user").mkdir()
+    (tiny / "user" / "new.txt").write_text("Thông báo mới của Ủy ban.\n", encoding="utf-8")
+    stats = build(tiny, TINY)
+    assert stats["cached"] is False
+    assert "thông" in (build_dir(tiny) / "vocab.txt").read_text(encoding="utf-8")
+
+
+def test_missing_build_says_how_to_fix(tmp_path: Path) -> None:
+    corpus = make_tiny_corpus(tmp_path)
+    with pytest.raises(MissingDependencyError) as e:
+        load_restorer(corpus)
+    assert "plans corpus build" in str(e.value)
+
+
+def test_user_document_sentences_come_back_exactly(tiny: Path, tmp_path: Path) -> None:
+    parent = (
+        "Phấn đấu đến cuối năm có ít nhất ba mô hình dân vận khéo tiêu biểu "
+        "được biểu dương, khen thưởng ở cấp huyện.\n"
+    )
+    f = tmp_path / "parent-plan.txt"
+    f.write_text(parent, encoding="utf-8")
+    add_documents([f], tiny)
+    build(tiny, TINY)
+    damaged = strip_marks(parent)
+    r = restore(damaged, corpus_dir=tiny)
+    assert r.text == parent
+    assert any(c.source.value == "corpus" for c in r.changes)
+
+
+def test_cli_corpus_add_and_restore(tiny: Path, tmp_path: Path) -> None:
+    f = tmp_path / "own.txt"
+    f.write_text("Hội nghị sơ kết phong trào được tổ chức tại hội trường thôn.\n", encoding="utf-8")
+    plans = [sys.executable, "-m", "pipeline.cli"]
+    r = subprocess.run(
+        [*plans, "corpus", "add", "--corpus", str(tiny), str(f)], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    assert (tiny / "user" / "own.txt").exists()

@@ -1,0 +1,111 @@
+"""Unit cases per pattern, kept as JSON data under tests/data/extract/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import extract_from_text
+from pipeline.extract.dates import find_dates
+from pipeline.extract.quantities import find_quantities
+from pipeline.extract.references import dedupe, find_references
+from pipeline.extract.sections import parse_outline
+from pipeline.extract.text import Line, layout
+
+DATA = Path(__file__).parent / "data" / "extract"
+
+
+def _cases(name: str) -> list[dict]:
+    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))["cases"]
+
+
+def _para(text: str):
+    lines = [Line(i, 1, i + 1, t) for i, t in enumerate(text.split("\n"))]
+    return layout(lines)
+
+
+@pytest.mark.parametrize("case", _cases("dates"), ids=lambda c: c["label"])
+def test_dates(case):
+    lay = _para(case["input"])
+    got = [[d.text, d.iso, d.role] for p in lay.paragraphs for d in find_dates(p)]
+    assert got == case["expected"], case["comment"]
+
+
+@pytest.mark.parametrize("case", _cases("quantities"), ids=lambda c: c["label"])
+def test_quantities(case):
+    lay = _para(case["input"])
+    got = [[q.text, q.value, q.unit] for p in lay.paragraphs for q in find_quantities(p)]
+    assert got == case["expected"], case["comment"]
+
+
+@pytest.mark.parametrize("case", _cases("references"), ids=lambda c: c["label"])
+def test_references(case):
+    lay = _para(case["input"])
+    refs = dedupe([r for p in lay.paragraphs for r in find_references(p)])
+    assert [[r.doc_type, r.number, r.date, r.issuer] for r in refs] == case["expected"], case[
+        "comment"
+    ]
+
+
+@pytest.mark.parametrize("case", _cases("sections"), ids=lambda c: c["label"])
+def test_sections(case):
+    outline = parse_outline(_para(case["input"]))
+    assert [[n.title, n.level] for n in outline.headings()] == case["expected"], case["comment"]
+
+
+@pytest.mark.parametrize("case", _cases("header"), ids=lambda c: c["label"])
+def test_header(case):
+    rec = extract_from_text(case["input"], "case")
+    for key, want in case["expected"].items():
+        assert rec[key] == want, f"{key}: {case['comment']}"
+
+
+def test_law_title_is_kept():
+    lay = _para("thực hiện nghiêm Luật Thực hiện dân chủ ở cơ sở; pháp luật hiện hành")
+    (ref,) = find_references(lay.paragraphs[0])
+    assert ref.title == "Luật Thực hiện dân chủ ở cơ sở"
+
+
+def test_signer_and_recipients_side_by_side():
+    text = (
+        "KẾ HOẠCH\nlàm việc\n\nI. MỤC ĐÍCH\nNội dung.\n\n"
+        "Nơi nhận:                      T/M BAN THƯỜNG VỤ\n"
+        "- Ban Dân vận Tỉnh ủy (báo cáo),     PHÓ BÍ THƯ\n- Lưu VP.\n\n          Nguyễn Văn An\n"
+    )
+    rec = extract_from_text(text, "s")
+    assert rec["signer"] == {
+        "name": "Nguyễn Văn An",
+        "title": "Phó Bí thư",
+        "capacity": "T/M Ban Thường vụ",
+    }
+    assert rec["recipients"] == ["Ban Dân vận Tỉnh ủy (báo cáo)", "Lưu VP"]
+
+
+def test_responsibilities_from_tochuc_thuc_hien():
+    text = (
+        "KẾ HOẠCH\nlàm việc\n\nIII. TỔ CHỨC THỰC HIỆN\n"
+        "1. Ban Xây dựng Đảng\n- Tham mưu tổ chức hội nghị;\n- Theo dõi, đôn đốc.\n"
+        "2. UBND phường chỉ đạo các cơ quan tuyên truyền.\n"
+        "3. Giao Ban Tuyên giáo tham mưu tổng kết."
+    )
+    rec = extract_from_text(text, "r")
+    got = {r["actor"]: r["tasks"] for r in rec["responsibilities"]}
+    assert got == {
+        "Ban Xây dựng Đảng": ["Tham mưu tổ chức hội nghị", "Theo dõi, đôn đốc"],
+        "UBND phường": ["chỉ đạo các cơ quan tuyên truyền"],
+        "Ban Tuyên giáo": ["tham mưu tổng kết"],
+    }
+
+
+def test_criteria_targets():
+    text = (
+        "KẾ HOẠCH\nthi đua\n\nIII. TIÊU CHUẨN THI ĐUA\n1. Đối với tập thể\n- Hoàn thành 100% chỉ tiêu;\n"
+        "2. Đối với cá nhân\n- Gương mẫu chấp hành."
+    )
+    rec = extract_from_text(text, "c")
+    assert rec["criteria"] == [
+        {"target": "collective", "text": "Hoàn thành 100% chỉ tiêu"},
+        {"target": "individual", "text": "Gương mẫu chấp hành"},
+    ]

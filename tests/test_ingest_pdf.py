@@ -1,0 +1,125 @@
+"""PDFs made by the tests: text layer, image-only, mixed, garbage layer, encrypted, truncated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import VI_LINES, font_path, render_page
+from fpdf import FPDF
+from fpdf.enums import TextMode
+
+from pipeline.errors import EncryptedPDFError, InputFileError
+from pipeline.ingest import ingest
+from pipeline.records import Method
+
+
+def _pdf() -> FPDF:
+    pdf = FPDF(format="A4")
+    pdf.add_font("vi", fname=str(font_path()))
+    pdf.set_font("vi", size=11)
+    pdf.set_auto_page_break(False)
+    return pdf
+
+
+def _text_page(
+    pdf: FPDF, lines: list[str], header: str | None = None, number: int | None = None
+) -> None:
+    pdf.add_page()
+    y = 15
+    if header:
+        pdf.text(15, y, header)
+        y += 10
+    for s in lines:
+        pdf.text(15, y, s)
+        y += 7
+    if number is not None:
+        pdf.text(70, 200, str(number))
+
+
+def _image_page(pdf: FPDF, tmp: Path, lines: list[str], layer: str | None = None) -> None:
+    img = render_page(lines, size_pt=12)
+    png = tmp / f"page{pdf.page_no() + 1}.png"
+    img.save(png, dpi=(300, 300))
+    pdf.add_page()
+    w = img.width * 25.4 / 300
+    pdf.image(str(png), x=5, y=10, w=w)
+    if layer:  # an invisible scanner text layer, as real archives have
+        pdf.text_mode = TextMode.INVISIBLE
+        pdf.text(10, 20, layer)
+        pdf.text_mode = TextMode.FILL
+
+
+def test_text_layer_pdf_with_running_header(tmp_path: Path) -> None:
+    pdf = _pdf()
+    for i in range(3):
+        _text_page(pdf, VI_LINES[i : i + 2], header="ỦY BAN NHÂN DÂN XÃ MẪU", number=i + 1)
+    path = tmp_path / "layer.pdf"
+    pdf.output(str(path))
+    doc = ingest(path)
+    assert doc.kind == "pdf" and len(doc.pages) == 3
+    assert all(p.method is Method.TEXT_LAYER for p in doc.pages)
+    assert VI_LINES[0] in doc.pages[0].text
+    assert all("ỦY BAN NHÂN DÂN XÃ MẪU" not in p.text for p in doc.pages)
+    kinds = {r["kind"] for r in doc.metadata["removed_lines"]}
+    assert kinds == {"running-header", "page-number"}
+
+
+@pytest.mark.slow
+def test_image_only_and_mixed_pdf(tmp_path: Path) -> None:
+    pdf = _pdf()
+    _text_page(pdf, VI_LINES[:2])
+    _image_page(pdf, tmp_path, VI_LINES[2:4])
+    path = tmp_path / "mixed.pdf"
+    pdf.output(str(path))
+    doc = ingest(path)
+    p1, p2 = doc.pages
+    assert p1.method is Method.TEXT_LAYER
+    assert p2.method is Method.OCR and p2.ocr_model == "vie" and p2.confidence
+    assert "OCR: no text layer" in p2.warnings
+    assert "nhiệm vụ" in p2.text
+
+
+@pytest.mark.slow
+def test_garbage_text_layer_is_reocrd(tmp_path: Path) -> None:
+    pdf = _pdf()
+    _image_page(
+        pdf,
+        tmp_path,
+        VI_LINES[:2],
+        layer="CONG Hcok xA HQI CHiJ NGHiA VIVT NAM SO GIAO DVC vA DA T",
+    )
+    path = tmp_path / "scanner.pdf"
+    pdf.output(str(path))
+    (page,) = ingest(path).pages
+    assert page.method is Method.OCR
+    assert any(w.startswith("OCR: garbled text layer") for w in page.warnings)
+    assert "Ủy ban nhân dân" in page.text
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    pdf = _pdf()
+    _text_page(pdf, VI_LINES[:2])
+    plain = tmp_path / "plain.pdf"
+    pdf.output(str(plain))
+    w = pypdf.PdfWriter(clone_from=str(plain))
+    w.encrypt(user_password="secret", owner_password="owner")
+    enc = tmp_path / "enc.pdf"
+    with open(enc, "wb") as f:
+        w.write(f)
+    with pytest.raises(EncryptedPDFError) as e:
+        ingest(enc)
+    assert "qpdf --decrypt" in str(e.value)
+
+
+def test_truncated_pdf(tmp_path: Path) -> None:
+    pdf = _pdf()
+    for i in range(3):
+        _text_page(pdf, VI_LINES[i : i + 2])
+    full = pdf.output()
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(bytes(full[: len(full) // 3]))
+    with pytest.raises(InputFileError) as e:
+        ingest(path)
+    assert "PDF" in str(e.value)

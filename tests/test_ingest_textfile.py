@@ -1,0 +1,127 @@
+"""Text files: every encoding the issue names, produced by the tests; junk and non-Vietnamese refused."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.errors import InputFileError, NotVietnameseError
+from pipeline.ingest import ingest
+from pipeline.records import Method
+from pipeline.textfile import (
+    decode_bytes,
+    decode_tcvn3,
+    decode_vni,
+    encode_cp1258,
+    encode_tcvn3,
+    encode_vni,
+)
+
+TONES = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]
+VOWELS = "aăâeêioôơuưy"
+# Every tone on every vowel, plus đ.
+ALL_LETTERS = " ".join(unicodedata.normalize("NFC", v + t) for v in VOWELS for t in TONES) + " đ"
+TEXT = (
+    "Kế hoạch triển khai thực hiện phong trào thi đua năm 2024 của Ủy ban nhân dân xã;\n"
+    "các cơ quan, đơn vị tổ chức quán triệt, nâng cao nhận thức về công tác dân vận.\n"
+)
+
+
+def test_tables_round_trip_every_tone_on_every_vowel() -> None:
+    assert decode_vni(encode_vni(ALL_LETTERS)) == ALL_LETTERS
+    assert decode_vni(encode_vni(ALL_LETTERS.upper())) == ALL_LETTERS.upper()
+    # TCVN3 has lower-case letters only (upper case came from a separate font).
+    assert decode_tcvn3(encode_tcvn3(ALL_LETTERS)) == ALL_LETTERS
+
+
+def test_known_legacy_codes() -> None:
+    # Independent spot checks of both tables (VNI: base letter + mark byte).
+    assert decode_vni("Xin chaøo caùc baïn".encode("cp1252")) == "Xin chào các bạn"
+    assert decode_tcvn3(b"B\xb6o Th\xbeng") == "Bảo Thắng"
+
+
+ENCODINGS = {
+    "utf-8": lambda t: t.encode("utf-8"),
+    "utf-8-sig": lambda t: t.encode("utf-8-sig"),
+    "utf-16": lambda t: t.encode("utf-16"),
+    "utf-16-le": lambda t: t.encode("utf-16-le"),
+    "utf-16-be": lambda t: t.encode("utf-16-be"),
+    "cp1258": encode_cp1258,
+    "vni": encode_vni,
+}
+
+
+@pytest.mark.parametrize("enc", list(ENCODINGS))
+def test_detects_and_decodes(tmp_path: Path, enc: str) -> None:
+    p = tmp_path / f"doc-{enc}.txt"
+    p.write_bytes(ENCODINGS[enc](TEXT))
+    doc = ingest(p)
+    assert doc.encoding == enc
+    assert doc.pages[0].text == TEXT
+    assert doc.pages[0].method is Method.TEXT_FILE
+    assert doc.pages[0].garbled < 0.1
+
+
+def test_detects_tcvn3(tmp_path: Path) -> None:
+    p = tmp_path / "abc.txt"
+    p.write_bytes(encode_tcvn3(TEXT.lower()))
+    doc = ingest(p)
+    assert doc.encoding == "tcvn3" and doc.pages[0].text == TEXT.lower()
+
+
+def test_cp1258_decomposes_then_nfc() -> None:
+    text, enc = decode_bytes(encode_cp1258(TEXT))
+    assert enc == "cp1258" and unicodedata.is_normalized("NFC", text)
+
+
+@pytest.mark.parametrize(
+    ("data", "error", "words"),
+    [
+        (b"", InputFileError, "empty"),
+        (bytes(range(256)) * 8, InputFileError, "binary"),
+        (b"\x00\x01\x02junk\x00\xff" * 100, InputFileError, "binary"),
+        (
+            b"The committee will meet on Monday to discuss the annual plan and its budget.",
+            NotVietnameseError,
+            "Vietnamese",
+        ),
+        (
+            "这是一份关于年度计划的中文文件，不是越南语文本。".encode(),
+            NotVietnameseError,
+            "Vietnamese",
+        ),
+    ],
+    ids=["zero-byte", "binary-junk", "nul-junk", "english", "chinese"],
+)
+def test_bad_text_files(tmp_path: Path, data: bytes, error: type, words: str) -> None:
+    p = tmp_path / "bad.txt"
+    p.write_bytes(data)
+    with pytest.raises(InputFileError) as e:
+        ingest(p)
+    assert type(e.value) is error
+    assert words in str(e.value) and str(p) in str(e.value)
+    assert "\n" not in e.value.one_line()
+
+
+_vi = st.lists(
+    st.sampled_from(ALL_LETTERS.split() + ["ngh", "tr", "ch", "kh", "ph", "th", "ng", "nh"]),
+    min_size=1,
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_vi)
+def test_vni_round_trip(text: str) -> None:
+    assert decode_vni(encode_vni(text)) == text
+    assert decode_vni(encode_vni(text.upper())) == text.upper()
+
+
+@settings(max_examples=100, deadline=None)
+@given(_vi)
+def test_tcvn3_round_trip(text: str) -> None:
+    assert decode_tcvn3(encode_tcvn3(text)) == text

@@ -1,0 +1,65 @@
+"""pipeline.ocr with the real Tesseract binary on pages rendered by the tests."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+from conftest import VI_LINES, render_page
+
+from pipeline.errors import MissingDependencyError, PageTimeoutError
+from pipeline.ocr import OcrConfig, estimate_skew, ocr_image, text_from_data
+
+
+def syllable_accuracy(ref: str, hyp: str) -> float:
+    r, h = ref.split(), hyp.split()
+    sm = difflib.SequenceMatcher(a=r, b=h, autojunk=False)
+    return sum(b.size for b in sm.get_matching_blocks()) / len(r)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "kwargs", "floor"),
+    [
+        ("clean", {}, 0.99),
+        ("rotated", {"rotate": 2.5}, 0.95),
+        ("noisy", {"noise": 0.01}, 0.95),
+        ("photocopy", {"photocopy": True}, 0.95),
+    ],
+)
+def test_ocr_reads_vietnamese(name: str, kwargs: dict, floor: float) -> None:
+    lines = VI_LINES[:3]
+    r = ocr_image(render_page(lines, **kwargs))
+    assert syllable_accuracy(" ".join(lines), r.text) >= floor, r.text
+    assert r.confidence is not None and r.confidence > 70
+    assert r.text.count("\n") == len(lines) - 1  # one text line per printed line
+
+
+def test_deskew_finds_the_angle() -> None:
+    img = render_page(VI_LINES[:3], rotate=2.5).convert("L")
+    assert abs(estimate_skew(img) + 2.5) <= 0.3
+
+
+def test_missing_language_names_the_package() -> None:
+    with pytest.raises(MissingDependencyError) as e:
+        ocr_image(render_page(VI_LINES[:1]), OcrConfig(lang="xyz"))
+    assert "tesseract-ocr-xyz" in str(e.value)
+
+
+def test_timeout_raises_page_timeout() -> None:
+    with pytest.raises(PageTimeoutError):
+        ocr_image(render_page(VI_LINES), OcrConfig(timeout=0.01))
+
+
+def test_text_from_tsv_keeps_lines_and_blocks() -> None:
+    data: dict[str, list[object]] = {
+        "level": [5, 5, 5, 5, 4],
+        "block_num": [1, 1, 1, 2, 2],
+        "par_num": [1, 1, 1, 1, 1],
+        "line_num": [1, 1, 2, 1, 1],
+        "text": ["Kế", "hoạch", "số", "Hà", ""],
+        "conf": [90, 80, 70, 60, -1],
+    }
+    text, conf, words = text_from_data(data)
+    assert text == "Kế hoạch\nsố\n\nHà"
+    assert conf == 75.0 and words == 4

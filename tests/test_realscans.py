@@ -1,0 +1,84 @@
+"""Optional tier: the pipeline on the real scans of ../shared/real-scans (no verified ground truth).
+
+Runs only with PLANS_REAL_SCANS=1 (``make test-all``) and when the folder exists.
+Checks that every file finishes, that the scanner's garbage text layer of
+vietadmin/1.pdf is detected and re-OCR'd, and that the figures are sane; prints them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import BatchConfig, run_batch
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real-scans"
+
+pytestmark = [
+    pytest.mark.realscans,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        os.environ.get("PLANS_REAL_SCANS") != "1" or not REAL.is_dir(),
+        reason="set PLANS_REAL_SCANS=1 and provide ../shared/real-scans",
+    ),
+    pytest.mark.timeout(900),
+]
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("real-out")
+    summary = run_batch([REAL], out, BatchConfig(restore="never", extract=False))
+    return out, summary
+
+
+def _pages(out: Path, doc: str) -> dict:
+    return json.loads((out / "pages" / f"{doc}.json").read_text(encoding="utf-8"))
+
+
+def test_every_file_finishes(result: tuple[Path, object]) -> None:
+    out, s = result
+    assert s.failed == 0, s.failures  # type: ignore[attr-defined]
+    assert s.done >= 11  # type: ignore[attr-defined]
+    print()
+    for f in sorted((out / "pages").glob("*.json")):
+        info = json.loads(f.read_text(encoding="utf-8"))
+        for p in info["pages"]:
+            print(
+                f"{info['doc_id']:40s} p{p['number']} {p['method']:10s} conf={p['confidence']} garbled={p['garbled']}"
+            )
+
+
+def test_scanner_garbage_layer_is_reocrd(result: tuple[Path, object]) -> None:
+    out, _ = result
+    pages = _pages(out, "1")["pages"]
+    assert all(p["method"] == "ocr" for p in pages)
+    assert all(any(w.startswith("OCR: garbled text layer") for w in p["warnings"]) for p in pages)
+    text = (out / "text" / "1.txt").read_text(encoding="utf-8")
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+
+
+def test_ocr_figures_are_sane(result: tuple[Path, object]) -> None:
+    out, _ = result
+    for f in (out / "pages").glob("*.json"):
+        for p in json.loads(f.read_text(encoding="utf-8"))["pages"]:
+            assert p["confidence"] is None or 0 <= p["confidence"] <= 100
+            assert 0 <= p["garbled"] <= 1
+            assert p["method"] != "ocr" or p["confidence"] is not None  # no page was skipped
+
+
+def test_against_unverified_ground_truth(result: tuple[Path, object]) -> None:
+    out, _ = result
+    for name in ("4_1", "4_2"):
+        gt = (REAL / "vietadmin" / f"{name}_gt.txt").read_text(encoding="utf-8").split()
+        hyp = (out / "text" / f"{name}.txt").read_text(encoding="utf-8").split()
+        sm = difflib.SequenceMatcher(a=gt, b=hyp, autojunk=False)
+        acc = sum(b.size for b in sm.get_matching_blocks()) / len(gt)
+        print(
+            f"{name}: {acc:.1%} of the (LLM-made, unverified) ground-truth syllables found in order"
+        )
+        assert acc > 0.5  # a 70 dpi phone image: only a sanity floor
