@@ -44,6 +44,8 @@ class ChannelParams:
     vmark_invented: a plain letter printed as â ă ê ô ơ ư đ.
     vmark_changed: one vowel mark printed as another (ô as ơ).
     letter_scale: multiplier of base-letter edit costs (high when base letters look reliable).
+    vowel_drop: cost of a vowel the page had and OCR dropped (None = the edit table's cost). A
+        font whose marked vowels are missing from its encoding loses them whole ("huyn", "h").
     """
 
     tone_lost: float = 0.4
@@ -53,10 +55,19 @@ class ChannelParams:
     vmark_invented: float = 3.0
     vmark_changed: float = 1.5
     letter_scale: float = 1.0
+    vowel_drop: float | None = None
 
 
 GARBLED = ChannelParams()
 STRIPPED = ChannelParams(tone_lost=0.05, vmark_lost=0.05, letter_scale=2.5)
+# Font mis-decoding: marks scrambled into other marks, marked vowels dropped whole.
+FONT = ChannelParams(
+    tone_changed=1.0,
+    tone_invented=1.5,
+    vmark_invented=1.0,
+    vmark_changed=1.0,
+    vowel_drop=1.5,
+)
 CLEAN = ChannelParams(
     tone_lost=3.0,
     tone_changed=7.0,
@@ -109,10 +120,23 @@ class EditCosts:
             return self.default_sub * 0.6  # a non-letter glyph stands for something
         return self.default_sub
 
-    def distance(self, o: str, c: str, limit: float = 1e9) -> float:
+    def distance(
+        self, o: str, c: str, limit: float = 1e9, vowel_drop: float | None = None
+    ) -> float:
         """Weighted edit distance from OCR string ``o`` to clean key ``c``."""
         n, m = len(o), len(c)
-        ins = self.sub.get
+        sub = self.sub.get
+        if vowel_drop is None:
+
+            def ins(k: tuple[str, str]) -> float | None:
+                return sub(k)
+        else:
+
+            def ins(k: tuple[str, str]) -> float | None:
+                if not k[0] and k[1] in "aeiouy":
+                    return vowel_drop
+                return sub(k)
+
         prev = [0.0] * (m + 1)
         for j in range(1, m + 1):
             prev[j] = prev[j - 1] + (ins(("", c[j - 1])) or self.indel)

@@ -8,6 +8,8 @@ writes into ``<corpus>/.build/``:
 - ``vocab.txt``: the lowercase syllables of the language model, one per line (id = line number);
   ids 0-2 are the markers ``<s>`` (line or sentence start), ``<unk>`` and ``<num>``.
 - ``counts.npy``: corpus count of every vocabulary entry.
+- ``case_counts.npy``: per vocabulary entry, how often it is capitalized / lower case inside a
+  sentence (restoration prefers "Dân" to "Dẫn" for a capitalized word mid-sentence).
 - ``lexicon.tsv``: the syllable inventory used to generate candidates (syllable, count).
 - ``lm_*.npy``: an interpolated Kneser-Ney trigram model over the lowercase syllables (see lm.py).
 - ``span_*.npy``: the token stream as accent-free key ids and a sorted hash index of its n-grams,
@@ -43,7 +45,7 @@ from pipeline.errors import InputFileError, MissingDependencyError
 log = logging.getLogger(__name__)
 
 # Bump when the build output changes meaning, so old caches are rebuilt.
-BUILD_VERSION = "4"
+BUILD_VERSION = "6"
 BOS, UNK, NUM = 0, 1, 2
 MARKERS = ("<s>", "<unk>", "<num>")
 # A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
@@ -146,29 +148,43 @@ def _iter_chunks(corpus_dir: Path) -> Iterator[tuple[str, str]]:
 # ----------------------------------------------------------------------------- build
 
 
-def _tokenize_chunk(text: str, ids: dict[str, int], raw_counts: list[int]) -> np.ndarray:
-    """Token ids of a chunk of running text, with BOS at each line and sentence start."""
+def _tokenize_chunk(
+    text: str, ids: dict[str, int], raw_counts: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids of a chunk of running text, with BOS at each line and sentence start.
+
+    Also a case flag per token: 1 = capitalized inside a sentence ("Nhân dân", "Đảng"), 2 = lower
+    case inside a sentence, 0 = sentence start, all capitals, or not a word."""
     out: list[int] = []
-    for line in text.lower().split("\n"):
+    flags: list[int] = []
+    for line in text.split("\n"):
         toks = _LM_TOKEN_RE.findall(line)
         if not toks:
             continue
         out.append(BOS)
+        flags.append(0)
         for t in toks:
             c = t[0]
             if c.isdigit():
                 out.append(NUM)
+                flags.append(0)
             elif c in ".!?;:":
                 if out[-1] != BOS:
                     out.append(BOS)
+                    flags.append(0)
             else:
-                i = ids.get(t)
+                lt = t.lower()
+                i = ids.get(lt)
                 if i is None:
-                    i = ids[t] = len(raw_counts)
+                    i = ids[lt] = len(raw_counts)
                     raw_counts.append(0)
                 raw_counts[i] += 1
+                if out[-1] == BOS or (len(t) > 1 and t.isupper()):
+                    flags.append(0)
+                else:
+                    flags.append(1 if c.isupper() else 2)
                 out.append(i)
-    return np.asarray(out, dtype=np.int32)
+    return np.asarray(out, dtype=np.int32), np.asarray(flags, dtype=np.int8)
 
 
 def build(
@@ -209,15 +225,19 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     raw_ids: dict[str, int] = {m: i for i, m in enumerate(MARKERS)}
     raw_counts: list[int] = [0, 0, 0]
     streams: list[np.ndarray] = []
+    flag_parts: list[np.ndarray] = []
     listed: set[str] = set()
     for kind, text in _iter_chunks(corpus_dir):
         if kind == "words":
             for w in text.split():
                 listed.add(w.lower())
             continue
-        streams.append(_tokenize_chunk(text, raw_ids, raw_counts))
+        ids_part, flags_part = _tokenize_chunk(text, raw_ids, raw_counts)
+        streams.append(ids_part)
+        flag_parts.append(flags_part)
     raw_stream = np.concatenate(streams) if streams else np.zeros(0, np.int32)
-    del streams
+    case_flags = np.concatenate(flag_parts) if flag_parts else np.zeros(0, np.int8)
+    del streams, flag_parts
 
     # 2. Normalize each distinct form once (NFC, old tone placement), merge duplicates.
     raw_forms = [""] * len(raw_ids)
@@ -239,6 +259,10 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     stream = remap[raw_stream] if len(raw_stream) else raw_stream
     del raw_stream, counts_raw
     counts = np.bincount(stream, minlength=len(vocab)).astype(np.int64)
+    # How often each word is capitalized inside a sentence: names and terms ("Nhân dân").
+    cap = np.bincount(stream[case_flags == 1], minlength=len(vocab))
+    low = np.bincount(stream[case_flags == 2], minlength=len(vocab))
+    np.save(tmp / "case_counts.npy", np.stack([cap, low]).astype(np.int64))
     (tmp / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
     np.save(tmp / "counts.npy", counts)
 
@@ -250,10 +274,12 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     for w, c in merged.items():
         if c >= config.min_lexicon_count:
             lex[w] = c
-    with open(tmp / "lexicon.tsv", "w", encoding="utf-8") as f:
-        f.write("# syllable inventory for candidate generation; built by `plans corpus build`\n")
+    with open(tmp / "lexicon.tsv", "w", encoding="utf-8") as out_f:
+        out_f.write(
+            "# syllable inventory for candidate generation; built by `plans corpus build`\n"
+        )
         for w in sorted(lex):
-            f.write(f"{w}\t{lex[w]}\n")
+            out_f.write(f"{w}\t{lex[w]}\n")
 
     # 4. Language model and span index.
     lm_stats = lm.build_kn(stream, len(vocab), config.discount, tmp)

@@ -119,26 +119,39 @@ def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(find_font(name)), size)
 
 
+def bold_variant(font: str) -> str:
+    """The bold face of a regular font file name (headings of plans are bold)."""
+    if "Regular" in font:
+        return font.replace("Regular", "Bold")
+    stem, dot, ext = font.rpartition(".")
+    return f"{stem}-Bold{dot}{ext}"
+
+
 @dataclass(frozen=True)
 class Line:
-    """One line to render: its text and whether it starts a paragraph (gets the indent)
-    or ends one (is not justified)."""
+    """One line to render: its text, whether it starts a paragraph (gets the indent)
+    or ends one (is not justified), and whether it is set in bold (a heading)."""
 
     text: str
     first: bool = False
     last: bool = True
+    bold: bool = False
 
 
-def wrap_paragraphs(paragraphs: list[str], config: RenderConfig) -> list[Line]:
+def wrap_paragraphs(
+    paragraphs: list[str], config: RenderConfig, bold: list[bool] | None = None
+) -> list[Line]:
     """Break each paragraph into lines that fit the text width (greedy, on spaces).
 
-    An empty paragraph becomes an empty line. A single word wider than the line is
-    kept whole (it will overflow the margin rather than be cut in two).
+    ``bold[i]`` sets paragraph i in the bold face. An empty paragraph becomes an
+    empty line. A single word wider than the line is kept whole (it will overflow
+    the margin rather than be cut in two).
     """
-    font = _font(config.font, config.font_px)
     out: list[Line] = []
     indent = config.px(config.indent_mm)
-    for para in paragraphs:
+    for k, para in enumerate(paragraphs):
+        is_bold = bool(bold and bold[k])
+        font = _font(bold_variant(config.font) if is_bold else config.font, config.font_px)
         words = para.split()
         if not words:
             out.append(Line("", first=True, last=True))
@@ -149,11 +162,11 @@ def wrap_paragraphs(paragraphs: list[str], config: RenderConfig) -> list[Line]:
             trial = " ".join([*cur, w])
             width = config.text_width - (indent if first else 0)
             if cur and font.getlength(trial) > width:
-                out.append(Line(" ".join(cur), first=first, last=False))
+                out.append(Line(" ".join(cur), first=first, last=False, bold=is_bold))
                 cur, first = [w], False
             else:
                 cur.append(w)
-        out.append(Line(" ".join(cur), first=first, last=True))
+        out.append(Line(" ".join(cur), first=first, last=True, bold=is_bold))
     return out
 
 
@@ -191,13 +204,15 @@ def render_page(lines: list[Line], config: RenderConfig) -> Page:
     w, h = config.px(config.page_mm[0]), config.px(config.page_mm[1])
     img = Image.new("L", (w, h), 255)
     draw = ImageDraw.Draw(img)
-    font = _font(config.font, config.font_px)
+    regular = _font(config.font, config.font_px)
+    bold = _font(bold_variant(config.font), config.font_px)
     left = config.px(config.margins_mm[0])
     top = config.px(config.margins_mm[1])
     indent = config.px(config.indent_mm)
-    ascent, descent = font.getmetrics()
     drawn: list[RenderedLine] = []
     for i, line in enumerate(lines):
+        font = bold if line.bold else regular
+        ascent, descent = font.getmetrics()
         y = top + i * config.line_pitch
         x0 = left + (indent if line.first else 0)
         words = line.text.split()

@@ -36,9 +36,12 @@ from diacritics.tokens import Token, apply_case, case_pattern, tokenize
 class RestoreConfig:
     """Settings of the restorer.
 
-    lm_weight: weight of the language model log-probability against the channel cost (default 1.0).
+    lm_weight: weight of the language model log-probability against the channel cost (default
+        0.7, the best of 0.6-1.25 on the development measurements).
     max_candidates: candidates kept per token after channel pruning (default 8: the Viterbi does
         K^3 LM look-ups per token, and the right syllable is in the top 8 almost always).
+    beam: candidates ranked (channel cost - 0.3 log unigram) more than this behind the best one
+        are dropped before decoding (default 4.0: they (almost) never win, and each costs LM look-ups).
     max_edit_cost: candidates whose base-letter edit cost exceeds this are dropped (default 6.0 nats).
     keep_unknown_cost: cost of leaving a token that is no known syllable as it is (default 6.0):
         below the cost of a two-letter repair, so unknown names survive unless the LM insists.
@@ -51,20 +54,24 @@ class RestoreConfig:
     span_trust: a corpus passage overrides the decoder's choice for a word only when its spelling
         costs at most this much more under the channel (default 3.0 nats), so a passage with the
         same accent-free words but other marks cannot rewrite correctly marked text.
+    case_weight: weight of the case channel, -log P(capitalized | word) inside a sentence as
+        counted in the corpus (default 0.5; 0 turns it off).
     max_passes: decoding passes at most; each pass reads the previous pass's output, and the
         restorer stops when a pass changes nothing (default 3).
-    channel: force a channel preset ("garbled", "stripped", "clean"); default None = estimated
+    channel: force a channel preset ("garbled", "font", "stripped", "clean"); default None = estimated
         per document from how its marks and letters look.
     """
 
-    lm_weight: float = 1.0
+    lm_weight: float = 0.7
     max_candidates: int = 8
     max_edit_cost: float = 6.0
+    beam: float = 4.0
     keep_unknown_cost: float = 6.0
     flag_threshold: float = 0.6
     use_corpus_spans: bool = True
     min_span_tokens: int | None = None
     max_passes: int = 3
+    case_weight: float = 0.5
     oov_cost: float = 8.0
     span_trust: float = 3.0
     channel: str | None = None
@@ -108,9 +115,16 @@ class Restorer:
         kmap, ktable = key_ids([strip_marks(w) for w in self.vocab])
         self.kmap = kmap
         self.ktable = ktable
+        cc = np.load(build / "case_counts.npy").astype(np.float64)
+        p_cap = (cc[0] + 0.5) / (cc[0] + cc[1] + 1.0)
+        self._title_cost = -np.log(p_cap)
+        self._lower_cost = -np.log1p(-p_cap)
+        for arr in (self._title_cost, self._lower_cost):
+            arr[:3] = 0.0  # markers and <unk>: no case evidence
         self._spans: SpanIndex | None = None
         self._build = build
         self._cache: dict[tuple[str, channel.ChannelParams], _Cands] = {}
+        self._seg_cache: dict[tuple[object, ...], list[int]] = {}
 
     # ------------------------------------------------------------------ channel per document
 
@@ -134,6 +148,11 @@ class Restorer:
         )
         if r_mark >= 0.3 and r_valid_marked >= 0.97 and valid_key >= 0.97:
             return channel.CLEAN
+        # Words without any vowel ("huyn" is fine, "h", "thng", "rng" are not) betray a font
+        # that dropped its marked vowels.
+        no_vowel = sum(1 for w in words if not any(c in "aeiouy" for c in strip_marks(w)))
+        if no_vowel / len(words) >= 0.03:
+            return channel.FONT
         if r_mark < 0.02 and valid_key >= 0.95:
             return channel.STRIPPED
         return channel.GARBLED
@@ -154,7 +173,7 @@ class Restorer:
             c = channel.mark_cost(o, w, p)
             if c < cost.get(w, 1e9):
                 cost[w] = c
-        maxd = 1 if len(ob) <= 2 else 2
+        maxd = 1 if len(ob) <= 2 and p.vowel_drop is None else 2
         if p.letter_scale >= 2.0 and ob in self.by_key:
             maxd = 0  # base letters look reliable and this is a known key: marks only
         near = (
@@ -168,7 +187,7 @@ class Restorer:
         for k, _d, _i in near:
             if k == ob:
                 continue
-            d = self.edit.distance(ob, k, limit / p.letter_scale) * p.letter_scale
+            d = self.edit.distance(ob, k, limit / p.letter_scale, p.vowel_drop) * p.letter_scale
             if d > limit:
                 continue
             for w in self.by_key[k][:12]:
@@ -184,6 +203,9 @@ class Restorer:
             if w not in self.vid:
                 cost[w] += cfg.oov_cost
         ranked = sorted(cost.items(), key=lambda x: x[1] - 0.3 * self._uni_lp[x[0]])
+        if ranked:
+            top = ranked[0][1] - 0.3 * self._uni_lp[ranked[0][0]]
+            ranked = [x for x in ranked if x[1] - 0.3 * self._uni_lp[x[0]] <= top + cfg.beam]
         ranked = ranked[: cfg.max_candidates]
         words = [w for w, _ in ranked]
         costs = [c for _, c in ranked]
@@ -195,6 +217,21 @@ class Restorer:
         self._cache[(o, p)] = res
         return res
 
+    def _with_case(self, token: Token, c: _Cands) -> _Cands:
+        """Add the case channel: a word capitalized inside a sentence is more often a name or a
+        term ("Nhân dân", "Dân vận") than its homographs, as counted in the corpus."""
+        w = self.config.case_weight
+        if w == 0 or token.boundary or len(c.words) == 1:
+            return c
+        pattern = case_pattern(token.text)
+        if pattern == "title":
+            extra = self._title_cost[c.ids]
+        elif pattern == "lower":
+            extra = self._lower_cost[c.ids]
+        else:
+            return c
+        return _Cands(c.words, c.ids, c.cost + w * extra)
+
     def _fixed(self, token: Token) -> _Cands:
         wid = NUM if token.number else self.vid.get(token.text.lower(), UNK)
         return _Cands([token.text], np.array([wid], np.int64), np.zeros(1))
@@ -202,51 +239,85 @@ class Restorer:
     # ------------------------------------------------------------------ decoding
 
     def _decode(self, cands: list[_Cands], segments: list[tuple[int, int]]) -> list[int]:
-        """Trigram Viterbi over each segment; all LM scores are looked up in one batch first."""
-        lw = self.config.lm_weight
-        bos = np.array([BOS], np.int64)
-        # LM tensor of each position: (K_{i-2}, K_{i-1}, K_i), with <s> before a segment start.
-        shapes = []
-        w1s, w2s, w3s = [], [], []
-        for a, b in segments:
-            for i in range(a, b):
-                i1 = cands[i - 1].ids if i - 1 >= a else bos
-                i2 = cands[i - 2].ids if i - 2 >= a else bos
-                i3 = cands[i].ids
-                k0, k1, k2 = len(i2), len(i1), len(i3)
-                shapes.append((k0, k1, k2))
-                w1s.append(np.repeat(i2, k1 * k2))
-                w2s.append(np.tile(np.repeat(i1, k2), k0))
-                w3s.append(np.tile(i3, k0 * k1))
-        if not shapes:
-            return []
-        flat = self.lm.logprob(np.concatenate(w1s), np.concatenate(w2s), np.concatenate(w3s))
-        flat *= lw
+        """Trigram Viterbi over each segment (returns the chosen candidate index per position).
+
+        Candidates are padded to one width K so that the LM scores of all positions are looked up
+        in one vectorized call, as a (positions, K, K, K) tensor; <s> precedes each segment."""
         path = [0] * len(cands)
-        off = 0
-        k = 0
+        if not segments:
+            return path
+        # Chunks of segments keep the tensor small on long documents.
+        chunk: list[tuple[int, int]] = []
+        size = 0
+        for seg in segments:
+            chunk.append(seg)
+            size += seg[1] - seg[0]
+            if size >= 2048:
+                self._decode_chunk(cands, chunk, path)
+                chunk, size = [], 0
+        if chunk:
+            self._decode_chunk(cands, chunk, path)
+        return path
+
+    def _decode_chunk(
+        self, cands: list[_Cands], segments: list[tuple[int, int]], path: list[int]
+    ) -> None:
+        k = max(len(cands[i].ids) for a, b in segments for i in range(a, b))
+        n = sum(b - a for a, b in segments)
+        ids = np.zeros((n, k), np.int64)
+        valid = np.zeros((n, k), bool)
+        cost = np.full((n, k), np.inf)
+        prev1 = np.full(n, -1, np.int64)  # row of the previous position, -1 = <s>
+        g = 0
         for a, b in segments:
-            backs: list[np.ndarray] = []
-            score = np.zeros((1, 1))
             for i in range(a, b):
-                shp = shapes[k]
-                n = shp[0] * shp[1] * shp[2]
-                lp = flat[off : off + n].reshape(shp)
-                off += n
-                k += 1
-                total = score[:, :, None] + lp
+                c = cands[i]
+                m = len(c.ids)
+                ids[g, :m] = c.ids
+                valid[g, :m] = True
+                cost[g, :m] = c.cost
+                if i > a:
+                    prev1[g] = g - 1
+                g += 1
+        bos_ids = np.zeros(k, np.int64)  # <s> is id 0, in column 0
+        bos_valid = np.zeros(k, bool)
+        bos_valid[0] = True
+        has1 = prev1 >= 0
+        p1 = np.where(has1, prev1, 0)
+        has2 = has1 & (prev1[p1] >= 0)
+        p2 = np.where(has2, prev1[p1], 0)
+        ids1 = np.where(has1[:, None], ids[p1], bos_ids)
+        val1 = np.where(has1[:, None], valid[p1], bos_valid)
+        ids2 = np.where(has2[:, None], ids[p2], bos_ids)
+        val2 = np.where(has2[:, None], valid[p2], bos_valid)
+        mask = val2[:, :, None, None] & val1[:, None, :, None] & valid[:, None, None, :]
+        shape = (n, k, k, k)
+        w1 = np.broadcast_to(ids2[:, :, None, None], shape)[mask]
+        w2 = np.broadcast_to(ids1[:, None, :, None], shape)[mask]
+        w3 = np.broadcast_to(ids[:, None, None, :], shape)[mask]
+        lp = np.full(shape, -np.inf)
+        lp[mask] = self.config.lm_weight * self.lm.logprob(w1, w2, w3)
+        lp -= cost[:, None, None, :]
+        start = np.full((k, k), -np.inf)
+        start[0, 0] = 0.0
+        g = 0
+        for a, b in segments:
+            score = start
+            backs = []
+            for _ in range(a, b):
+                total = score[:, :, None] + lp[g]
                 back = total.argmax(axis=0)
-                score = np.take_along_axis(total, back[None], axis=0)[0] - cands[i].cost[None, :]
+                score = total.max(axis=0)
                 backs.append(back)
-            h, j = np.unravel_index(int(score.argmax()), score.shape)
-            seg = [int(j)]
-            prev = int(h)
+                g += 1
+            j, last = np.unravel_index(int(score.argmax()), score.shape)
+            seg = [int(last)]
+            prev = int(j)
             for back in reversed(backs[1:]):
                 seg.append(prev)
                 prev = int(back[prev, seg[-2]])
             seg.reverse()
-            path[a:b] = seg[-(b - a) :]
-        return path
+            path[a:b] = seg
 
     def _confidences(
         self,
@@ -324,8 +395,6 @@ class Restorer:
                 kid[i] = self.kmap[NUM]
             else:
                 kid[i] = self.ktable.get(strip_marks(w.lower()), -2 - i)
-            if t.boundary:
-                pass
         # Windows may not cross a sentence boundary (the corpus index never does).
         starts_ok = np.ones(max(len(tokens) - n + 1, 0), bool)
         for i, t in enumerate(tokens):
@@ -414,7 +483,7 @@ class Restorer:
         p = self.estimate_channel(tokens)
         fixed = [t.protected or t.number for t in tokens]
         cands = [
-            self._fixed(t) if f else self.candidates(t.text, p)
+            self._fixed(t) if f else self._with_case(t, self.candidates(t.text, p))
             for t, f in zip(tokens, fixed, strict=True)
         ]
         segments = []
@@ -423,7 +492,19 @@ class Restorer:
             if i == len(tokens) or tokens[i].boundary:
                 segments.append((start, i))
                 start = i
-        path = self._decode(cands, segments)
+        # A segment decoded before with the same words and channel decodes the same way: the
+        # pass that confirms a fixed point, and repeated headers, cost (almost) nothing.
+        keys = [(p, tuple(t.text for t in tokens[a:b]), tuple(fixed[a:b])) for a, b in segments]
+        todo = [k for k, key in enumerate(keys) if key not in self._seg_cache]
+        sub = self._decode(cands, [segments[k] for k in todo])
+        for k in todo:
+            a, b = segments[k]
+            self._seg_cache[keys[k]] = sub[a:b]
+        if len(self._seg_cache) > 200_000:
+            self._seg_cache.clear()
+        path = [0] * len(tokens)
+        for (a, b), key in zip(segments, keys, strict=True):
+            path[a:b] = self._seg_cache[key]
         words = [cands[i].words[path[i]] for i in range(len(tokens))]
         corpus = (
             self._corpus_spans(tokens, words, fixed, cands) if self.config.use_corpus_spans else {}

@@ -15,15 +15,20 @@ from dataclasses import dataclass
 from diacritics.orthography import strip_marks
 
 # Symbols OCR prints for a marked vowel; only part of a token when glued to a letter or digit.
-GLYPH_NOISE = "€¢¥&©®£§"
+GLYPH_NOISE = "€¢¥&©®£§%"
+# Standalone, only the glyphs that are never punctuation ("¢" for "ở"; not "&" or "%").
+GLYPH_ALONE = "€¢¥©®£§"
 _TOKEN_RE = re.compile(
-    rf"(?:[^\W_]|(?<=[^\W_])[{GLYPH_NOISE}]|[{GLYPH_NOISE}](?=[^\W_]))+", re.UNICODE
+    rf"(?:[^\W_]|(?<=[^\W_])[{GLYPH_NOISE}]|[{GLYPH_NOISE}](?=[^\W_]))+"
+    rf"|(?<!\S)[{GLYPH_ALONE}](?!\S)",
+    re.UNICODE,
 )
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # A chunk of letters, digits, dots, slashes and dashes without spaces.
 _CHUNK_RE = re.compile(r"[\w./-]+", re.UNICODE)
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 SENTENCE_END = re.compile(r"[.!?;:]")
+_BULLET_RE = re.compile(r"\s*[-+•*–]\s")
 
 
 @dataclass(frozen=True)
@@ -78,13 +83,15 @@ def tokenize(text: str) -> list[Token]:
             continue
         prot = protected_ranges(line)
         last = 0
+        if _BULLET_RE.match(line):
+            boundary = True  # a list item starts a sentence
         for m in _TOKEN_RE.finditer(line):
             a, b = m.span()
             if SENTENCE_END.search(line, last, a):
                 boundary = True
             last = b
             tok = m.group(0)
-            if not any(c.isalpha() for c in tok):
+            if not any(c.isalpha() for c in tok) and tok not in GLYPH_ALONE:
                 if tok.isdigit():
                     out.append(Token(tok, ln, a, protected=True, number=True, boundary=boundary))
                     boundary = False

@@ -7,9 +7,10 @@
 * A bad file never stops the batch: it gets one line in ``OUT/errors.jsonl``
   ``{file, stage, error, message, remedy}``. Only an unwritable output (permission,
   full disk) or a missing dependency stops it, since every later file would fail too.
-* Resume: the manifest maps each finished document to the sha256 of its source;
-  a rerun skips those whose content is unchanged and whose outputs exist
-  (``force`` redoes them). Files that failed are tried again.
+* Resume: the manifest maps each finished document to the sha256 of its source
+  and the settings it was made with; a rerun skips those whose content and
+  settings are unchanged and whose outputs exist (``force`` redoes them). Files
+  that failed are tried again; ``errors.jsonl`` holds the failures of the last run.
 * ``OUT/.lock`` keeps a second run out of the same directory (:mod:`pipeline.lock`).
 """
 
@@ -261,19 +262,21 @@ class _Manifest:
             except (ValueError, OSError):
                 log.warning("%s is unreadable; every file will be redone", self.path)
 
-    def finished(self, job: Job, out: Path) -> bool:
+    def finished(self, job: Job, out: Path, settings: str) -> bool:
         d = self.docs.get(job.doc_id)
         return bool(
             d
             and d.get("sha256") == job.sha256
+            and d.get("settings") == settings
             and (out / "text" / f"{job.doc_id}.txt").exists()
             and (out / "pages" / f"{job.doc_id}.json").exists()
         )
 
-    def add(self, job: Job, doc: Document) -> None:
+    def add(self, job: Job, doc: Document, settings: str) -> None:
         self.docs[job.doc_id] = {
             "source": str(job.path),
             "sha256": job.sha256,
+            "settings": settings,
             "pages": len(doc.pages),
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
@@ -322,6 +325,8 @@ def run_batch(
         files = collect_inputs(paths, collect_fail)
         ids = assign_ids(files)
         manifest = _Manifest(out)
+        # A document done with other settings (say --restore never, now auto) is redone.
+        settings = f"restore={cfg.restore};extract={cfg.extract}"
         catalog = stages.open_catalog(out / "catalog.sqlite") if cfg.extract else None
         jobs: list[Job] = []
         for f in files:
@@ -333,7 +338,7 @@ def run_batch(
                 )
                 continue
             job = Job(f, ids[f], sha)
-            if not cfg.force and manifest.finished(job, out):
+            if not cfg.force and manifest.finished(job, out, settings):
                 summary.skipped += 1
                 continue
             jobs.append(job)
@@ -374,7 +379,7 @@ def run_batch(
                 record_failure(fail)
                 ev.file_done(job, len(doc.pages), fail)
                 return
-            manifest.add(job, doc)
+            manifest.add(job, doc, settings)
             summary.done += 1
             summary.pages += len(doc.pages)
             summary.ocr_pages += sum(1 for p in doc.pages if p.method.value == "ocr")

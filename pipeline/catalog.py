@@ -1,7 +1,8 @@
 """The catalog of a backlog: one SQLite file with the documents, their records and a search index.
 
 ``plans run ... -o OUT`` keeps ``OUT/catalog.sqlite``; after each document the batch
-calls :meth:`Catalog.upsert` (or :meth:`Catalog.record_failure`). Each upsert is one
+calls :meth:`Catalog.upsert` (or :meth:`Catalog.record_failure`), and
+:meth:`Catalog.optimize` once at the end. Each upsert is one
 transaction: a document that fails half-way leaves the catalog as it was before,
 and upserting the same ``doc_id`` again replaces its rows (a re-run updates in place).
 
@@ -29,7 +30,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from pipeline.errors import InputFileError, InvalidRecordError, MissingDependencyError, OutputError
-from pipeline.fold import TOKEN_RE, fold, number_key, skeleton, skeleton_token, tokens
+from pipeline.fold import TOKEN_RE, fold, number_key, skeleton, skeleton_token, tokens, year_of
 from pipeline.records import Document
 
 # Bump when the schema changes, and add the step from the previous version to MIGRATIONS.
@@ -37,6 +38,15 @@ SCHEMA_VERSION = 1
 LEVELS = ("commune", "district", "province", "central")
 LINE_KINDS = ("restored", "text", "original")
 _ISO_CHECK = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+
+
+def _date_check(col: str) -> str:
+    """A full ISO date, a yearly date (--MM-DD) or a month (YYYY-MM), as in the record schema."""
+    return (
+        f"{col} IS NULL OR {col} {_ISO_CHECK} OR {col} GLOB '--[0-9][0-9]-[0-9][0-9]' "
+        f"OR {col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'"
+    )
+
 
 SCHEMA = f"""
 CREATE TABLE documents (
@@ -55,8 +65,8 @@ CREATE TABLE documents (
     year INTEGER,
     issued_place TEXT,
     movement TEXT,
-    period_start TEXT,
-    period_end TEXT,
+    period_start INTEGER,
+    period_end INTEGER,
     signer_name TEXT,
     signer_title TEXT,
     pages INTEGER NOT NULL,
@@ -92,8 +102,9 @@ CREATE TABLE refs (
     doc_type TEXT,
     number TEXT,
     number_key TEXT,
-    date TEXT CHECK (date IS NULL OR date {_ISO_CHECK}),
+    date TEXT CHECK ({_date_check("date")}),
     issuer TEXT,
+    title TEXT,
     resolved_doc_id TEXT REFERENCES documents(doc_id) ON DELETE SET NULL,
     PRIMARY KEY (doc_id, idx)
 );
@@ -122,8 +133,8 @@ CREATE TABLE deadlines (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id),
     idx INTEGER NOT NULL,
     task TEXT,
-    date TEXT CHECK (date IS NULL OR date {_ISO_CHECK}),
-    recurring TEXT,
+    date TEXT CHECK ({_date_check("date")}),
+    recurring INTEGER NOT NULL DEFAULT 0,
     actor TEXT,
     PRIMARY KEY (doc_id, idx)
 );
@@ -134,6 +145,8 @@ CREATE TABLE quantities (
     idx INTEGER NOT NULL,
     text TEXT NOT NULL,
     value REAL,
+    value_max REAL,
+    total REAL,
     unit TEXT,
     PRIMARY KEY (doc_id, idx)
 );
@@ -150,8 +163,9 @@ CREATE TABLE lines (
 );
 CREATE INDEX lines_doc ON lines(doc_id, page, line);
 
+-- content="lines" in double quotes: the form Datasette looks for to find this index.
 CREATE VIRTUAL TABLE lines_fts USING fts5(
-    folded, skel, content='lines', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    folded, skel, content="lines", content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER lines_ai AFTER INSERT ON lines BEGIN
     INSERT INTO lines_fts(rowid, folded, skel) VALUES (new.id, new.folded, new.skel);
@@ -204,8 +218,8 @@ class SearchConfig:
     limit: number of hits returned (default 20).
     lines_per_doc: best lines kept per document (default 1: one hit per plan, so
         a plan that repeats the phrase on every page does not fill the list).
-    skeleton: also match on the consonant skeleton, for OCR damage to vowels
-        (default True; such hits rank below accent-insensitive matches).
+    skeleton: for queries of 2+ words, also match on consonant skeletons, for OCR
+        damage to vowels (default True; such hits rank below accent-insensitive ones).
     relaxed: for queries of 3+ words, also accept a line that has the query's words
         in order with one of them replaced by a damaged-looking word: one with a
         digit or symbol in it ("Dan 4n khéo"), or sharing at least half its letters
@@ -289,15 +303,16 @@ def _s(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
+    """A JSON number as float; anything else None ("1.000" is a thousand in Vietnamese,
+    so strings are not guessed at: extraction gives numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(str(value).replace(",", "."))
-    except ValueError:
-        return None
+    return float(value)
 
 
 class Catalog:
@@ -326,6 +341,13 @@ class Catalog:
                 path=str(self.path),
                 remedy="check the path and its permissions",
             ) from e
+        try:
+            self._setup()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _setup(self) -> None:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         try:
@@ -473,8 +495,8 @@ class Catalog:
             "year": year,
             "issued_place": _s(rec.get("issued_place")),
             "movement": _s(rec.get("movement")),
-            "period_start": _s(period.get("start")),
-            "period_end": _s(period.get("end")),
+            "period_start": _int(period.get("start")),
+            "period_end": _int(period.get("end")),
             "signer_name": _s(signer.get("name")),
             "signer_title": _s(signer.get("title")),
             "pages": len(doc.pages),
@@ -550,8 +572,8 @@ class Catalog:
         for i, ref in enumerate(_dicts(rec.get("references"))):
             number = _s(ref.get("number"))
             c.execute(
-                "INSERT INTO refs(doc_id, idx, doc_type, number, number_key, date, issuer)"
-                " VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO refs(doc_id, idx, doc_type, number, number_key, date, issuer, title)"
+                " VALUES (?,?,?,?,?,?,?,?)",
                 (
                     doc_id,
                     i,
@@ -560,6 +582,7 @@ class Catalog:
                     number_key(number),
                     _iso(ref.get("date")),
                     _s(ref.get("issuer")),
+                    _s(ref.get("title")),
                 ),
             )
         for i, cr in enumerate(_dicts(rec.get("criteria"))):
@@ -583,14 +606,23 @@ class Catalog:
                     i,
                     _s(d.get("task")),
                     _iso(d.get("date")),
-                    _s(d.get("recurring")),
+                    int(bool(d.get("recurring"))),
                     _s(d.get("actor")),
                 ),
             )
         for i, q in enumerate(_dicts(rec.get("quantities"))):
             c.execute(
-                "INSERT INTO quantities(doc_id, idx, text, value, unit) VALUES (?,?,?,?,?)",
-                (doc_id, i, _s(q.get("text")) or "", _num(q.get("value")), _s(q.get("unit"))),
+                "INSERT INTO quantities(doc_id, idx, text, value, value_max, total, unit)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (
+                    doc_id,
+                    i,
+                    _s(q.get("text")) or "",
+                    _num(q.get("value")),
+                    _num(q.get("value_max")),
+                    _num(q.get("total")),
+                    _s(q.get("unit")),
+                ),
             )
 
     def _resolve(self, c: sqlite3.Connection, doc_id: str) -> None:
@@ -609,7 +641,8 @@ class Catalog:
             (doc_id, doc_id),
         ).fetchall()
         for ref in pending:
-            year = int(ref["date"][:4]) if ref["date"] else None
+            y = year_of(ref["date"])
+            year = int(y) if y else None
             row = c.execute(
                 "SELECT doc_id FROM documents WHERE number_key = ? AND doc_id != ? "
                 "AND (? IS NULL OR year IS NULL OR year = ?) "
@@ -674,7 +707,8 @@ class Catalog:
         tiers: list[tuple[str, str]] = [("exact", "{folded} : (" + _fts_phrase(words) + ")")]
         skel_words = [skeleton_token(w) for w in plain]
         skel_words = [s for s in skel_words if s]
-        if cfg.skeleton and skel_words and skel_words != plain:
+        # One word's skeleton ("kh" for "khéo") matches too many other words to be useful.
+        if cfg.skeleton and len(skel_words) >= 2 and skel_words != plain:
             tiers.append(("skeleton", "{skel} : (" + _fts_phrase(skel_words) + ")"))
         if cfg.relaxed and len(plain) >= 3:
             # FTS5 finds the candidates (all words but one, the gap where the missing
@@ -734,14 +768,10 @@ class Catalog:
             (it for lst in by_doc.values() for it in lst),
             key=lambda t: (-t[0], t[2]["doc_id"], t[2]["page"], t[2]["line"]),
         )[:limit]
-        qset = {w.rstrip("*") for w in words}
-        prefixes = tuple(w.rstrip("*") for w in words if w.endswith("*"))
-        sset = set(skel_words)
         hits = []
         for score, match_kind, r in ranked:
-            text, spans = _snippet(
-                r["text"], qset, prefixes, sset if match_kind == "skeleton" else set(), cfg
-            )
+            phrase = plain if match_kind == "relaxed" else words
+            text, spans = _snippet(r["text"], match_kind, phrase, skel_words, cfg)
             hits.append(
                 Hit(
                     doc_id=r["doc_id"],
@@ -790,13 +820,7 @@ def _count(toks: list[str], words: list[str]) -> int:
         return 0
     if not any(w.endswith("*") for w in words):
         return f" {' '.join(toks)} ".count(f" {' '.join(words)} ")
-
-    def same(t: str, w: str) -> bool:
-        return t.startswith(w[:-1]) if w.endswith("*") else t == w
-
-    return sum(
-        1 for i in range(len(toks) - n + 1) if all(same(toks[i + k], words[k]) for k in range(n))
-    )
+    return len(_phrase_starts(toks, words))
 
 
 # BM25 with one phrase per query: the IDF is the same for every line, so what ranks is
@@ -822,41 +846,54 @@ def _damaged_like(found: str, wanted: str) -> bool:
     return fuzz.ratio(found, wanted) >= 50
 
 
+def _same(token: str, word: str) -> bool:
+    return token.startswith(word[:-1]) if word.endswith("*") else token == word
+
+
+def _phrase_starts(toks: list[str], words: list[str], relaxed: bool = False) -> list[int]:
+    """Where the phrase ``words`` starts in ``toks``; ``relaxed`` lets one word be damaged."""
+    n = len(words)
+    out = []
+    for start in range(len(toks) - n + 1):
+        bad = [i for i in range(n) if not _same(toks[start + i], words[i])]
+        if not bad or (
+            relaxed and len(bad) == 1 and _damaged_like(toks[start + bad[0]], words[bad[0]])
+        ):
+            out.append(start)
+    return out
+
+
 def _one_word_damaged(line: str, words: list[str]) -> bool:
     """True when ``line`` has ``words`` in order, with at most one of them damaged."""
-    toks = tokens(line)
-    n = len(words)
-    for start in range(len(toks) - n + 1):
-        window = toks[start : start + n]
-        bad = [i for i in range(n) if window[i] != words[i]]
-        if len(bad) <= 1 and all(_damaged_like(window[i], words[i]) for i in bad):
-            return True
-    return False
+    return bool(_phrase_starts(tokens(line), words, relaxed=True))
+
+
+def _match_spans(
+    line: str, match_kind: str, words: list[str], skel_words: list[str]
+) -> list[list[int]]:
+    """Character spans of ``line`` where the query phrase matched, as the tier matched it."""
+    ms = list(TOKEN_RE.finditer(line))
+    folded = [fold(m.group(0)) for m in ms]
+    if match_kind == "skeleton":
+        toks, phrase = [skeleton_token(f) for f in folded], skel_words
+    else:
+        toks, phrase = folded, words
+    spans: list[list[int]] = []
+    for start in _phrase_starts(toks, phrase, relaxed=match_kind == "relaxed"):
+        a, b = ms[start].start(), ms[start + len(phrase) - 1].end()
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+    return spans
 
 
 def _snippet(
-    line: str, qset: set[str], prefixes: tuple[str, ...], sset: set[str], cfg: SearchConfig
+    line: str, match_kind: str, words: list[str], skel_words: list[str], cfg: SearchConfig
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The line (cut to ``snippet_chars`` around the first match) and the spans to highlight.
-
-    A word is highlighted when its folded form is a query word (or starts with a
-    query prefix), or, for skeleton hits, when its skeleton is one of the query's.
-    Adjacent highlighted words merge into one span, so a phrase reads as one mark.
-    """
-    spans: list[list[int]] = []
-    for m in TOKEN_RE.finditer(line):
-        f = fold(m.group(0))
-        hit = (
-            f in qset
-            or (prefixes and f.startswith(prefixes))
-            or (sset and skeleton_token(f) in sset)
-        )
-        if not hit:
-            continue
-        if spans and line[spans[-1][1] : m.start()].strip(" ") == "":
-            spans[-1][1] = m.end()
-        else:
-            spans.append([m.start(), m.end()])
+    """The line (cut to ``snippet_chars`` around the first match) and the spans to highlight:
+    each place where the phrase matched, the way the tier matched it."""
+    spans = _match_spans(line, match_kind, words, skel_words)
     start, end = 0, len(line)
     if len(line) > cfg.snippet_chars:
         center = spans[0][0] if spans else 0

@@ -23,7 +23,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from pipeline.errors import InputFileError
-from pipeline.fold import fold, number_key
+from pipeline.fold import fold, number_key, year_of
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,16 @@ class Aligned:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    date: str | None  # YYYY-MM-DD; None sorts last
+    """One deadline. ``date`` is as in the record: YYYY-MM-DD, YYYY-MM, or --MM-DD
+    (every year); ``when`` is where it sits on the timeline: a yearly date is placed
+    in the year its plan was issued, and a deadline without a date sorts last."""
+
+    date: str | None
     side: str  # "A" | "B"
     task: str | None
     actor: str | None
-    recurring: str | None
+    recurring: bool
+    when: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -179,12 +184,12 @@ def cites(citing: dict[str, Any], cited: dict[str, Any]) -> list[str]:
     key = number_key(cited.get("number"))
     if key is None:
         return []
-    year = (cited.get("issued_date") or "")[:4]
+    year = year_of(cited.get("issued_date"))
     out = []
     for ref in _list(citing, "references"):
         if number_key(ref.get("number")) != key:
             continue
-        ref_year = (ref.get("date") or "")[:4]
+        ref_year = year_of(ref.get("date"))
         if ref_year and year and ref_year != year:
             continue
         out.append(str(ref.get("number")))
@@ -227,11 +232,18 @@ def compare_records(
     )
     timeline = sorted(
         (
-            TimelineEntry(d.get("date"), side, d.get("task"), d.get("actor"), d.get("recurring"))
+            TimelineEntry(
+                d.get("date"),
+                side,
+                d.get("task"),
+                d.get("actor"),
+                bool(d.get("recurring")),
+                _when(d.get("date"), rec),
+            )
             for side, rec in (("A", a), ("B", b))
             for d in _list(rec, "deadlines")
         ),
-        key=lambda t: (t.date is None, t.date or "", t.side),
+        key=lambda t: (t.when == "", t.when, t.side),
     )
     quantities = _align_quantities(_list(a, "quantities"), _list(b, "quantities"), cfg)
     return Comparison(
@@ -246,6 +258,19 @@ def compare_records(
         timeline=tuple(timeline),
         quantities=tuple(quantities),
     )
+
+
+def _when(date: Any, rec: dict[str, Any]) -> str:
+    """A sortable YYYY-MM-DD for a record date ("" when it cannot be placed)."""
+    if not isinstance(date, str) or not date:
+        return ""
+    if date.startswith("--"):  # every year: show it in the plan's own year
+        year = year_of(rec.get("issued_date"))
+        if year is None and isinstance(rec.get("period"), dict):
+            start = rec["period"].get("start")
+            year = str(start) if isinstance(start, int) else None
+        return f"{year}{date[1:]}" if year else ""
+    return date if len(date) == 10 else f"{date}-00"
 
 
 def _align_quantities(
@@ -356,7 +381,7 @@ def to_rich(cmp: Comparison) -> list[Any]:
     for col in ("date", "plan", "task", "actor", "recurring"):
         tl.add_column(col)
     for t in cmp.timeline:
-        row(tl, t.date or "—", t.side, t.task or "", t.actor or "", t.recurring or "")
+        row(tl, t.date or "—", t.side, t.task or "", t.actor or "", "yes" if t.recurring else "")
 
     qt = Table(title="Quantities side by side")
     for col in ("A", "B", "unit"):

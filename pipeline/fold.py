@@ -29,6 +29,9 @@ DATA = Path(__file__).parent / "data" / "ocr_fold.tsv"
 # A token as SQLite's unicode61 tokenizer sees it: a run of letters and digits.
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _VOWELS = frozenset("aeiouy")
+# The skeleton of a word of vowels only ("ủy", "ở"): a letter no skeleton otherwise
+# contains (w is read as the vowel u), so "huyện ủy" does not match "hiện" alone.
+VOWEL_WORD = "w"
 
 
 def _fold_char(ch: str) -> str:
@@ -82,7 +85,7 @@ def _ocr_map() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 @cache
 def skeleton_token(token: str) -> str:
-    """The consonant skeleton of one folded token ("" when only vowels remain).
+    """The consonant skeleton of one folded token (:data:`VOWEL_WORD` when only vowels remain).
 
     Pure numbers are kept whole: "13" in "Số 13" is information, not damage.
     """
@@ -95,11 +98,11 @@ def skeleton_token(token: str) -> str:
     chars = [letters.get(c, c) for c in chars]
     if chars and chars[0] in initials and (len(chars) == 1 or chars[1] != "h"):
         chars[0] = initials[chars[0]]
-    return "".join(c for c in chars if c not in _VOWELS)
+    return "".join(c for c in chars if c not in _VOWELS) or VOWEL_WORD
 
 
 def skeleton(text: str, *, folded: bool = False) -> str:
-    """Space-separated consonant skeletons of the words of ``text`` (empty ones dropped).
+    """Space-separated consonant skeletons of the words of ``text``.
 
     ``folded=True`` says ``text`` is already the output of :func:`fold`.
     """
@@ -127,3 +130,10 @@ def number_key(number: str | None) -> str | None:
     if parts and parts[0].isdigit():
         parts[0] = parts[0].lstrip("0") or "0"
     return "/".join(parts) or None
+
+
+def year_of(date: str | None) -> str | None:
+    """The year of a record date ("2023-02-10", "2023-02"), None for "--MM-DD" or none."""
+    if date and len(date) >= 4 and date[:4].isdigit():
+        return date[:4]
+    return None

@@ -27,7 +27,7 @@ from pipeline.errors import InputFileError, PageTimeoutError
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
 from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
-from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese
+from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
 from pipeline.records import Document, Method, Page
 from pipeline.textfile import TextFileConfig, read_text_file
 
@@ -173,7 +173,8 @@ def ingest(
     else:
         pages_raw = list(_image_pages(path, cfg, on_page))
     pages = _finish(pages_raw, cfg, meta, multi_page=kind != "txt")
-    if kind != "txt" and not looks_vietnamese("\n".join(p.text for p in pages), cfg.quality):
+    body = "\n".join(p.text for p in pages)
+    if kind != "txt" and text_stats(body).tokens >= 20 and not looks_vietnamese(body, cfg.quality):
         # OCR with the vie model always returns *something*; say when it is not Vietnamese
         # (a foreign document, an upside-down scan) instead of failing the file.
         doc_warnings.append(

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputFileError, MissingDependencyError
-from pipeline.fold import fold, number_key
+from pipeline.fold import fold, number_key, year_of
 
 LEVEL_ORDER = ("central", "province", "district", "commune")
 _LEVEL_COLOR = {
@@ -178,11 +178,11 @@ def build_lineage(records: list[dict[str, Any]]) -> Lineage:
 
 def _pick(cands: list[tuple[str, str | None]], src: str, date: str | None) -> str | None:
     """The cited document among same-number ``cands``; same rule as Catalog._resolve."""
-    year = (date or "")[:4] or None
+    year = year_of(date)
     ok = [
         (doc_id, d)
         for doc_id, d in cands
-        if doc_id != src and (year is None or not d or d[:4] == year)
+        if doc_id != src and (year is None or year_of(d) is None or year_of(d) == year)
     ]
     ok.sort(key=lambda t: (t[1] != date, t[0]))
     return ok[0][0] if ok else None

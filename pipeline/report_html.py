@@ -17,7 +17,7 @@ h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #
 table{border-collapse:collapse;width:100%;margin:.5em 0}
 th,td{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}
 th{background:#f3f3f3}
-tr.matched td.sim{color:#1a6b1a}tr.only_a{background:#fff6e5}tr.only_b{background:#eef4ff}
+.sim{color:#1a6b1a}tr.only_a{background:#fff6e5}tr.only_b{background:#eef4ff}
 .rel{font-weight:bold;font-size:1.05em}.muted{color:#777}
 """
 
@@ -87,7 +87,13 @@ def comparison_html(cmp: Comparison) -> str:
         [
             (
                 "only_a" if t.side == "A" else "only_b",
-                [_e(t.date or "—"), _e(t.side), _e(t.task), _e(t.actor), _e(t.recurring)],
+                [
+                    _e(t.date or "—"),
+                    _e(t.side),
+                    _e(t.task),
+                    _e(t.actor),
+                    "yes" if t.recurring else "",
+                ],
             )
             for t in cmp.timeline
         ],

@@ -140,7 +140,7 @@ def main() -> None:
     # 4. correct text must stay unchanged.
     row = [f"4. correct held-out text unchanged ({len(docs)} docs)"]
     total_words = 0
-    for sname, fn in syst.items():
+    for fn in syst.values():
         acc, total = score([(d, d) for _, d in docs], fn)
         total_words = total
         row.append(f"{100 * acc:.2f}%")

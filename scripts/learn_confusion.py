@@ -85,13 +85,15 @@ SIMULATIONS = (
     Simulation(
         "eng",
         OcrConfig(lang="eng", psm=6),
-        0.7,
+        0.55,
         "Tesseract eng: marks lost or read as é/6/¢, đ read as d/P/B (sample 2's damage)",
     ),
     # The second damage kind (samples/ban-dan-van-huyen-uy-2023.txt) keeps marks as
     # Latin-1 letters ("cüa", "näm", "Dâng"). Of eng, fra, deu, por, spa, Latin and their
-    # combinations, fra and por come closest on aggregate character statistics
-    # (see CONFUSION.md); each page is read by one of them.
+    # combinations, fra, por and eng+fra+por come closest on aggregate character
+    # statistics (see CONFUSION.md); each page is read by one of them. eng+fra+por
+    # chooses a language per word, so marks are lost on some words and kept as
+    # Latin-1 letters on others, as in that sample.
     Simulation(
         "fra",
         OcrConfig(lang="fra", psm=6),
@@ -103,6 +105,12 @@ SIMULATIONS = (
         OcrConfig(lang="por", psm=6),
         0.15,
         "Tesseract por: marks read as Portuguese letters (ê ô á â ú ó ã: 'vão', 'Bão')",
+    ),
+    Simulation(
+        "mixed",
+        OcrConfig(lang="eng+fra+por", psm=6),
+        0.15,
+        "Tesseract eng+fra+por: per word, marks lost or read as Latin-1 letters",
     ),
 )
 
@@ -159,15 +167,21 @@ def _pick_window(rng: random.Random, docs: list[tuple[str, list[str]]], n: int) 
     return best
 
 
-def _capitalize_some(rng: random.Random, paras: list[str]) -> list[str]:
+def _capitalize_some(rng: random.Random, paras: list[str]) -> tuple[list[str], list[bool]]:
     """Upper-case short paragraphs now and then, as headings are in plans ("KẾ HOẠCH"),
-    so that capital-letter damage ("P"/"B" for "Đ", "XA" for "XÃ") is learned too."""
-    out = []
+    so that capital-letter damage ("P"/"B" for "Đ", "XA" for "XÃ") is learned too; most
+    such headings, and some short lines, are set in bold as in real plans."""
+    out, bold = [], []
     for p in paras:
+        b = False
         if len(p.split()) <= 14 and rng.random() < 0.3:
             p = p.upper()
+            b = rng.random() < 0.7
+        elif len(p.split()) <= 14 and rng.random() < 0.1:
+            b = True
         out.append(p)
-    return out
+        bold.append(b)
+    return out, bold
 
 
 @dataclass(frozen=True)
@@ -175,6 +189,7 @@ class PageTask:
     index: int
     simulation: str
     paragraphs: tuple[str, ...]
+    bold: tuple[bool, ...]
     render: RenderConfig
     degradation: Degradation
     seed: int
@@ -202,12 +217,13 @@ def plan_training_pages(n_pages: int, seed: int) -> list[PageTask]:
     tasks = []
     for i in range(n_pages):
         src = rng.choices(list(weights), weights=list(weights.values()))[0]
-        paras = _capitalize_some(rng, _pick_window(rng, sources[src], 30))
+        paras, bold = _capitalize_some(rng, _pick_window(rng, sources[src], 30))
         tasks.append(
             PageTask(
                 index=i,
                 simulation=rng.choice(sims).name,
                 paragraphs=tuple(paras),
+                bold=tuple(bold),
                 render=random_render(rng),
                 degradation=Degradation.random(rng),
                 seed=rng.randrange(1 << 30),
@@ -223,7 +239,7 @@ def run_page(task: PageTask) -> dict[str, object]:
     if task.lines:
         page_lines = list(task.lines)
     else:
-        lines = wrap_paragraphs(list(task.paragraphs), task.render)
+        lines = wrap_paragraphs(list(task.paragraphs), task.render, list(task.bold))
         page_lines = paginate(lines, task.render)[0] if lines else []
     page = degrade(render_page(page_lines, task.render), task.degradation, task.seed)
     words = ocr_words(page, sim.ocr)
@@ -392,7 +408,9 @@ def plan_eval_pages(total_pages: int, seed: int) -> list[tuple[str, list[PageTas
     laid_out = []
     for (name, paras), sim_name in zip(docs, sims, strict=True):
         cfg = random_render(rng)
-        lines = wrap_paragraphs([clean_paragraph(p) for p in paras], cfg)
+        cleaned = [clean_paragraph(p) for p in paras]
+        # Headings written in capitals are set in bold, as in the original documents.
+        lines = wrap_paragraphs(cleaned, cfg, [p.isupper() for p in cleaned])
         laid_out.append((name, cfg, paginate(lines, cfg), sim_name))
     n_all = sum(len(p) for _, _, p, _ in laid_out)
     plan = []
@@ -403,6 +421,7 @@ def plan_eval_pages(total_pages: int, seed: int) -> list[tuple[str, list[PageTas
                 index=i,
                 simulation=sim,
                 paragraphs=(),
+                bold=(),
                 render=cfg,
                 degradation=Degradation.random(rng),
                 seed=rng.randrange(1 << 30),

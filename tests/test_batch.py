@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import VI_LINES, render_page
 
-from pipeline.batch import BatchConfig, assign_ids, run_batch
+from pipeline.batch import BatchConfig, Events, assign_ids, run_batch
 from pipeline.errors import ExitCode, LockedError, OutputError
 from pipeline.ingest import IngestConfig
 from pipeline.lock import OutputLock
@@ -283,3 +283,34 @@ def test_missing_tesseract_stops_with_the_package_name(tmp_path: Path) -> None:
     )
     assert r.returncode == ExitCode.MISSING_DEPENDENCY, r.stderr
     assert "sudo apt-get install tesseract-ocr tesseract-ocr-vie" in r.stderr
+
+
+@pytest.mark.slow
+def test_300_page_scan_finishes_with_per_page_timeouts(tmp_path: Path) -> None:
+    # 300 small frames; a 20 ms budget makes Tesseract time out on most pages.
+    frame = render_page(VI_LINES[:1], size_pt=6, margin=10)
+    path = tmp_path / "long.tif"
+    frame.save(path, save_all=True, append_images=[frame] * 299)
+    seen: list[int] = []
+
+    class Count(Events):
+        def page_done(self, doc_id: str, done: int, total: int) -> None:
+            seen.append(done)
+            assert total == 300
+
+    cfg = replace(
+        CFG, ingest=IngestConfig(ocr=OcrConfig(timeout=0.02, despeckle=False, deskew=False))
+    )
+    s = run_batch([path], tmp_path / "out", cfg, events=Count())
+    assert (s.done, s.failed, s.pages) == (1, 0, 300)
+    assert seen == list(range(1, 301))
+    info = json.loads((tmp_path / "out" / "pages" / "long.json").read_text())
+    skipped = [p for p in info["pages"] if any(w.startswith("skipped") for w in p["warnings"])]
+    assert skipped, "no page hit the timeout"
+
+
+def test_other_settings_redo_the_document(tmp_path: Path, inputs: Path) -> None:
+    out = tmp_path / "out"
+    run_batch([inputs], out, CFG)
+    s = run_batch([inputs], out, replace(CFG, restore="auto"))  # clean text: nothing to restore
+    assert (s.skipped, s.done) == (0, 3)

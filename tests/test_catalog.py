@@ -277,3 +277,19 @@ def test_docs_queries_run(cat):
     ]
     missing = {r[0] for r in results[3]}
     assert "25-NQ/TW" in missing and "27 -KH/BDVHU" not in missing
+
+
+def test_datasette_finds_the_full_text_index(cat):
+    """The query Datasette runs to find a table's FTS index (datasette.utils.detect_fts_sql)."""
+    sql = """select name from sqlite_master where rootpage = 0 and (
+        sql like '%VIRTUAL TABLE%USING FTS%content="lines"%'
+        or sql like '%VIRTUAL TABLE%USING FTS%content=[lines]%'
+        or (tbl_name = "lines" and sql like '%VIRTUAL TABLE%USING FTS%'))"""
+    assert [r[0] for r in cat.conn.execute(sql)] == ["lines_fts"]
+    cat.upsert(make_doc("d", [("Dân vận khéo", None)]), None, "")
+    # What Datasette's search box on `lines` then runs (folded words, as docs/catalog.md says).
+    rows = cat.conn.execute(
+        "select text from lines where rowid in (select rowid from lines_fts where lines_fts match ?)",
+        ("dan van kheo",),
+    ).fetchall()
+    assert [r[0] for r in rows] == ["Dân vận khéo"]

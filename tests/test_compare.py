@@ -162,3 +162,20 @@ def test_compare_by_doc_id_in_a_catalog(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(InputFileError, match="not a JSON"):
         load_record(str(bad))
+
+
+def test_test_records_follow_the_record_schema():
+    """The hand-written records are valid plan records, so compare/catalog are tested on the contract."""
+    import jsonschema
+
+    schema_path = Path(__file__).resolve().parents[1] / "schemas" / "plan-record.schema.json"
+    if not schema_path.exists():
+        pytest.skip("schemas/plan-record.schema.json not written yet")
+    schema = json.loads(schema_path.read_text("utf-8"))
+    for f in (A_FILE, B_FILE):
+        jsonschema.validate(load(f), schema)
+
+
+def test_yearly_deadline_sits_in_its_plans_year(cmp):
+    yearly = [t for t in cmp.timeline if t.date == "--12-15"]
+    assert yearly and yearly[0].recurring and yearly[0].when == "2025-12-15"

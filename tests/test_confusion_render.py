@@ -22,6 +22,7 @@ from diacritics.render import (
     align_chars,
     align_tokens,
     assign_words_to_lines,
+    bold_variant,
     degrade,
     ocr_words,
     paginate,
@@ -179,3 +180,17 @@ def test_line_assignment_on_a_page_ocred_for_real():
         assert sum(p.trusted for p in pairs) >= 0.8 * len(clean.split())
     # The damage we want to learn: eng cannot print Vietnamese letters.
     assert not any("ệ" in w.text or "ư" in w.text for ws in per_line for w in ws)
+
+
+def test_bold_paragraphs_are_wrapped_and_drawn_bold():
+    cfg = RenderConfig(page_mm=SMALL.page_mm, margins_mm=SMALL.margins_mm)
+    lines = wrap_paragraphs(["I- MỤC ĐÍCH, YÊU CẦU", "thực hiện tốt"], cfg, [True, False])
+    assert [ln.bold for ln in lines] == [True, False]
+    assert bold_variant("LiberationSerif-Regular.ttf") == "LiberationSerif-Bold.ttf"
+    assert bold_variant("DejaVuSerif.ttf") == "DejaVuSerif-Bold.ttf"
+
+    def ink(line: Line) -> int:
+        img = render_page([line], cfg).image
+        return sum(img.histogram()[:128])  # dark pixels
+
+    assert ink(Line("ĐẢNG BỘ", bold=True)) > 1.2 * ink(Line("ĐẢNG BỘ"))

@@ -134,7 +134,7 @@ def test_synthetic_eval_set_is_line_aligned():
         clean = (EVAL / f"{doc}.clean.txt").read_text(encoding="utf-8").split("\n")
         ocr = (EVAL / f"{doc}.ocr.txt").read_text(encoding="utf-8").split("\n")
         assert len(clean) == len(ocr) == int(n_lines) + 1, doc  # + the final newline
-        assert sim in {"eng", "fra", "por"}
+        assert sim in {"eng", "fra", "por", "mixed"}
         pages += int(n_pages)
         # Line i of ocr is the reading of line i of clean: same letters, marks aside.
         from rapidfuzz.fuzz import ratio

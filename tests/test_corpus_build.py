@@ -99,6 +99,25 @@ def test_user_document_sentences_come_back_exactly(tiny: Path, tmp_path: Path) -
     assert any(c.source.value == "corpus" for c in r.changes)
 
 
+def test_user_document_recovers_eng_ocr_damage(tiny: Path, tmp_path: Path) -> None:
+    """Damage of the Tesseract-eng kind (marks lost or read as é/6/4, Đ as P): still exact."""
+    parent = (
+        "Phấn đấu đến cuối năm có ít nhất ba mô hình dân vận khéo tiêu biểu\n"
+        "Các tổ chức chính trị - xã hội phối hợp với Đảng ủy xã tổ chức thực hiện.\n"
+    )
+    f = tmp_path / "parent.txt"
+    f.write_text(parent, encoding="utf-8")
+    add_documents([f], tiny)
+    build(tiny, TINY)
+    damaged = (
+        "Phén déu dén cuéi nim c6 it nhét ba mé hinh dan vén khéo tiéu biéu\n"
+        "Cac t6 chirc chinh tri - x4 hoi phéi hgp vdi Pang uy x4 t6 chirc thuc hién.\n"
+    )
+    r = restore(damaged, corpus_dir=tiny)
+    assert r.text == parent
+    assert sum(c.source.value == "corpus" for c in r.changes) >= 10
+
+
 def test_cli_corpus_add_and_restore(tiny: Path, tmp_path: Path) -> None:
     f = tmp_path / "own.txt"
     f.write_text("Hội nghị sơ kết phong trào được tổ chức tại hội trường thôn.\n", encoding="utf-8")

@@ -75,3 +75,13 @@ def test_empty_lists_and_nulls_agree():
 
 def test_normalize_tone_placement_and_quotes():
     assert normalize("“Hoà  Bình”") == normalize("hòa bình")
+
+
+def test_quantity_spans_cut_differently_still_match():
+    gold = _rec(
+        quantities=[{"text": "tổ chức 02 hội nghị nêu trên", "value": 2, "unit": "hội nghị"}]
+    )
+    pred = _rec(quantities=[{"text": "02 hội nghị", "value": 2, "unit": "hội nghị"}])
+    assert compare(pred, gold).fields["quantities"].score == 1.0
+    other = _rec(quantities=[{"text": "03 hội nghị", "value": 3, "unit": "hội nghị"}])
+    assert compare(other, gold).fields["quantities"].score == 0.0

@@ -38,7 +38,15 @@ def test_shipped_pattern_files_load():
     assert len(load_lexicon()) > 100
     assert {"issued_line", "doc_number", "movement"} <= set(load_regexes())
     labels = {label for label, _, _ in load_matcher_patterns()}
-    assert labels == {"DATE_DMY", "DATE_MY", "DATE_DM", "QTY", "QTY_RANGE"}
+    assert labels == {
+        "DATE_DMY",
+        "DATE_MY",
+        "DATE_DM",
+        "DATE_Q",
+        "DATE_YEAR_END",
+        "QTY",
+        "QTY_RANGE",
+    }
 
 
 def _write(tmp_path: Path, rows: list[dict]) -> Path:

@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = sorted((ROOT / "eval" / "records").glob("*.record.json"))
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 # Measured macro averages on the clean gold documents (scripts/bench_extract.py):
-# luongminh-09 0.986, luongminh-10 0.963, luongminh-12 0.953 (mean 0.967).
+# luongminh-08 1.000, -09 0.993, -10 1.000, -11 0.950, -12 1.000 (mean 0.989). -08 and -11
+# scored 0.942 and 0.911 on their first run, before any rule was adjusted to them.
 FLOOR_EACH = 0.92
-FLOOR_MEAN = 0.95
+FLOOR_MEAN = 0.96
 
 
 def _text(gold: Path) -> str:
@@ -101,8 +102,8 @@ def test_invalid_record_names_the_field(records, path, value, field):
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.sampled_from(["DATE_DMY", "DATE_MY", "DATE_DM"]),
-    st.lists(st.integers(min_value=0, max_value=2200), min_size=2, max_size=3),
+    st.sampled_from(["DATE_DMY", "DATE_MY", "DATE_DM", "DATE_Q", "DATE_YEAR_END"]),
+    st.lists(st.integers(min_value=0, max_value=2200), min_size=1, max_size=3),
 )
 def test_any_emitted_iso_is_well_formed(label, numbers):
     iso = iso_of(label, numbers)
@@ -137,3 +138,22 @@ def test_cli_extract_and_eval(tmp_path):
     assert json.loads(res.output)["macro"] >= FLOOR_EACH
     res = runner.invoke(cli, ["extract", str(src), "--no-restore", "--restore", "always"])
     assert res.exit_code != 0 and "contradict" in res.output
+
+
+def test_cli_extract_reads_a_pdf(tmp_path):
+    fpdf = pytest.importorskip("fpdf")
+    g = next(x for x in GOLD if "12" in x.name)
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("DejaVu", size=10)
+    for line in _text(g).splitlines()[:40]:
+        pdf.set_x(10)
+        pdf.multi_cell(190, 5, line or " ")
+    path = tmp_path / "decision.pdf"
+    pdf.output(str(path))
+    res = CliRunner().invoke(cli, ["extract", str(path), "--no-restore", "--compact"])
+    assert res.exit_code == 0, res.output
+    rec = json.loads(res.output)
+    assert rec["doc_type"] == "Quyết định" and rec["issued_date"] == "2026-01-12"
+    assert rec["provenance"]["pages"][0]["method"] == "text-layer"

@@ -91,3 +91,16 @@ def test_safe_id(name: str, expected: str) -> None:
     out = safe_id(name)
     assert out == expected
     assert "/" not in out and not out.startswith(".")
+
+
+@pytest.mark.slow
+def test_foreign_scan_is_flagged_not_failed(tmp_path: Path) -> None:
+    path = tmp_path / "english.png"
+    lines = [
+        "The committee will meet on Monday to discuss the annual plan",
+        "and its budget, then report to the board before the end of May.",
+        "Members should read the attached documents before the meeting.",
+    ]
+    render_page(lines).save(path)
+    doc = ingest(path)
+    assert "the text does not look Vietnamese" in doc.pages[0].warnings[0]

@@ -180,3 +180,10 @@ def test_cli(folder, tmp_path):
         assert svg.read_text("utf-8").lstrip().startswith("<?xml")
     res = CliRunner().invoke(cli, ["lineage", "--records", str(folder), "--json", "-"])
     assert json.loads(res.output)["edges"]
+
+
+def test_cli_refuses_two_sources(folder, tmp_path):
+    res = CliRunner().invoke(
+        cli, ["lineage", "--records", str(folder), "--catalog", str(tmp_path / "c.sqlite")]
+    )
+    assert res.exit_code == 2 and "not both" in res.output

@@ -54,6 +54,9 @@ def command(
     Documents cited but not in the backlog are "missing" nodes, printed as a
     to-do list for the archivist.
     """
+    ctx = click.get_current_context()
+    if records and ctx.get_parameter_source("catalog") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("give --catalog or --records, not both")
     graph = lineage_from_records(records) if records else lineage_from_catalog(catalog)
     if dot_file is not None:
         _write(dot_file, graph.to_dot())

@@ -69,7 +69,7 @@ class _Terminal(Events):
             if failure.remedy:
                 msg += f" ({failure.remedy})"
             if self.progress is not None:
-                self.progress.console.print(msg, markup=False, style="red")
+                self.progress.console.print(msg, markup=False, highlight=False, style="red")
             else:
                 click.echo(msg, err=True)
         self.pages += pages
@@ -137,7 +137,12 @@ def command(
     OUT/pages/<doc>.json (per page: method, OCR confidence, garbled score,
     warnings, restoration changes), OUT/records/<doc>.json, OUT/catalog.sqlite;
     failures go to OUT/errors.jsonl, one JSON line each. A rerun skips the files
-    already done (same content); --force redoes them.
+    already done (same content, same settings); --force redoes them.
+
+    \b
+    In folders, files ending in .txt .pdf .png .jpg .jpeg .tif .tiff .bmp .webp
+    .gif are taken (hidden ones skipped); a file named on the command line is
+    read whatever its name, by its content.
 
     \b
     Exit code 0 when every file succeeded, 1 when some failed (the others are

@@ -24,7 +24,13 @@ DEFAULT_CATALOG = Path("out") / "catalog.sqlite"
 @click.option("--level", type=click.Choice(LEVELS), help="Only plans issued at this level.")
 @click.option("--issuer", help="Only plans whose issuer contains this (accents optional).")
 @click.option("--year", type=int, help="Only plans issued in this year.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Most hits (one per plan: its best line).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print {query, hits} as JSON.")
 def command(
     query: str,

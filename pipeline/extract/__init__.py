@@ -110,7 +110,10 @@ def extract_record(doc: Document, config: ExtractConfig | None = None) -> dict[s
     criteria = find_criteria(outline, lay)
     deadlines = find_deadlines(dates, responsibilities, lay)
     movement = find_movement(lay)
-    period = find_period(h.title, lay)
+    issued_year = next(
+        (int(d.iso[:4]) for d in dates if d.role == "issued" and d.iso[:1] != "-"), None
+    )
+    period = find_period(h.title, lay, issued_year)
 
     record: dict[str, Any] = {
         "doc_id": doc.doc_id,

@@ -31,6 +31,16 @@ class Responsibility:
     actor: str
     tasks: list[str] = field(default_factory=list)
     line: Line | None = None
+    last: int | None = None  # index of the last line of the item that assigns the work
+
+    def covers(self, line: Line) -> bool:
+        if self.line is None:
+            return False
+        return (
+            self.line.index
+            <= line.index
+            <= (self.last if self.last is not None else self.line.index)
+        )
 
 
 @dataclass
@@ -68,6 +78,11 @@ def _clean(s: str) -> str:
 
 
 _DUTY_RE = re.compile(r"^\s*(?:nhiem vu|trach nhiem)(?:\s+cua)?\s+(?P<who>[^:]{3,150}):")
+# "... Người chủ trì có trách nhiệm sau đây:" closing an item whose bullets are the duties.
+_HAS_DUTY_RE = re.compile(
+    r"(?:^|[.;]\s+)(?P<who>[^.;:]{3,100}?)\s+(?:co|chiu)\s+(?:trach nhiem|nhiem vu)"
+    r"(?:\s+sau(?:\s+day)?|\s+nhu\s+sau)?\s*:\s*$"
+)
 
 
 def _strip_cue(text: str) -> str:
@@ -97,9 +112,9 @@ def split_actor(text: str, max_words: int = 30) -> tuple[str | None, str]:
     colon = t.find(":", off)
     if 0 < colon - off <= 120 and t[colon + 1 :].strip():
         return _clean(t[off:colon]), _clean(t[colon + 1 :])
-    # Heads that need a complement ("Ban ...", "Tổ ..."): a verb right after one
-    # belongs to the name ("Ban xây dựng Đảng"), acronyms (UBND) stand alone.
-    bare = {e.folded for e in lex("actor_head") if not e.text.isupper()}
+    # Heads that need a name (lexicon value "named": "Ban ...", "Tổ ..."): a verb right
+    # after one belongs to the name ("Ban xây dựng Đảng"); "Đảng ủy", "UBND" stand alone.
+    bare = {e.folded for e in lex("actor_head") if e.value == "named"}
     cands = []
     for e in lex("task_verb"):
         for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f):
@@ -146,6 +161,8 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
                 a2, t2 = split_actor(child.text)
                 if a2 and t2 and not outline.children(k):
                     actor, task = a2, t2
+                elif a2 and t2 and len(t2.split()) <= 3:
+                    actor = a2  # "2. Đề nghị Ủy ban nhân dân xã phối hợp" over its bullets
             if not actor:
                 continue
             r = Responsibility(actor, [task] if task else [], child.line)
@@ -166,6 +183,15 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
                     else:
                         r.tasks.append(_clean(p.text))
             r.tasks = [t for t in r.tasks if t]
+            spans = [
+                outline.nodes[d].paragraph.lines[-1].index for d in [k, *outline.descendants(k)]
+            ]
+            spans += [
+                lay.paragraphs[pk].lines[-1].index
+                for pk, owner in outline.owner.items()
+                if owner == k or owner in outline.descendants(k)
+            ]
+            r.last = max(spans)
             out.append(r)
     # Assignments elsewhere: "Nhiệm vụ của X:" items, articles that open with a body,
     # "Giao X ...", "Đề nghị X ..." sentences.
@@ -181,6 +207,14 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
             r.tasks = ([rest] if rest else []) + [
                 _clean(outline.nodes[d].text) for d in outline.descendants(i)
             ]
+            out.append(r)
+            inside.update(outline.descendants(i))
+            continue
+        m = _HAS_DUTY_RE.search(node.folded)
+        if m and outline.descendants(i):
+            who = _clean(node.text[m.start("who") : m.end("who")])
+            r = Responsibility(who[:1].upper() + who[1:], [], node.line)
+            r.tasks = [_clean(outline.nodes[d].text) for d in outline.descendants(i)]
             out.append(r)
             inside.update(outline.descendants(i))
             continue
@@ -206,7 +240,14 @@ def _assignments(p: Paragraph, text: str, cues: tuple[str, ...]) -> list[Respons
     not_actor = tuple(e.folded for e in lex("not_actor"))
     out = []
     # Sentences and the part after a colon; not clauses after ";" (mid-sentence lists).
+    segments = []
     for sent in re.split(r"(?<=[.:])\s+", text):
+        segments.append(sent)
+        # "Đối với X thì <body> có trách nhiệm ...": the body opens the part after "thì".
+        m = re.search(r"\sthi\s+", fold(sent))
+        if m:
+            segments.append(sent[m.end() :])
+    for sent in segments:
         fs = fold(sent.lstrip("-+• "))
         fs_head = re.sub(r"^(?:cac|nhung|moi)\s+", "", fs)
         if fs_head.startswith(not_actor) or not (fs.startswith(cues) or fs_head.startswith(heads)):
@@ -295,9 +336,9 @@ def find_deadlines(
         if a and len(a) < 80:
             actor = a
         if actor is None:
-            # the responsibility whose item holds this line
-            for r in responsibilities:
-                if r.line is not None and r.line.index <= d.line.index:
-                    actor = r.actor
+            # the responsibility whose item holds this line (the innermost one)
+            holders = [r for r in responsibilities if r.covers(d.line)]
+            if holders:
+                actor = max(holders, key=lambda r: r.line.index if r.line else -1).actor
         out.append(Deadline(task, d.iso, d.recurring, actor, d.line))
     return out

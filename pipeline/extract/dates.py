@@ -46,8 +46,20 @@ def _matcher() -> Matcher:
     return m
 
 
+_QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
 def iso_of(label: str, numbers: list[int]) -> str | None:
-    """ISO form of a date given its pattern label and the numbers in it, or None if invalid."""
+    """ISO form of a date given its pattern label and the numbers in it, or None if invalid.
+
+    A quarter (DATE_Q: quarter, year) is written as the YYYY-MM of its first month,
+    "đến hết năm Y" (DATE_YEAR_END: year) as Y-12: the schema's forms have no quarter.
+    """
+    if label == "DATE_Q" and len(numbers) == 2:
+        q, y = numbers
+        return f"{y:04d}-{3 * q - 2:02d}" if 1 <= q <= 4 and 1900 <= y <= 2100 else None
+    if label == "DATE_YEAR_END" and len(numbers) == 1:
+        return f"{numbers[0]:04d}-12" if 1900 <= numbers[0] <= 2100 else None
     if label == "DATE_DMY" and len(numbers) == 3:
         d, m, y = numbers
     elif label == "DATE_MY" and len(numbers) == 2:
@@ -81,8 +93,7 @@ def find_dates(
     rx = regexes()
     recurring = [e.folded for e in lex("recurring_cue")]
     for span in sorted(filter_spans(spans), key=lambda sp: sp.start):
-        nums = [int(n) for n in re.findall(r"\d+", span.text)]
-        iso = iso_of(span.label_, nums)
+        iso = iso_of(span.label_, _numbers(span.label_, span.text))
         if iso is None:
             continue
         text = span.text.strip("() ")
@@ -124,8 +135,18 @@ def date_to_iso(text: str) -> str | None:
             best = (label, s, e)
     if best is None:
         return None
-    nums = [int(n) for n in re.findall(r"\d+", doc[best[1] : best[2]].text)]
-    return iso_of(best[0], nums)
+    return iso_of(best[0], _numbers(best[0], doc[best[1] : best[2]].text))
+
+
+def _numbers(label: str, text: str) -> list[int]:
+    """The numbers of a date phrase; a quarter's roman numeral counts as one."""
+    if label == "DATE_Q":
+        m = re.search(r"(?i)(?:^|\s)(iv|iii|ii|i|[1-4])(?=[/\s])", text.split(" ", 1)[-1] + " ")
+        y = re.findall(r"(?:19|20)\d{2}", text)
+        if m and y:
+            return [_QUARTER[m.group(1).lower()], int(y[-1])]
+        return []
+    return [int(n) for n in re.findall(r"\d+", text)]
 
 
 def folded_text(s: str) -> str:

@@ -172,8 +172,9 @@ def compare(
         )
 
     def same_qty(p: dict[str, Any], g: dict[str, Any]) -> bool:
-        # Readers cut a quantity's text differently ("02 mô hình" / "ít nhất 02 mô hình
-        # “Dân vận khéo”"): same value and a unit one contains, or one text inside the other.
+        # Readers cut a quantity's text differently (issue 4 itself gives "ít nhất từ 01
+        # đến 02 mô hình" but "10/10 làng đạt danh hiệu văn hóa"): same value and one unit
+        # inside the other, or one text inside the other (token_set_ratio).
         pu, gu = normalize(p.get("unit")), normalize(g.get("unit"))
         if p.get("value") == g.get("value") and pu and gu and fuzz.partial_ratio(pu, gu) >= th:
             return True

@@ -231,6 +231,7 @@ def find_title(lay: Layout, k: int, doc_type: str) -> tuple[str, list[Line], int
                 or re.match(r"^[IVX]+\s*[.\-–]", t)
                 or (is_caps(t) and parts)
                 or len(t) > 220
+                or (parts and t.endswith("."))  # a subject line is not a sentence
             ):
                 break
             if re.fullmatch(r"[-_=.*\s]+", t):
@@ -340,7 +341,9 @@ def find_movement(lay: Layout) -> str | None:
     return max(best, key=lambda k: best[k])
 
 
-def find_period(title: str | None, lay: Layout) -> dict[str, int] | None:
+def find_period(
+    title: str | None, lay: Layout, issued_year: int | None = None
+) -> dict[str, int] | None:
     rx = regexes()
     ft = fold(title or "")
     for name in ("period", "term"):
@@ -359,6 +362,14 @@ def find_period(title: str | None, lay: Layout) -> dict[str, int] | None:
     if counts:
         s, e = max(counts, key=lambda k: counts[k])
         return {"start": s, "end": e}
+    # "từ ngày ban hành ... đến hết năm 2026": from the year of issue to that year.
+    if issued_year is not None:
+        for p in lay.paragraphs:
+            m = re.search(
+                r"tu ngay (?:ky )?ban hanh[^.;]{0,80}?den het nam\s+((?:19|20)\d{2})", p.folded
+            )
+            if m and int(m.group(1)) >= issued_year:
+                return {"start": issued_year, "end": int(m.group(1))}
     return None
 
 

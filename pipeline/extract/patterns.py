@@ -52,7 +52,7 @@ LEXICON_KINDS = {
 _LEXICON_KEYS = {"kind": True, "text": True, "code": False, "value": False, "comment": False}
 _MATCHER_KEYS = {"label": True, "id": True, "pattern": True, "comment": False}
 _REGEX_KEYS = {"name": True, "regex": True, "comment": False}
-_MATCHER_LABELS = {"DATE_DMY", "DATE_MY", "DATE_DM", "QTY", "QTY_RANGE"}
+_MATCHER_LABELS = {"DATE_DMY", "DATE_MY", "DATE_DM", "DATE_Q", "DATE_YEAR_END", "QTY", "QTY_RANGE"}
 
 
 class PatternFileError(PlansError):
