@@ -46,6 +46,7 @@ class ChannelParams:
     letter_scale: multiplier of base-letter edit costs (high when base letters look reliable).
     vowel_drop: cost of a vowel the page had and OCR dropped (None = the edit table's cost). A
         font whose marked vowels are missing from its encoding loses them whole ("huyn", "h").
+    keep_known: a token that is a known syllable as it is stays as it is (correctly marked text).
     """
 
     tone_lost: float = 0.4
@@ -56,6 +57,7 @@ class ChannelParams:
     vmark_changed: float = 1.5
     letter_scale: float = 1.0
     vowel_drop: float | None = None
+    keep_known: bool = False
 
 
 GARBLED = ChannelParams()
@@ -76,6 +78,7 @@ CLEAN = ChannelParams(
     vmark_invented=7.0,
     vmark_changed=7.0,
     letter_scale=3.0,
+    keep_known=True,
 )
 
 

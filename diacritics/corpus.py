@@ -11,6 +11,7 @@ writes into ``<corpus>/.build/``:
 - ``case_counts.npy``: per vocabulary entry, how often it is capitalized / lower case inside a
   sentence (restoration prefers "Dân" to "Dẫn" for a capitalized word mid-sentence).
 - ``lexicon.tsv``: the syllable inventory used to generate candidates (syllable, count).
+- ``names.tsv``: place names of the gazetteer by accent-free form, to spell names exactly.
 - ``lm_*.npy``: an interpolated Kneser-Ney trigram model over the lowercase syllables (see lm.py).
 - ``span_*.npy``: the token stream as accent-free key ids and a sorted hash index of its n-grams,
   so a damaged passage can be found in the corpus and its spelling taken (see spans.py).
@@ -45,7 +46,7 @@ from pipeline.errors import InputFileError, MissingDependencyError
 log = logging.getLogger(__name__)
 
 # Bump when the build output changes meaning, so old caches are rebuilt.
-BUILD_VERSION = "6"
+BUILD_VERSION = "7"
 BOS, UNK, NUM = 0, 1, 2
 MARKERS = ("<s>", "<unk>", "<num>")
 # A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
@@ -281,7 +282,10 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
         for w in sorted(lex):
             out_f.write(f"{w}\t{lex[w]}\n")
 
-    # 4. Language model and span index.
+    # 4. Place names of the gazetteer, by their accent-free form.
+    _write_names(corpus_dir, tmp / "names.tsv")
+
+    # 5. Language model and span index.
     lm_stats = lm.build_kn(stream, len(vocab), config.discount, tmp)
     keys = [strip_marks(w) for w in vocab]
     spans.build_index(stream, keys, config.span_n, tmp)
@@ -300,6 +304,38 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     return {**stats, "cached": False}
+
+
+_UNIT_RE = re.compile(
+    r"^(?:Xã|Phường|Thị trấn|Huyện|Quận|Thị xã|Thành phố|Tỉnh|Đặc khu)\s+(.+)$", re.IGNORECASE
+)
+
+
+def _write_names(corpus_dir: Path, out: Path) -> None:
+    """Place names (two syllables or more) of the gazetteer: accent-free key -> spelling.
+
+    A key spelled two ways ("Hòa An" / "Hóa An") keeps its spelling only when at least three
+    quarters of the units with that key spell it so."""
+    spell: dict[str, dict[str, int]] = {}
+    for p in sorted(corpus_dir.glob("gazetteer*/*.txt")):
+        for line in _read_text(p).splitlines():
+            for part in line.split(","):
+                m = _UNIT_RE.match(part.strip())
+                if not m:
+                    continue
+                name = normalize_text(m.group(1).strip())
+                words = name.split()
+                if len(words) < 2 or not all(w.isalpha() for w in words):
+                    continue
+                forms = spell.setdefault(strip_marks(name).lower(), {})
+                forms[name] = forms.get(name, 0) + 1
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("# place names of the gazetteer: accent-free key, spelling; `plans corpus build`\n")
+        for key in sorted(spell):
+            forms = spell[key]
+            best = max(sorted(forms), key=lambda n: forms[n])
+            if forms[best] >= 0.75 * sum(forms.values()):
+                f.write(f"{key}\t{best}\n")
 
 
 def ensure_built(corpus_dir: Path) -> Path:

@@ -49,12 +49,12 @@ def syllable_accuracy(output: str, gold: str, *, keep_errors: int = 0) -> Accura
         ot = eval_tokens(out_lines[ln - 1]) if ln <= len(out_lines) else []
         acc.total += len(gt)
         sm = SequenceMatcher(None, [_key(t) for t in ot], [_key(t) for t in gt], autojunk=False)
-        matched: set[int] = set()
+        matched: set[int] = set()  # gold tokens aligned to an output token, right or wrong
         for a, b, size in sm.get_matching_blocks():
             for k in range(size):
+                matched.add(b + k)
                 if ot[a + k] == gt[b + k]:
                     acc.right += 1
-                    matched.add(b + k)
                 elif len(acc.errors) < keep_errors:
                     acc.errors.append((ln, gt[b + k], ot[a + k]))
         if keep_errors:
@@ -66,6 +66,5 @@ def syllable_accuracy(output: str, gold: str, *, keep_errors: int = 0) -> Accura
 
 def unchanged_rate(original: str, restored: str) -> tuple[int, int]:
     """(words left unchanged, words) when restoring text that was correct to begin with."""
-    a = acc = syllable_accuracy(restored, original)
-    del a
+    acc = syllable_accuracy(restored, original)
     return acc.right, acc.total

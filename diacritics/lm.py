@@ -150,6 +150,12 @@ def build_kn(stream: np.ndarray, v: int, discount: float, out: Path) -> dict[str
     return {"trigrams": int(len(tri_keys)), "bigrams": int(len(bi_keys))}
 
 
+def _take(values: np.ndarray, idx: np.ndarray, found: np.ndarray, default: float) -> np.ndarray:
+    if len(values) == 0:  # an empty corpus: nothing is ever found
+        return np.full(len(idx), default)
+    return np.where(found, values[idx], default)
+
+
 class TrigramLM:
     """Read-only trigram model over the vocabulary of a corpus build (memory-mapped)."""
 
@@ -182,11 +188,11 @@ class TrigramLM:
         w1, w2, w3 = w1.ravel(), w2.ravel(), w3.ravel()
         v = self.v
         i3, f3 = self._lookup(self.tri_h, (w1 * v + w2) * v + w3)
-        a3 = np.where(f3, self.tri_alpha[i3], 0.0)
+        a3 = _take(self.tri_alpha, i3, f3, 0.0)
         i2, f2 = self._lookup(self.bi_h, w2 * v + w3)
-        a2 = np.where(f2, self.bi_alpha[i2], 0.0)
+        a2 = _take(self.bi_alpha, i2, f2, 0.0)
         ic, fc = self._lookup(self.bi_h, w1 * v + w2)
-        g3 = np.where(fc, self.bi_gamma3[ic], 1.0)
+        g3 = _take(self.bi_gamma3, ic, fc, 1.0)
         p2 = a2 + self.gamma2[w2] * self.p_uni[w3]
         p3 = a3 + g3 * p2
         return np.log(np.maximum(p3, 1e-30)).reshape(shape)

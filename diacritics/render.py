@@ -270,7 +270,11 @@ class Degradation:
         )
 
     def describe(self) -> str:
-        parts = [f"{k}={v}" for k, v in self.__dict__.items() if v not in (0, 0.0, None)]
+        parts = [
+            f"{k}={round(v, 2) if isinstance(v, float) else v}"
+            for k, v in self.__dict__.items()
+            if v not in (0, 0.0, None)
+        ]
         return ",".join(parts) or "clean"
 
 

@@ -42,7 +42,7 @@ class RestoreConfig:
         K^3 LM look-ups per token, and the right syllable is in the top 8 almost always).
     beam: candidates ranked (channel cost - 0.3 log unigram) more than this behind the best one
         are dropped before decoding (default 4.0: they (almost) never win, and each costs LM look-ups).
-    max_edit_cost: candidates whose base-letter edit cost exceeds this are dropped (default 6.0 nats).
+    max_edit_cost: candidates whose base-letter edit cost exceeds this are dropped (default 8.0 nats).
     keep_unknown_cost: cost of leaving a token that is no known syllable as it is (default 6.0):
         below the cost of a two-letter repair, so unknown names survive unless the LM insists.
     flag_threshold: changes with a confidence below this are flagged for review (default 0.6).
@@ -54,24 +54,29 @@ class RestoreConfig:
     span_trust: a corpus passage overrides the decoder's choice for a word only when its spelling
         costs at most this much more under the channel (default 3.0 nats), so a passage with the
         same accent-free words but other marks cannot rewrite correctly marked text.
+    token_table_weight: a whole OCR token seen in the learned token table costs this times
+        -log P(clean | ocr) for each clean reading (default 1.0).
     case_weight: weight of the case channel, -log P(capitalized | word) inside a sentence as
-        counted in the corpus (default 0.5; 0 turns it off).
+        counted in the corpus (default 0.0 = off: measured +0.1 point on stripped held-out text
+        but -0.6 on real OCR damage, where capitalized terms of the Party register meet
+        corpus statistics dominated by personal names).
     max_passes: decoding passes at most; each pass reads the previous pass's output, and the
-        restorer stops when a pass changes nothing (default 3).
+        restorer stops at a fixed point (default 5; typically 3 are run, the last two cheap).
     channel: force a channel preset ("garbled", "font", "stripped", "clean"); default None = estimated
         per document from how its marks and letters look.
     """
 
     lm_weight: float = 0.7
     max_candidates: int = 8
-    max_edit_cost: float = 6.0
+    max_edit_cost: float = 8.0
     beam: float = 4.0
     keep_unknown_cost: float = 6.0
     flag_threshold: float = 0.6
     use_corpus_spans: bool = True
     min_span_tokens: int | None = None
-    max_passes: int = 3
-    case_weight: float = 0.5
+    max_passes: int = 5
+    case_weight: float = 0.0
+    token_table_weight: float = 1.0
     oov_cost: float = 8.0
     span_trust: float = 3.0
     channel: str | None = None
@@ -121,10 +126,18 @@ class Restorer:
         self._lower_cost = -np.log1p(-p_cap)
         for arr in (self._title_cost, self._lower_cost):
             arr[:3] = 0.0  # markers and <unk>: no case evidence
+        self.names: dict[tuple[str, ...], list[str]] = {}
+        names_file = build / "names.tsv"
+        if names_file.exists():
+            for line in names_file.read_text(encoding="utf-8").splitlines():
+                if line.startswith("#") or "\t" not in line:
+                    continue
+                key, name = line.split("\t")
+                self.names[tuple(key.split())] = name.lower().split()
         self._spans: SpanIndex | None = None
         self._build = build
         self._cache: dict[tuple[str, channel.ChannelParams], _Cands] = {}
-        self._seg_cache: dict[tuple[object, ...], list[int]] = {}
+        self._seg_cache: dict[tuple[object, ...], tuple[list[int], dict[int, str]]] = {}
 
     # ------------------------------------------------------------------ channel per document
 
@@ -134,6 +147,7 @@ class Restorer:
         if preset:
             return {
                 "garbled": channel.GARBLED,
+                "font": channel.FONT,
                 "stripped": channel.STRIPPED,
                 "clean": channel.CLEAN,
             }[preset]
@@ -166,6 +180,10 @@ class Restorer:
             return hit
         cfg = self.config
         ob = strip_marks(o)
+        if p.keep_known and o in self.lexicon:
+            res = _Cands([o], np.array([self.vid.get(o, UNK)], np.int64), np.zeros(1))
+            self._cache[(o, p)] = res
+            return res
         cost: dict[str, float] = {}
         if o in self.lexicon:
             cost[o] = 0.0
@@ -196,7 +214,7 @@ class Restorer:
                     cost[w] = c
         for w, prob in self.token_table.get(o, ()):
             if w in self.lexicon:
-                c = -math.log(max(prob, 1e-6))
+                c = -cfg.token_table_weight * math.log(max(prob, 1e-6))
                 if c < cost.get(w, 1e9):
                     cost[w] = c
         for w in cost:
@@ -371,6 +389,49 @@ class Restorer:
             out[i] = (float(prob[path[i]]), alts)
         return out
 
+    def _place_names(
+        self, tokens: list[Token], words: list[str], fixed: list[bool], cands: list[_Cands]
+    ) -> dict[int, str]:
+        """Positions -> spelling of a gazetteer place name matched by a capitalized run."""
+        out: dict[int, str] = {}
+        n = len(tokens)
+        texts = [t.text for t in tokens]
+        i = 0
+        while i < n:
+            done = False
+            # Only right after a unit word ("xã", "phường", "thành phố"...): elsewhere a run of
+            # capitals is more often a term ("Dân vận") than a place.
+            if i == 0 or words[i - 1].lower() not in _UNIT_WORDS:
+                i += 1
+                continue
+            for length in (4, 3, 2):
+                j = i + length
+                if j > n:
+                    continue
+                run = range(i, j)
+                if any(fixed[k] or case_pattern(tokens[k].text) == "lower" for k in run):
+                    continue
+                if any(tokens[k].boundary for k in range(i + 1, j)):
+                    continue
+                if any(tokens[k].line != tokens[i].line for k in run):
+                    continue
+                name = None
+                for source in (words, texts):
+                    key = tuple(strip_marks(source[k].lower()) for k in run)
+                    name = self.names.get(key)
+                    if name is not None:
+                        break
+                if name is None or any(name[k - i] not in cands[k].words for k in run):
+                    continue
+                for k in run:
+                    out[k] = name[k - i]
+                i = j
+                done = True
+                break
+            if not done:
+                i += 1
+        return out
+
     # ------------------------------------------------------------------ corpus spans
 
     def _span_index(self) -> SpanIndex | None:
@@ -475,12 +536,17 @@ class Restorer:
 
     # ------------------------------------------------------------------ public
 
-    def _pass(self, text: str) -> tuple[list[Token], list[tuple[str, Source, float, list[str]]]]:
-        """One decoding pass: for every token, (new spelling, source, confidence, alternatives)."""
+    def _pass(
+        self, text: str, p: channel.ChannelParams | None = None
+    ) -> tuple[list[Token], list[tuple[str, Source, float, list[str]]]]:
+        """One decoding pass: for every token, (new spelling, source, confidence, alternatives).
+
+        ``p`` = the channel to use; None = estimated from ``text``."""
         tokens = tokenize(text)
         if not tokens:
             return tokens, []
-        p = self.estimate_channel(tokens)
+        if p is None:
+            p = self.estimate_channel(tokens)
         fixed = [t.protected or t.number for t in tokens]
         cands = [
             self._fixed(t) if f else self._with_case(t, self.candidates(t.text, p))
@@ -492,23 +558,37 @@ class Restorer:
             if i == len(tokens) or tokens[i].boundary:
                 segments.append((start, i))
                 start = i
-        # A segment decoded before with the same words and channel decodes the same way: the
+        # A segment decoded before with the same words and channel decodes the same way (and
+        # matches the same corpus passages: matches never cross a segment boundary), so the
         # pass that confirms a fixed point, and repeated headers, cost (almost) nothing.
         keys = [(p, tuple(t.text for t in tokens[a:b]), tuple(fixed[a:b])) for a, b in segments]
         todo = [k for k, key in enumerate(keys) if key not in self._seg_cache]
         sub = self._decode(cands, [segments[k] for k in todo])
+        pos = [i for k in todo for i in range(*segments[k])]
+        spans: dict[int, str] = {}
+        if self.config.use_corpus_spans and pos:
+            found = self._corpus_spans(
+                [tokens[i] for i in pos],
+                [cands[i].words[sub[i]] for i in pos],
+                [fixed[i] for i in pos],
+                [cands[i] for i in pos],
+            )
+            spans = {pos[j]: w for j, w in found.items()}
         for k in todo:
             a, b = segments[k]
-            self._seg_cache[keys[k]] = sub[a:b]
+            rel = {i - a: spans[i] for i in range(a, b) if i in spans}
+            self._seg_cache[keys[k]] = (sub[a:b], rel)
         if len(self._seg_cache) > 200_000:
             self._seg_cache.clear()
         path = [0] * len(tokens)
+        corpus: dict[int, str] = {}
         for (a, b), key in zip(segments, keys, strict=True):
-            path[a:b] = self._seg_cache[key]
+            seg_path, rel = self._seg_cache[key]
+            path[a:b] = seg_path
+            for j, w in rel.items():
+                corpus[a + j] = w
         words = [cands[i].words[path[i]] for i in range(len(tokens))]
-        corpus = (
-            self._corpus_spans(tokens, words, fixed, cands) if self.config.use_corpus_spans else {}
-        )
+        names = self._place_names(tokens, words, fixed, cands) if self.names else {}
         seg_of: list[tuple[int, int]] = [(0, 0)] * len(tokens)
         for a, b in segments:
             for i in range(a, b):
@@ -530,10 +610,16 @@ class Restorer:
                     source = Source.CORPUS
             elif cw is not None and cw == w:
                 source = Source.CORPUS
+            nw = names.get(i)
+            if nw is not None and nw != w:
+                c = cands[i]
+                if c.cost[c.words.index(nw)] - c.cost[path[i]] < self.config.span_trust:
+                    w = nw
+                    source = Source.LEXICON
             after = w if w == t.text else apply_case(w, case_pattern(t.text))
-            if source is Source.CORPUS:
+            if source is not Source.LM:
                 alts = [a for a in cands[i].words[:3] if a != w]
-                out.append((after, source, 0.99, alts))
+                out.append((after, source, 0.99 if source is Source.CORPUS else 0.95, alts))
             else:
                 out.append((after, source, 1.0, []))
                 if after != t.text:
@@ -552,13 +638,20 @@ class Restorer:
         current = [t.text for t in tokens0]
         meta: dict[int, tuple[Source, float, list[str]]] = {}
         cur_text = text
+        # Passes use the channel of the input (its damage) until nothing changes; then passes
+        # with the channel estimated on the current text, as a later restore() would see it,
+        # until nothing changes either: the result is a fixed point of restore().
+        p: channel.ChannelParams | None = self.estimate_channel(tokens0) if tokens0 else None
         for _ in range(self.config.max_passes):
-            tokens, res = self._pass(cur_text)
+            tokens, res = self._pass(cur_text, p)
             if len(tokens) != len(tokens0):
                 break  # the repaired text tokenizes differently: keep the last consistent state
             new = [r[0] for r in res]
             if new == current:
-                break
+                if p is None:
+                    break
+                p = None
+                continue
             for i, (w, src, conf, alts) in enumerate(res):
                 if w != current[i]:
                     meta[i] = (src, conf, alts)
@@ -583,6 +676,22 @@ class Restorer:
                 )
             )
         return Restoration(replay(text, changes), tuple(changes))
+
+
+_UNIT_WORDS = {
+    "xã",
+    "phường",
+    "huyện",
+    "tỉnh",
+    "quận",
+    "trấn",
+    "phố",
+    "tp",
+    "xa",
+    "phuong",
+    "huyen",
+}
+_UNIT_WORDS |= {"tinh", "quan", "tran", "pho"}
 
 
 def _rebuild(text: str, tokens: list[Token], words: list[str]) -> str:

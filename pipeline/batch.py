@@ -103,6 +103,7 @@ class Events:
     def file_started(self, job: Job) -> None: ...
     def page_done(self, doc_id: str, done: int, total: int) -> None: ...
     def file_done(self, job: Job, pages: int, failure: Failure | None) -> None: ...
+    def input_failed(self, failure: Failure) -> None: ...  # a path that could not be listed or read
 
 
 # --- inputs -----------------------------------------------------------------------
@@ -361,6 +362,7 @@ def run_batch(
 
         for fail in collect_fail:
             record_failure(fail)
+            ev.input_failed(fail)
 
         def finish(job: Job, result: dict[str, Any] | None, exc: BaseException | None) -> None:
             if exc is not None:

@@ -259,7 +259,8 @@ def _image_pages(
             n = getattr(img, "n_frames", 1)
             for i, frame in enumerate(ImageSequence.Iterator(img)):
                 page = frame.copy()
-                page.info.setdefault("dpi", img.info.get("dpi", (cfg.ocr.dpi, cfg.ocr.dpi)))
+                if "dpi" in img.info:  # unknown stays unknown: OCR then judges by size
+                    page.info.setdefault("dpi", img.info["dpi"])
                 yield _ocr_page(page, cfg, i + 1)
                 if on_page:
                     on_page(i + 1, n)

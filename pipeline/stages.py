@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,18 +43,18 @@ def restore(doc: Document, policy: str, threshold: float) -> Document:
     global _restorer
     if policy == "never":
         return doc
-    pages = [p for p in doc.pages if policy == "always" or p.garbled > threshold]
+    pages = {p.number for p in doc.pages if policy == "always" or p.garbled > threshold}
     if not pages or not _available("diacritics.api", "load_restorer"):
         return doc
     if _restorer is None:
         _restorer = importlib.import_module("diacritics.api").load_restorer()
     new = []
     for p in doc.pages:
-        if p in pages and p.text.strip():
+        if p.number in pages and p.text.strip():
             r = _restorer.restore(p.text)
             p = p.with_restoration(r.text, tuple(r.changes))
         new.append(p)
-    return Document(**{**doc.__dict__, "pages": tuple(new)})
+    return replace(doc, pages=tuple(new))
 
 
 def extract(doc: Document) -> dict[str, Any] | None:

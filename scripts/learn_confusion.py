@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/learn_confusion.py [--pages 240] [--jobs 2] [--seed 3]
     .venv/bin/python scripts/learn_confusion.py --eval-only [--eval-pages 45]
-    .venv/bin/python scripts/learn_confusion.py --recount     # re-align the cached OCR
+    .venv/bin/python scripts/learn_confusion.py --report      # last run as markdown
 
 Tables (what the restorer's channel model is estimated from):
   diacritics/data/confusion_tokens.tsv  ocr<TAB>clean<TAB>count   token pairs
@@ -18,8 +18,10 @@ The synthetic evaluation set (eval/synthetic/) renders the held-out documents of
 corpora/heldout/admin_luongminh the same way; nothing is learned from it.
 
 Deterministic for a given seed, page count, Tesseract version and fonts: pages are
-processed in parallel (--jobs) but counted in page order. Raw OCR output is cached in
-build/confusion/ so that --recount can change the alignment without OCR again.
+processed in parallel (--jobs) but counted in page order. Raw OCR output is cached per page in
+build/confusion/ (keyed by the page's text, layout, damage and OCR settings), so that
+a rerun re-aligns and re-counts without OCR, and more --pages only OCR the new ones;
+--fresh empties the cache (needed after a change to diacritics/render.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import hashlib
 import json
 import lzma
 import multiprocessing
@@ -126,7 +129,7 @@ def read_documents(source: Path) -> list[tuple[str, list[str]]]:
     """Documents of a corpus source: (name, paragraphs), split on ``### name`` lines."""
     docs: list[tuple[str, list[str]]] = []
     with lzma.open(source / "text.txt.xz", "rt", encoding="utf-8") as fh:
-        name, paras = "", []
+        name, paras = "", list[str]()
         for raw in fh:
             line = raw.rstrip("\n")
             if line.startswith("### "):
@@ -255,17 +258,37 @@ def run_page(task: PageTask) -> dict[str, object]:
     }
 
 
+def task_key(task: PageTask) -> str:
+    """Fingerprint of a page task (text, layout, damage, OCR settings) for the cache."""
+    sim = {s.name: s for s in SIMULATIONS}[task.simulation]
+    return hashlib.sha1(repr((task, sim.ocr)).encode("utf-8")).hexdigest()[:16]
+
+
 def ocr_pages(tasks: list[PageTask], jobs: int, cache: Path) -> list[dict[str, object]]:
+    """OCR the pages not already in ``cache`` (JSON lines keyed by :func:`task_key`),
+    append them to it, and return the results of all ``tasks`` in their order.
+
+    The cache does not see changes to the rendering code: pass --fresh after one.
+    """
     cache.parent.mkdir(parents=True, exist_ok=True)
-    results = []
+    done: dict[str, dict[str, object]] = {}
+    if cache.exists():
+        for line in cache.open(encoding="utf-8"):
+            r = json.loads(line)
+            done[str(r.get("key"))] = r
+    keys = [task_key(t) for t in tasks]
+    todo = [t for t, k in zip(tasks, keys, strict=True) if k not in done]
+    print(f"  {len(tasks) - len(todo)} pages cached, {len(todo)} to OCR", file=sys.stderr)
     t0 = time.time()
-    with multiprocessing.Pool(jobs) as pool, cache.open("w", encoding="utf-8") as fh:
-        for k, r in enumerate(pool.imap(run_page, tasks, chunksize=1), 1):
-            results.append(r)
+    with multiprocessing.Pool(jobs) as pool, cache.open("a", encoding="utf-8") as fh:
+        for n, r in enumerate(pool.imap(run_page, todo, chunksize=1), 1):
+            r["key"] = task_key(todo[n - 1])
+            done[str(r["key"])] = r
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-            if k % 10 == 0 or k == len(tasks):
-                print(f"  {k}/{len(tasks)} pages, {time.time() - t0:.0f} s", file=sys.stderr)
-    return results
+            fh.flush()
+            if n % 10 == 0 or n == len(todo):
+                print(f"  {n}/{len(todo)} pages, {time.time() - t0:.0f} s", file=sys.stderr)
+    return [done[k] for k in keys]
 
 
 # ---------------------------------------------------------------------------
@@ -401,8 +424,8 @@ def plan_eval_pages(total_pages: int, seed: int) -> list[tuple[str, list[PageTas
     # Simulations dealt out in their training shares (at least one document each),
     # so that every damage kind is measured.
     sims: list[str] = []
-    for sim in SIMULATIONS[1:]:
-        sims += [sim.name] * max(1, round(sim.share * len(docs)))
+    for other in SIMULATIONS[1:]:
+        sims += [other.name] * max(1, round(other.share * len(docs)))
     sims += [SIMULATIONS[0].name] * (len(docs) - len(sims))
     rng.shuffle(sims)
     laid_out = []
@@ -438,7 +461,10 @@ def build_eval(args: argparse.Namespace) -> None:
     plan = plan_eval_pages(args.eval_pages, args.seed)
     tasks = [t for _, ts in plan for t in ts]
     print(f"eval: {len(tasks)} pages of {len(plan)} held-out documents", file=sys.stderr)
-    results = ocr_pages(tasks, args.jobs, CACHE / f"eval-{args.seed}-{args.eval_pages}.jsonl")
+    cache = CACHE / f"eval-{args.seed}.jsonl"
+    if args.fresh:
+        cache.unlink(missing_ok=True)
+    results = ocr_pages(tasks, args.jobs, cache)
     EVAL_DIR.mkdir(parents=True, exist_ok=True)
     for old in EVAL_DIR.glob("*.txt"):
         old.unlink()
@@ -453,7 +479,7 @@ def build_eval(args: argparse.Namespace) -> None:
         assert len(clean) == len(ocr)
         (EVAL_DIR / f"{stem}.clean.txt").write_text("\n".join(clean) + "\n", encoding="utf-8")
         (EVAL_DIR / f"{stem}.ocr.txt").write_text("\n".join(ocr) + "\n", encoding="utf-8")
-        degs = ";".join(str(r["degradation"]) for r in rs)
+        degs = ";".join(t.degradation.describe() for t in ts)
         index.append(
             f"{stem}\t{len(ts)}\t{len(clean)}\t{ts[0].simulation}\t{ts[0].render.font}"
             f"\t{ts[0].render.font_pt}\t{degs}"
@@ -537,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="parallel Tesseract processes (default 2)")
     ap.add_argument("--seed", type=int, default=3, help="random seed (default 3)")
     ap.add_argument("--min-count", type=int, default=2, help="prune rarer pairs (default 2)")
-    ap.add_argument("--recount", action="store_true", help="re-align cached OCR, no OCR")
+    ap.add_argument("--fresh", action="store_true", help="ignore the OCR cache in build/confusion/")
     ap.add_argument("--eval-only", action="store_true", help="only the synthetic eval set")
     ap.add_argument("--no-eval", action="store_true", help="skip the synthetic eval set")
     ap.add_argument("--eval-pages", type=int, default=45, help="eval pages in all (default 45)")
@@ -551,13 +577,12 @@ def main(argv: list[str] | None = None) -> int:
         print(markdown_report(s, str(s.get("command", "scripts/learn_confusion.py"))))
         return 0
     if not args.eval_only:
-        cache = CACHE / f"pages-{args.seed}-{args.pages}.jsonl"
-        if args.recount and cache.exists():
-            pages = [json.loads(x) for x in cache.open(encoding="utf-8")]
-        else:
-            tasks = plan_training_pages(args.pages, args.seed)
-            print(f"planned {len(tasks)} pages in {time.time() - t0:.0f} s", file=sys.stderr)
-            pages = ocr_pages(tasks, args.jobs, cache)
+        cache = CACHE / f"pages-{args.seed}.jsonl"
+        if args.fresh:
+            cache.unlink(missing_ok=True)
+        tasks = plan_training_pages(args.pages, args.seed)
+        print(f"planned {len(tasks)} pages in {time.time() - t0:.0f} s", file=sys.stderr)
+        pages = ocr_pages(tasks, args.jobs, cache)
         c = count(pages)
         write_tables(c, args)
         s = summary(c)

@@ -8,7 +8,7 @@ import pytest
 from conftest import VI_LINES, render_page
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
-from pipeline.ocr import OcrConfig, estimate_skew, ocr_image, text_from_data
+from pipeline.ocr import OcrConfig, estimate_skew, needs_despeckle, ocr_image, text_from_data
 
 
 def syllable_accuracy(ref: str, hyp: str) -> float:
@@ -64,3 +64,14 @@ def test_text_from_tsv_keeps_lines_and_blocks() -> None:
     text, conf, words = text_from_data(data)
     assert text == "Kế hoạch\nsố\n\nHà"
     assert conf == 75.0 and words == 4
+
+
+def test_despeckle_only_where_needed() -> None:
+    cfg = OcrConfig()
+    assert not needs_despeckle(render_page(VI_LINES), cfg)
+    assert needs_despeckle(render_page(VI_LINES, noise=0.01), cfg)
+    # A phone-size image: strokes of 1-2 px that a median filter would erase.
+    assert not needs_despeckle(render_page(VI_LINES, noise=0.01, dpi=70), cfg)
+    unknown = render_page(VI_LINES, noise=0.01)
+    del unknown.info["dpi"]
+    assert min(unknown.size) < cfg.despeckle_min_side and not needs_despeckle(unknown, cfg)

@@ -81,4 +81,4 @@ def test_against_unverified_ground_truth(result: tuple[Path, object]) -> None:
         print(
             f"{name}: {acc:.1%} of the (LLM-made, unverified) ground-truth syllables found in order"
         )
-        assert acc > 0.5  # a 70 dpi phone image: only a sanity floor
+        assert acc > 0.8  # measured 0.91 and 0.86; the ground truth itself is unverified

@@ -63,15 +63,21 @@ class _Terminal(Events):
         if self.progress is not None:
             self.progress.update(self.task, current=f"{doc_id} p.{done}/{total}")
 
+    def _say(self, failure: Failure) -> None:
+        msg = f"failed: {failure.file}: [{failure.stage}] {failure.error}: {failure.message}"
+        if failure.remedy:
+            msg += f" ({failure.remedy})"
+        if self.progress is not None:
+            self.progress.console.print(msg, markup=False, highlight=False, style="red")
+        else:
+            click.echo(msg, err=True)
+
+    def input_failed(self, failure: Failure) -> None:
+        self._say(failure)
+
     def file_done(self, job: Job, pages: int, failure: Failure | None) -> None:
         if failure is not None:
-            msg = f"failed: {failure.file}: [{failure.stage}] {failure.error}: {failure.message}"
-            if failure.remedy:
-                msg += f" ({failure.remedy})"
-            if self.progress is not None:
-                self.progress.console.print(msg, markup=False, highlight=False, style="red")
-            else:
-                click.echo(msg, err=True)
+            self._say(failure)
         self.pages += pages
         if self.progress is not None:
             self.progress.update(self.task, advance=1, pages=self.pages)
