@@ -290,10 +290,15 @@ def degrade(page: Page, d: Degradation, seed: int = 0) -> Page:
     if d.rotation:
         img = img.rotate(d.rotation, resample=Image.Resampling.BICUBIC, fillcolor=255)
     if d.noise:
+        # Seeded speckle. Not Image.effect_noise: it draws from C rand(), whose state
+        # depends on which pages a worker process rendered before, so a parallel run
+        # would not be reproducible.
         rng = random.Random(seed)
-        noise = Image.effect_noise(img.size, d.noise)
-        # effect_noise is centred on 128: shift it to a zero-mean offset.
+        noise = Image.frombytes("L", img.size, rng.randbytes(img.width * img.height))
+        scale = d.noise / 64  # uniform, centred on 128, amplitude ±2*noise grey levels
+        noise = noise.point(lambda v: round(128 + (v - 128) * scale))
         offset = rng.randint(-3, 3)
+        # Blending with mid-grey noise lowers contrast by a quarter: stretch it back.
         img = Image.blend(img, noise, 0.25).point(
             lambda v: max(0, min(255, (v - 32) * 4 // 3 + offset))
         )

@@ -42,6 +42,8 @@ class RestoreConfig:
         K^3 LM look-ups per token, and the right syllable is in the top 8 almost always).
     beam: candidates ranked (channel cost - 0.3 log unigram) more than this behind the best one
         are dropped before decoding (default 4.0: they (almost) never win, and each costs LM look-ups).
+    prune_unigram_weight: candidates are ranked for pruning by channel cost minus this times
+        their log unigram probability (default 0.3), so frequent words survive the cut.
     max_edit_cost: candidates whose base-letter edit cost exceeds this are dropped (default 8.0 nats).
     keep_unknown_cost: cost of leaving a token that is no known syllable as it is (default 6.0):
         below the cost of a two-letter repair, so unknown names survive unless the LM insists.
@@ -60,6 +62,8 @@ class RestoreConfig:
         counted in the corpus (default 0.0 = off: measured +0.1 point on stripped held-out text
         but -0.6 on real OCR damage, where capitalized terms of the Party register meet
         corpus statistics dominated by personal names).
+    input_channel_passes: passes that use the channel estimated on the input before switching
+        to the channel of the current text (default 5).
     max_passes: decoding passes at most; each pass reads the previous pass's output, and the
         restorer stops at a fixed point (default 5; typically 3 are run, the last two cheap).
     channel: force a channel preset ("garbled", "font", "stripped", "clean"); default None = estimated
@@ -70,11 +74,13 @@ class RestoreConfig:
     max_candidates: int = 8
     max_edit_cost: float = 8.0
     beam: float = 4.0
+    prune_unigram_weight: float = 0.3
     keep_unknown_cost: float = 6.0
     flag_threshold: float = 0.6
     use_corpus_spans: bool = True
     min_span_tokens: int | None = None
     max_passes: int = 5
+    input_channel_passes: int = 5
     case_weight: float = 0.0
     token_table_weight: float = 1.0
     oov_cost: float = 8.0
@@ -220,10 +226,16 @@ class Restorer:
         for w in cost:
             if w not in self.vid:
                 cost[w] += cfg.oov_cost
-        ranked = sorted(cost.items(), key=lambda x: x[1] - 0.3 * self._uni_lp[x[0]])
+        ranked = sorted(
+            cost.items(), key=lambda x: x[1] - cfg.prune_unigram_weight * self._uni_lp[x[0]]
+        )
         if ranked:
-            top = ranked[0][1] - 0.3 * self._uni_lp[ranked[0][0]]
-            ranked = [x for x in ranked if x[1] - 0.3 * self._uni_lp[x[0]] <= top + cfg.beam]
+            top = ranked[0][1] - cfg.prune_unigram_weight * self._uni_lp[ranked[0][0]]
+            ranked = [
+                x
+                for x in ranked
+                if x[1] - cfg.prune_unigram_weight * self._uni_lp[x[0]] <= top + cfg.beam
+            ]
         ranked = ranked[: cfg.max_candidates]
         words = [w for w, _ in ranked]
         costs = [c for _, c in ranked]
@@ -642,7 +654,9 @@ class Restorer:
         # with the channel estimated on the current text, as a later restore() would see it,
         # until nothing changes either: the result is a fixed point of restore().
         p: channel.ChannelParams | None = self.estimate_channel(tokens0) if tokens0 else None
-        for _ in range(self.config.max_passes):
+        for k in range(self.config.max_passes):
+            if k >= self.config.input_channel_passes:
+                p = None
             tokens, res = self._pass(cur_text, p)
             if len(tokens) != len(tokens0):
                 break  # the repaired text tokenizes differently: keep the last consistent state

@@ -70,9 +70,10 @@ class SpanIndex:
     """Read-only span index of a corpus build (memory-mapped)."""
 
     def __init__(self, build: Path, kmap: np.ndarray):
-        self.tokens = np.load(build / "span_tokens.npy", mmap_mode="r")
-        self.hash = np.load(build / "span_hash.npy", mmap_mode="r")
-        self.pos = np.load(build / "span_pos.npy", mmap_mode="r")
+        # Memory-mapped, viewed as plain arrays: slicing a np.memmap costs microseconds each.
+        self.tokens = np.load(build / "span_tokens.npy", mmap_mode="r").view(np.ndarray)
+        self.hash = np.load(build / "span_hash.npy", mmap_mode="r").view(np.ndarray)
+        self.pos = np.load(build / "span_pos.npy", mmap_mode="r").view(np.ndarray)
         self.n = int(np.load(build / "span_n.npy")[0])
         self.kmap = kmap
 

@@ -25,7 +25,8 @@ _TOKEN_RE = re.compile(
 )
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # A chunk of letters, digits, dots, slashes and dashes without spaces.
-_CHUNK_RE = re.compile(r"[\w./-]+", re.UNICODE)
+# (Only chunks with a slash or a dash can be document symbols.)
+_CHUNK_RE = re.compile(r"[\w.]*[/-][\w./-]*", re.UNICODE)
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 SENTENCE_END = re.compile(r"[.!?;:]")
 _BULLET_RE = re.compile(r"\s*[-+•*–]\s")
@@ -111,7 +112,9 @@ def tokenize(text: str) -> list[Token]:
 def case_pattern(token: str) -> str:
     """'upper', 'title' or 'lower': how to spell a restored word like its input."""
     letters = [c for c in token if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
+    upper = sum(1 for c in letters if c.isupper())
+    # Mostly capitals, starting with one: a heading word OCR half-lowered ("PiCH" -> "ĐÍCH").
+    if len(letters) > 1 and letters[0].isupper() and 2 * upper > len(letters):
         return "upper"
     if letters and letters[0].isupper():
         return "title"

@@ -204,6 +204,8 @@ def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
         log.warning("page %d skipped: %s", number, e.message)
         return ("", Method.OCR, cfg.ocr.lang, None, [f"skipped: {e.message}"])
     w = [f"deskewed {r.skew:+.1f} deg"] if abs(r.skew) >= 0.2 else []
+    if r.rotated:
+        w.append(f"turned {r.rotated} deg clockwise (orientation detection)")
     return (r.text, Method.OCR, cfg.ocr.lang, r.confidence, w)
 
 

@@ -7,31 +7,17 @@ functions here, so their integration is in one place.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.quality import QualityConfig
 from pipeline.records import Document
 
-log = logging.getLogger(__name__)
+# Pages whose garbled score is above this are restored under --restore auto.
+DEFAULT_RESTORE_THRESHOLD = QualityConfig().garbled_threshold
+
 _restorer: Any = None
-_warned: set[str] = set()
-
-
-def _available(module: str, attr: str) -> bool:
-    # TODO(lead): remove guard at integration
-    try:
-        ok = importlib.util.find_spec(module) is not None
-        ok = ok and hasattr(importlib.import_module(module), attr)
-    except ImportError:
-        ok = False
-    if not ok and module not in _warned:
-        _warned.add(module)
-        log.warning("stage skipped: %s is not available yet", module)
-    return ok
 
 
 def restore(doc: Document, policy: str, threshold: float) -> Document:
@@ -44,10 +30,12 @@ def restore(doc: Document, policy: str, threshold: float) -> Document:
     if policy == "never":
         return doc
     pages = {p.number for p in doc.pages if policy == "always" or p.garbled > threshold}
-    if not pages or not _available("diacritics.api", "load_restorer"):
+    if not pages:
         return doc
     if _restorer is None:
-        _restorer = importlib.import_module("diacritics.api").load_restorer()
+        from diacritics.api import load_restorer
+
+        _restorer = load_restorer()
     new = []
     for p in doc.pages:
         if p.number in pages and p.text.strip():
@@ -58,20 +46,19 @@ def restore(doc: Document, policy: str, threshold: float) -> Document:
 
 
 def extract(doc: Document) -> dict[str, Any] | None:
-    """The validated plan record of ``doc``, or None when extraction is not available."""
-    if not _available("pipeline.extract", "extract_record"):
-        return None
-    mod = importlib.import_module("pipeline.extract")
-    record: dict[str, Any] = mod.extract_record(doc)
-    mod.validate_record(record)
+    """The plan record of ``doc``, validated against the schema."""
+    from pipeline.extract import extract_record, validate_record
+
+    record = extract_record(doc)
+    validate_record(record)
     return record
 
 
-def open_catalog(db: Path) -> Any | None:
-    """The catalog at ``db`` (main process only), or None when it is not available."""
-    if not _available("pipeline.catalog", "Catalog"):
-        return None
-    return importlib.import_module("pipeline.catalog").Catalog(db)
+def open_catalog(db: Path) -> Any:
+    """The catalog at ``db`` (main process only: SQLite has one writer)."""
+    from pipeline.catalog import Catalog
+
+    return Catalog(db)
 
 
 def catalog_upsert(
@@ -83,5 +70,5 @@ def catalog_upsert(
 
 
 def catalog_failure(cat: Any, source: str, stage: str, error: str, message: str) -> None:
-    if cat is not None and hasattr(cat, "record_failure"):
+    if cat is not None:
         cat.record_failure(source, stage, error, message)

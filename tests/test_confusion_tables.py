@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import lzma
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -146,3 +147,40 @@ def test_synthetic_eval_set_is_line_aligned():
         ]
         assert sum(sims) / len(sims) > 70, doc
     assert 30 <= pages <= 60
+
+
+def _learn_confusion():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "learn_confusion", ROOT / "scripts" / "learn_confusion.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["learn_confusion"] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_counting_peels_punctuation_and_keeps_merges_and_identities():
+    lc = _learn_confusion()
+    page = {
+        "simulation": "eng",
+        "lines": ["Kế hoạch số 13, của Ủy ban.", "“Dân vận khéo”"],
+        "ocr": [["Ké", "hoach", "sé", "13,", "cua", "Uyban."], ["“Dan", "4n", "khéo”"]],
+    }
+    c = lc.count([page])
+    assert c.tokens == Counter(
+        {
+            ("Ké", "Kế"): 1,
+            ("hoach", "hoạch"): 1,
+            ("sé", "số"): 1,
+            ("cua", "của"): 1,
+            ("Uyban", "Ủy ban"): 1,  # a merge: clean side has the space
+            ("Dan", "Dân"): 1,
+            ("4n", "vận"): 1,
+            ("khéo", "khéo"): 1,  # identity kept: P(unchanged)
+        }
+    )
+    assert c.clean_tokens == 9 and c.exact == 1  # "13," has no letter: not a word
+    assert c.chars[("ế", "é")] == 1 and c.chars[("ạ", "a")] == 1 and c.chars[("â", "a")] == 1

@@ -24,4 +24,6 @@ def test_every_sample_has_golden_files():
     assert SAMPLES, "no samples shipped"
     for path in SAMPLES:
         for ext in ("restored.txt", "changes.jsonl", "record.json"):
-            assert (GOLDEN_DIR / f"{path.stem}.{ext}").exists(), f"run `make golden` for {path.name}"
+            assert (GOLDEN_DIR / f"{path.stem}.{ext}").exists(), (
+                f"run `make golden` for {path.name}"
+            )

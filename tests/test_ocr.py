@@ -75,3 +75,12 @@ def test_despeckle_only_where_needed() -> None:
     unknown = render_page(VI_LINES, noise=0.01)
     del unknown.info["dpi"]
     assert min(unknown.size) < cfg.despeckle_min_side and not needs_despeckle(unknown, cfg)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("angle", [180, 90])
+def test_upside_down_and_sideways_pages_are_turned(angle: int) -> None:
+    lines = VI_LINES[:3]
+    r = ocr_image(render_page(lines).rotate(angle, expand=True))
+    assert r.rotated == angle  # PIL turned it counter-clockwise; OSD turns it back clockwise
+    assert syllable_accuracy(" ".join(lines), r.text) >= 0.95, r.text

@@ -34,6 +34,9 @@ def test_positions_and_boundaries() -> None:
         ("x4", "xã", "xã"),
         ("P", "đ", "Đ"),
         ("ctia", "của", "của"),
+        ("PiCH", "đích", "ĐÍCH"),
+        ("xA", "xã", "xã"),
+        ("Tlep", "tiếp", "Tiếp"),
     ],
 )
 def test_case_is_carried_over(token: str, word: str, expected: str) -> None:
