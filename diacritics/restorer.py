@@ -58,6 +58,7 @@ class RestoreConfig:
         same accent-free words but other marks cannot rewrite correctly marked text.
     token_table_weight: a whole OCR token seen in the learned token table costs this times
         -log P(clean | ocr) for each clean reading (default 1.0).
+    token_table_floor: added to every token-table cost (default 0.0).
     case_weight: weight of the case channel, -log P(capitalized | word) inside a sentence as
         counted in the corpus (default 0.0 = off: measured +0.1 point on stripped held-out text
         but -0.6 on real OCR damage, where capitalized terms of the Party register meet
@@ -83,6 +84,7 @@ class RestoreConfig:
     input_channel_passes: int = 5
     case_weight: float = 0.0
     token_table_weight: float = 1.0
+    token_table_floor: float = 0.0
     oov_cost: float = 8.0
     span_trust: float = 3.0
     channel: str | None = None
@@ -220,7 +222,7 @@ class Restorer:
                     cost[w] = c
         for w, prob in self.token_table.get(o, ()):
             if w in self.lexicon:
-                c = -cfg.token_table_weight * math.log(max(prob, 1e-6))
+                c = cfg.token_table_floor - cfg.token_table_weight * math.log(max(prob, 1e-6))
                 if c < cost.get(w, 1e9):
                     cost[w] = c
         for w in cost:
