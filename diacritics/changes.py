@@ -7,10 +7,10 @@ text (:func:`replay`) gives exactly the output text. Tests check that property.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Source(str, Enum):
+class Source(StrEnum):
     """Where the spelling of a changed word came from."""
 
     CORPUS = "corpus"  # a matching passage of the reference corpus

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import Enum
+from enum import StrEnum
 
 # Combining code points of the five tones (NFD), in the order of TONES.
 _TONE_MARKS = {
@@ -34,7 +34,7 @@ _MARKED_VOWELS = set("ăâêôơư")
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
-class TonePlacement(str, Enum):
+class TonePlacement(StrEnum):
     """Where the tone goes in open syllables with oa, oe, uy.
 
     ``OLD`` ("kiểu cũ": hòa, khỏe, thủy, Ủy) is what current government documents

@@ -9,13 +9,13 @@ into a plan record (a plain dict valid against ``schemas/plan-record.schema.json
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from diacritics.changes import Change
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     """How the text of a page was obtained."""
 
     TEXT_FILE = "text-file"  # a .txt input (often the output of an earlier OCR)
