@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 APT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng fonts-dejavu-core fonts-liberation2 graphviz
 JOBS ?= $(shell nproc)
 
-.PHONY: setup system venv corpus run test test-all lint format bench golden clean
+.PHONY: setup system venv corpus run test test-all lint format bench golden confusion clean
 
 setup: system venv corpus
 
@@ -58,6 +58,12 @@ bench: venv
 # Regenerates the golden records and texts of the samples; review the diff before committing.
 golden: venv
 	$(BIN)/python scripts/make_golden.py
+
+# Re-learns the OCR confusion tables (diacritics/data/confusion_*.tsv) and the synthetic evaluation
+# set by rendering corpus text and OCR'ing it (25-40 min on 2 cores). Needs, besides make setup:
+#   apt-get install tesseract-ocr-fra tesseract-ocr-por
+confusion: venv
+	$(BIN)/python scripts/learn_confusion.py --pages 640 --jobs $(JOBS)
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache corpora/.build

@@ -227,10 +227,16 @@ def load_edit_costs() -> EditCosts:
 
 def load_token_table() -> dict[str, list[tuple[str, float]]]:
     """OCR token (lowercase) -> [(clean syllable lowercase, P(clean | ocr))]."""
+    return load_token_counts()[0]
+
+
+def load_token_counts() -> tuple[dict[str, list[tuple[str, float]]], dict[str, int]]:
+    """The token table of :func:`load_token_table`, and how often each OCR token was seen."""
     path = DATA / "confusion_tokens.tsv"
     out: dict[str, list[tuple[str, float]]] = {}
+    totals: dict[str, int] = {}
     if not path.exists():
-        return out
+        return out, totals
     raw: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     try:
         for row in _load_table(path):
@@ -239,13 +245,14 @@ def load_token_table() -> dict[str, list[tuple[str, float]]]:
             raw[row[0].lower()][unicodedata.normalize("NFC", row[1].lower())] += int(row[2])
     except (OSError, ValueError) as e:
         log.warning("ignoring %s: %s", path, e)
-        return out
+        return out, totals
     for o, cs in raw.items():
         tot = sum(cs.values())
         if tot < 2:
             continue
+        totals[o] = tot
         out[o] = sorted(((c, n / tot) for c, n in cs.items()), key=lambda x: -x[1])[:5]
-    return out
+    return out, totals
 
 
 @lru_cache(maxsize=200_000)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from diacritics.orthography import strip_marks
 
@@ -82,31 +83,44 @@ def tokenize(text: str) -> list[Token]:
         if not line.strip():
             boundary = True
             continue
-        prot = protected_ranges(line)
-        last = 0
-        if _BULLET_RE.match(line):
-            boundary = True  # a list item starts a sentence
-        for m in _TOKEN_RE.finditer(line):
-            a, b = m.span()
-            if SENTENCE_END.search(line, last, a):
-                boundary = True
-            last = b
-            tok = m.group(0)
-            if not any(c.isalpha() for c in tok) and tok not in GLYPH_ALONE:
-                if tok.isdigit():
-                    out.append(Token(tok, ln, a, protected=True, number=True, boundary=boundary))
-                    boundary = False
-                continue
-            p = (
-                any(s <= a and b <= e for s, e in prot)
-                or bool(_ROMAN_RE.fullmatch(tok))
-                or _is_abbreviation(tok)
-            )
-            out.append(Token(tok, ln, a, protected=p, boundary=boundary))
+        toks, ends = _tokenize_line(line)
+        for tok, a, p, num, b in toks:
+            out.append(Token(tok, ln, a, protected=p, number=num, boundary=b or boundary))
             boundary = False
-        if SENTENCE_END.search(line, last):
+        if ends:
             boundary = True
     return out
+
+
+@lru_cache(maxsize=65_536)
+def _tokenize_line(line: str) -> tuple[tuple[tuple[str, int, bool, bool, bool], ...], bool]:
+    """Tokens of one line as (text, column, protected, number, boundary before it) and whether
+    a sentence ends after the last one. Cached: the restorer's passes tokenize the same lines
+    again, and most lines of a pass are those of the previous one."""
+    out = []
+    prot = protected_ranges(line)
+    last = 0
+    boundary = bool(_BULLET_RE.match(line))  # a list item starts a sentence
+    for m in _TOKEN_RE.finditer(line):
+        a, b = m.span()
+        if SENTENCE_END.search(line, last, a):
+            boundary = True
+        last = b
+        tok = m.group(0)
+        if not any(c.isalpha() for c in tok) and tok not in GLYPH_ALONE:
+            if tok.isdigit():
+                out.append((tok, a, True, True, boundary))
+                boundary = False
+            continue
+        p = (
+            any(s <= a and b <= e for s, e in prot)
+            or bool(_ROMAN_RE.fullmatch(tok))
+            or _is_abbreviation(tok)
+        )
+        out.append((tok, a, p, False, boundary))
+        boundary = False
+    ends = boundary or bool(SENTENCE_END.search(line, last))
+    return tuple(out), ends
 
 
 def case_pattern(token: str) -> str:

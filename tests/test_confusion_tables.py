@@ -146,7 +146,7 @@ def test_synthetic_eval_set_is_line_aligned():
             if c.strip()
         ]
         assert sum(sims) / len(sims) > 70, doc
-    assert 30 <= pages <= 60
+    assert 20 <= pages <= 60  # the held-out documents, about 30 pages
 
 
 def _learn_confusion():

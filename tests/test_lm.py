@@ -37,3 +37,19 @@ def test_seen_trigram_beats_unseen(lm: tuple[TrigramLM, dict[str, int]]) -> None
     seen = model.logprob(vid["ủy"], vid["ban"], vid["nhân"])
     other = model.logprob(vid["ủy"], vid["ban"], vid["thưởng"])
     assert seen > other + 2
+
+
+def test_logprob_grid_equals_logprob(lm: tuple[TrigramLM, dict[str, int]]) -> None:
+    """The decoder's factored grid look-up gives exactly the per-triple probabilities."""
+    model, vid = lm
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, len(vid), (40, 5))
+    ids[:5] = [vid[w] for w in ("ủy", "ban", "nhân", "dân", "huyện")]  # seen contexts too
+    grid = model.logprob_grid(ids[:, :, None, None], ids[:, None, :, None], ids[:, None, None, :])
+    shape = grid.shape
+    flat = model.logprob(
+        np.broadcast_to(ids[:, :, None, None], shape),
+        np.broadcast_to(ids[:, None, :, None], shape),
+        np.broadcast_to(ids[:, None, None, :], shape),
+    )
+    np.testing.assert_allclose(grid, flat, rtol=0, atol=1e-12)

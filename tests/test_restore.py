@@ -182,3 +182,38 @@ def test_cli_eval_restore(tmp_path: Path) -> None:
 def test_restorer_is_loaded_once() -> None:
     assert load_restorer() is load_restorer(default_corpus_dir())
     assert os.environ.get("PLANS_CORPUS") in (None, str(default_corpus_dir()))
+
+
+def test_split_decoding_finds_the_best_path() -> None:
+    """Decoding in units split at two fixed words gives the exact best path of the segment
+    (checked against enumerating every path)."""
+    import itertools
+
+    import numpy as np
+
+    from diacritics.restorer import _Cands
+
+    r = load_restorer()
+    rng = np.random.default_rng(1)
+    words = [
+        w for w in ("các", "cấp", "ủy", "đảng", "xã", "huyện", "dân", "vận", "khéo") if w in r.vid
+    ]
+    for _ in range(40):
+        n = int(rng.integers(2, 8))
+        cands = []
+        for _ in range(n):
+            k = int(rng.choice([1, 1, 2, 3]))
+            ws = list(rng.choice(words, size=k, replace=False))
+            cands.append(
+                _Cands(ws, np.array([r.vid[w] for w in ws]), rng.uniform(0, 3, k).round(3))
+            )
+        path = r._decode(cands, [(0, n)])
+
+        def score(choice: tuple[int, ...], cands: list[_Cands] = cands) -> float:
+            ids = [0, 0] + [int(cands[i].ids[c]) for i, c in enumerate(choice)]
+            lp = r.lm.logprob(np.array(ids[:-2]), np.array(ids[1:-1]), np.array(ids[2:]))
+            cost = sum(cands[i].cost[c] for i, c in enumerate(choice))
+            return float(r.config.lm_weight * lp.sum() - cost)
+
+        best = max(itertools.product(*(range(len(c.ids)) for c in cands)), key=score)
+        assert score(tuple(path)) == pytest.approx(score(best), abs=1e-9)

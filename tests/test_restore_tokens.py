@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from diacritics.tokens import apply_case, case_pattern, tokenize
+from diacritics.tokens import _BULLET_RE, SENTENCE_END, apply_case, case_pattern, tokenize
 
 CASES = json.loads(
     (Path(__file__).parent / "data" / "restore" / "tokens.json").read_text(encoding="utf-8")
@@ -41,3 +43,34 @@ def test_positions_and_boundaries() -> None:
 )
 def test_case_is_carried_over(token: str, word: str, expected: str) -> None:
     assert apply_case(word, case_pattern(token)) == expected
+
+
+@given(st.text(alphabet="ab ĐÔ.;-+•\n12/²€&X", max_size=40))
+@example("x\n- \nab")
+@example("x ²;\nab")
+@settings(max_examples=300, deadline=None)
+def test_boundaries_follow_the_text(text: str) -> None:
+    """Line-by-line (cached) tokenizing marks a boundary exactly where the text has one: before
+    the first token, after .!?;: or a blank line since the previous token, at a list item."""
+    tokens = tokenize(text)
+    assert tokens == tokenize(text)  # the cache gives the same answer
+    lines = text.split("\n")
+    offsets = [0]
+    for ln in lines:
+        offsets.append(offsets[-1] + len(ln) + 1)
+    prev_end = None
+    for t in tokens:
+        assert lines[t.line - 1][t.col : t.col + len(t.text)] == t.text
+        start = offsets[t.line - 1] + t.col
+        first_on_line = prev_end is None or prev_end < offsets[t.line - 1]
+        if prev_end is None:
+            expected = True
+        else:
+            between = text[prev_end:start]
+            # Lines without words in between: a blank line or a list item starts a sentence.
+            blank = any(not ln.strip() or _BULLET_RE.match(ln) for ln in between.split("\n")[1:-1])
+            expected = blank or bool(SENTENCE_END.search(between))
+        if first_on_line and _BULLET_RE.match(lines[t.line - 1]):
+            expected = True
+        assert t.boundary == expected, (t, text)
+        prev_end = start + len(t.text)
