@@ -315,7 +315,7 @@ class Restorer:
             return path
         # Units of similar width go together (each chunk is padded to its widest position), and
         # chunks keep the tensor small on long documents.
-        units.sort(key=lambda u: u[2])
+        units.sort(key=lambda u: (u[2], u[1] - u[0]))
         chunk: list[tuple[int, int]] = []
         size = 0
         width = units[0][2]
@@ -367,24 +367,31 @@ class Restorer:
         )
         lp[~mask] = -np.inf
         lp -= cost[:, None, None, :]
-        start = np.full((k, k), -np.inf)
-        start[0, 0] = 0.0
-        g = 0
-        for a, b in segments:
-            score = start
-            backs = []
-            for _ in range(a, b):
-                total = score[:, :, None] + lp[g]
-                back = total.argmax(axis=0)
-                score = total.max(axis=0)
-                backs.append(back)
-                g += 1
-            j, last = np.unravel_index(int(score.argmax()), score.shape)
-            seg = [int(last)]
-            prev = int(j)
-            for back in reversed(backs[1:]):
+        # All segments of the chunk advance together, one position per step (segments of similar
+        # length share a chunk, see _decode): a step costs a few numpy calls for the whole chunk.
+        lens = np.array([b - a for a, b in segments])
+        offs = np.cumsum(lens) - lens
+        steps = int(lens.max())
+        rows = offs[:, None] + np.minimum(np.arange(steps)[None, :], lens[:, None] - 1)
+        score = np.full((len(segments), k, k), -np.inf)
+        score[:, 0, 0] = 0.0  # <s> <s>
+        backs = np.empty((steps, len(segments), k, k), np.intp)
+        final = np.empty_like(score)
+        for t in range(steps):
+            total = score[:, :, :, None] + lp[rows[:, t]]
+            backs[t] = total.argmax(axis=1)
+            score = total.max(axis=1)
+            done = lens == t + 1
+            if done.any():
+                final[done] = score[done]
+        best = final.reshape(len(segments), -1).argmax(axis=1)
+        for u, (a, b) in enumerate(segments):
+            j, last = divmod(int(best[u]), k)
+            seg = [last]
+            prev = j
+            for t in range(b - a - 1, 0, -1):
                 seg.append(prev)
-                prev = int(back[prev, seg[-2]])
+                prev = int(backs[t, u, prev, seg[-2]])
             seg.reverse()
             path[a:b] = seg
 
