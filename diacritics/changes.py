@@ -51,7 +51,7 @@ class Change:
             col=int(d["col"]),  # type: ignore[call-overload]
             before=str(d["before"]),
             after=str(d["after"]),
-            source=Source(d["source"]),
+            source=Source(str(d["source"])),
             confidence=float(d["confidence"]),  # type: ignore[arg-type]
             flagged=bool(d.get("flagged", False)),
             alternatives=tuple(d.get("alternatives", ()) or ()),  # type: ignore[arg-type]

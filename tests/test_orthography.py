@@ -15,13 +15,19 @@ from diacritics.orthography import (
     strip_marks,
 )
 
-CASES = json.loads((Path(__file__).parent / "data" / "tone_placement_cases.json").read_text("utf-8"))
+CASES = json.loads(
+    (Path(__file__).parent / "data" / "tone_placement_cases.json").read_text("utf-8")
+)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["input"] for c in CASES])
 def test_tone_placement_cases(case):
-    assert normalize_tone_placement(case["input"], TonePlacement.OLD) == case["old"], case["comment"]
-    assert normalize_tone_placement(case["input"], TonePlacement.NEW) == case["new"], case["comment"]
+    assert normalize_tone_placement(case["input"], TonePlacement.OLD) == case["old"], case[
+        "comment"
+    ]
+    assert normalize_tone_placement(case["input"], TonePlacement.NEW) == case["new"], case[
+        "comment"
+    ]
 
 
 def test_split_tone_keeps_vowel_marks():
@@ -30,11 +36,15 @@ def test_split_tone_keeps_vowel_marks():
 
 
 def test_strip_marks():
-    assert strip_marks("Kế hoạch số 1360/KH-UBND của Ủy ban") == "Ke hoach so 1360/KH-UBND cua Uy ban"
+    assert (
+        strip_marks("Kế hoạch số 1360/KH-UBND của Ủy ban") == "Ke hoach so 1360/KH-UBND cua Uy ban"
+    )
     assert strip_marks("Đảng ĐOÀN") == "Dang DOAN"
 
 
-vi_text = st.text(alphabet="aăâeêioôơuưyhgnqtcđdAĂÂĐ áàảãạếềểễệốồổỗộớờởỡợứừửữựíìỉĩịýỳỷỹỵ.,\n", max_size=60)
+vi_text = st.text(
+    alphabet="aăâeêioôơuưyhgnqtcđdAĂÂĐ áàảãạếềểễệốồổỗộớờởỡợứừửữựíìỉĩịýỳỷỹỵ.,\n", max_size=60
+)
 
 
 @given(vi_text)
