@@ -23,8 +23,10 @@ from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, text_stats
 
 log = logging.getLogger(__name__)
-# pdfminer logs every odd object of a damaged PDF as a warning; we report our own.
+# pdfminer and pypdf warn about damaged files on stderr; we turn the damage into our
+# own one-line errors and page warnings instead, so their chatter is noise.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
