@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from pipeline.records import Document
 
 
-def _read(path: Path) -> Any:
-    """The Document of ``path``: through ingestion (txt, PDF, images) when it is there."""
-    try:
-        ingest = importlib.import_module("pipeline.ingest").ingest
-    except (ImportError, AttributeError):  # TODO(lead): remove fallback at integration
-        from pipeline.extract import document_from_text
+def _read(path: Path) -> Document:
+    """The Document of ``path`` (text, PDF or image), read by the ingestion stage."""
+    from pipeline.ingest import ingest
 
-        return document_from_text(path.read_text(encoding="utf-8"), path.stem, str(path))
     return ingest(path)
 
 
-def _restore(doc: Any, policy: str) -> Any:
-    try:
-        stages = importlib.import_module("pipeline.stages")
-        quality = importlib.import_module("pipeline.quality")
-    except ImportError:  # TODO(lead): remove fallback at integration
-        log.warning("restoration is not available yet: extracting from the text as it is")
-        return doc
-    threshold = quality.QualityConfig().garbled_threshold
-    return stages.restore(doc, policy, threshold)
+def _restore(doc: Document, policy: str) -> Document:
+    from pipeline import stages
+
+    return stages.restore(doc, policy, stages.DEFAULT_RESTORE_THRESHOLD)
 
 
 @click.command(name="extract")
