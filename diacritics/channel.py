@@ -22,6 +22,7 @@ import logging
 import math
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,6 +98,19 @@ def _load_table(path: Path) -> list[list[str]]:
     return rows
 
 
+class _SubRow(dict):
+    """clean letter -> ``sub1(o, letter)`` for one OCR letter ``o``, filled on first use."""
+
+    def __init__(self, o: str, sub1: Callable[[str, str], float]):
+        super().__init__()
+        self.o = o
+        self.sub1 = sub1
+
+    def __missing__(self, c: str) -> float:
+        v = self[c] = self.sub1(self.o, c)
+        return v
+
+
 class EditCosts:
     """Substitution / insertion / deletion costs between OCR strings and accent-free keys."""
 
@@ -112,6 +126,8 @@ class EditCosts:
                 self.by_o2[o].append((c, v))
             elif len(o) == 1 and len(c) == 2:
                 self.by_c2[o].append((c, v))
+        self._memo: dict[tuple[str, str, float, float | None], float] = {}
+        self._subrows: dict[str, _SubRow] = {}
 
     def sub1(self, o: str, c: str) -> float:
         if o == c:
@@ -127,44 +143,62 @@ class EditCosts:
         self, o: str, c: str, limit: float = 1e9, vowel_drop: float | None = None
     ) -> float:
         """Weighted edit distance from OCR string ``o`` to clean key ``c``."""
+        key = (o, c, limit, vowel_drop)
+        hit = self._memo.get(key)
+        if hit is None:
+            if len(self._memo) > 1_000_000:
+                self._memo.clear()
+            hit = self._memo[key] = self._distance(o, c, limit, vowel_drop)
+        return hit
+
+    def _distance(self, o: str, c: str, limit: float, vowel_drop: float | None) -> float:
         n, m = len(o), len(c)
         sub = self.sub.get
+        indel = self.indel
+        sub1 = self.sub1
+        subrows = self._subrows
+        # Insertion costs of the clean letters and deletion costs of the OCR letters, once each
+        # (the same values the recurrence reads in every cell).
         if vowel_drop is None:
-
-            def ins(k: tuple[str, str]) -> float | None:
-                return sub(k)
+            ins_c = [sub(("", cj)) or indel for cj in c]
         else:
-
-            def ins(k: tuple[str, str]) -> float | None:
-                if not k[0] and k[1] in "aeiouy":
-                    return vowel_drop
-                return sub(k)
-
+            ins_c = [(vowel_drop if cj in "aeiouy" else sub(("", cj))) or indel for cj in c]
         prev = [0.0] * (m + 1)
         for j in range(1, m + 1):
-            prev[j] = prev[j - 1] + (ins(("", c[j - 1])) or self.indel)
+            prev[j] = prev[j - 1] + ins_c[j - 1]
         rows = [prev]
+        by_o2 = self.by_o2
+        by_c2 = self.by_c2
+        c2 = [c[j - 2 : j] for j in range(m + 1)]
         for i in range(1, n + 1):
             cur = [0.0] * (m + 1)
             oi = o[i - 1]
-            cur[0] = prev[0] + (ins((oi, "")) or self.indel)
+            del_o = sub((oi, "")) or indel
+            cur[0] = prev[0] + del_o
             best = cur[0]
+            srow = subrows.get(oi)
+            if srow is None:
+                srow = subrows[oi] = _SubRow(oi, sub1)
+            o2 = by_o2.get(o[i - 2 : i], ()) if i > 1 else ()
+            oc2 = by_c2.get(oi, ())
+            row2 = rows[i - 2] if i > 1 else None
             for j in range(1, m + 1):
                 cj = c[j - 1]
-                v = prev[j - 1] + self.sub1(oi, cj)
-                d = prev[j] + (ins((oi, "")) or self.indel)
+                v = prev[j - 1] + srow[cj]
+                d = prev[j] + del_o
                 if d < v:
                     v = d
-                d = cur[j - 1] + (ins(("", cj)) or self.indel)
+                d = cur[j - 1] + ins_c[j - 1]
                 if d < v:
                     v = d
-                if i > 1:
-                    for cc, w in self.by_o2.get(o[i - 2 : i], ()):
-                        if cc == cj and rows[i - 2][j - 1] + w < v:
-                            v = rows[i - 2][j - 1] + w
-                if j > 1:
-                    for cc, w in self.by_c2.get(oi, ()):
-                        if cc == c[j - 2 : j] and prev[j - 2] + w < v:
+                if o2:
+                    for cc, w in o2:
+                        if cc == cj and row2[j - 1] + w < v:
+                            v = row2[j - 1] + w
+                if j > 1 and oc2:
+                    cj2 = c2[j]
+                    for cc, w in oc2:
+                        if cc == cj2 and prev[j - 2] + w < v:
                             v = prev[j - 2] + w
                 cur[j] = v
                 if v < best:
@@ -293,3 +327,47 @@ def mark_cost(ocr: str, clean: str, p: ChannelParams) -> float:
     lost = sum(1 for ch in bc if ch in _VMARKED)
     kept = sum(1 for ch in bo if ch in _VMARKED)
     return cost + max(lost - kept, 0) * p.vmark_lost + max(kept - lost, 0) * p.vmark_invented
+
+
+def mark_costs(ocr: str, cleans: list[str], p: ChannelParams) -> list[float]:
+    """:func:`mark_cost` of ``ocr`` against each of ``cleans`` (the same values, one call)."""
+    to, bo = mark_profile(ocr)
+    tone_lost, tone_invented, tone_changed = p.tone_lost, p.tone_invented, p.tone_changed
+    vmark_lost, vmark_invented, vmark_changed = p.vmark_lost, p.vmark_invented, p.vmark_changed
+    vmarked = _VMARKED
+    kept = -1
+    out = []
+    for clean in cleans:
+        if ocr == clean:
+            out.append(0.0)
+            continue
+        tc, bc = mark_profile(clean)
+        cost = 0.0
+        if to != tc:
+            if to == 0:
+                cost += tone_lost
+            elif tc == 0:
+                cost += tone_invented
+            else:
+                cost += tone_changed
+        if bo == bc:
+            out.append(cost)
+            continue
+        if len(bo) == len(bc):
+            for a, b in zip(bo, bc, strict=True):
+                if a == b:
+                    continue
+                ma, mb = a in vmarked, b in vmarked
+                if mb and not ma:
+                    cost += vmark_lost
+                elif ma and not mb:
+                    cost += vmark_invented
+                elif ma and mb:
+                    cost += vmark_changed
+            out.append(cost)
+            continue
+        lost = sum(1 for ch in bc if ch in vmarked)
+        if kept < 0:
+            kept = sum(1 for ch in bo if ch in vmarked)
+        out.append(cost + max(lost - kept, 0) * vmark_lost + max(kept - lost, 0) * vmark_invented)
+    return out

@@ -165,6 +165,7 @@ class Restorer:
         self._spans: SpanIndex | None = None
         self._build = build
         self._cache: dict[tuple[str, channel.ChannelParams], _Cands] = {}
+        self._near_cache: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
         self._seg_cache: dict[tuple[object, ...], tuple[list[int], dict[int, str]]] = {}
 
     # ------------------------------------------------------------------ channel per document
@@ -201,6 +202,17 @@ class Restorer:
 
     # ------------------------------------------------------------------ candidates
 
+    def _near(self, ob: str, maxd: int) -> list[tuple[str, int, int]]:
+        """Keys within plain edit distance ``maxd`` of ``ob`` (the same for every channel)."""
+        hit = self._near_cache.get((ob, maxd))
+        if hit is None:
+            if len(self._near_cache) > 200_000:
+                self._near_cache.clear()
+            hit = self._near_cache[(ob, maxd)] = process.extract(
+                ob, self.keys, scorer=Levenshtein.distance, score_cutoff=maxd, limit=400
+            )
+        return hit
+
     def candidates(self, token: str, p: channel.ChannelParams) -> _Cands:
         o = token.lower()
         hit = self._cache.get((o, p))
@@ -215,29 +227,28 @@ class Restorer:
         cost: dict[str, float] = {}
         if o in self.lexicon:
             cost[o] = 0.0
-        for w in self.by_key.get(ob, ())[:24]:
-            c = channel.mark_cost(o, w, p)
+        same = self.by_key.get(ob, ())[:24]
+        for w, c in zip(same, channel.mark_costs(o, same, p), strict=True):
             if c < cost.get(w, 1e9):
                 cost[w] = c
         maxd = 1 if len(ob) <= 2 and p.vowel_drop is None else 2
         if p.letter_scale >= 2.0 and ob in self.by_key:
             maxd = 0  # base letters look reliable and this is a known key: marks only
-        near = (
-            []
-            if maxd == 0
-            else process.extract(
-                ob, self.keys, scorer=Levenshtein.distance, score_cutoff=maxd, limit=400
-            )
-        )
+        near = [] if maxd == 0 else self._near(ob, maxd)
         limit = cfg.max_edit_cost
+        scale, vowel_drop = p.letter_scale, p.vowel_drop
+        scaled_limit = limit / scale
+        distance = self.edit.distance
+        by_key = self.by_key
         for k, _d, _i in near:
             if k == ob:
                 continue
-            d = self.edit.distance(ob, k, limit / p.letter_scale, p.vowel_drop) * p.letter_scale
+            d = distance(ob, k, scaled_limit, vowel_drop) * scale
             if d > limit:
                 continue
-            for w in self.by_key[k][:12]:
-                c = d + channel.mark_cost(o, w, p)
+            ws = by_key[k][:12]
+            for w, mc in zip(ws, channel.mark_costs(o, ws, p), strict=True):
+                c = d + mc
                 if c < cost.get(w, 1e9):
                     cost[w] = c
         table = self.token_table.get(o, ())
@@ -262,16 +273,14 @@ class Restorer:
         for w in cost:
             if w not in self.vid:
                 cost[w] += cfg.oov_cost
-        ranked = sorted(
-            cost.items(), key=lambda x: x[1] - cfg.prune_unigram_weight * self._uni_lp[x[0]]
-        )
-        if ranked:
-            top = ranked[0][1] - cfg.prune_unigram_weight * self._uni_lp[ranked[0][0]]
-            ranked = [
-                x
-                for x in ranked
-                if x[1] - cfg.prune_unigram_weight * self._uni_lp[x[0]] <= top + cfg.beam
-            ]
+        items = list(cost.items())
+        puw, uni_lp = cfg.prune_unigram_weight, self._uni_lp
+        rank = [c - puw * uni_lp[w] for w, c in items]
+        order = sorted(range(len(items)), key=rank.__getitem__)
+        ranked = []
+        if order:
+            cut = rank[order[0]] + cfg.beam
+            ranked = [items[i] for i in order if rank[i] <= cut]
         ranked = ranked[: cfg.max_candidates]
         words = [w for w, _ in ranked]
         costs = [c for _, c in ranked]
