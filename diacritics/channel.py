@@ -22,7 +22,7 @@ import logging
 import math
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -181,7 +181,8 @@ class EditCosts:
                 srow = subrows[oi] = _SubRow(oi, sub1)
             o2 = by_o2.get(o[i - 2 : i], ()) if i > 1 else ()
             oc2 = by_c2.get(oi, ())
-            row2 = rows[i - 2] if i > 1 else None
+            # Only read when o2 is non-empty, i.e. i > 1; rows[0] keeps the type simple.
+            row2 = rows[i - 2] if i > 1 else rows[0]
             for j in range(1, m + 1):
                 cj = c[j - 1]
                 v = prev[j - 1] + srow[cj]
@@ -329,7 +330,7 @@ def mark_cost(ocr: str, clean: str, p: ChannelParams) -> float:
     return cost + max(lost - kept, 0) * p.vmark_lost + max(kept - lost, 0) * p.vmark_invented
 
 
-def mark_costs(ocr: str, cleans: list[str], p: ChannelParams) -> list[float]:
+def mark_costs(ocr: str, cleans: Sequence[str], p: ChannelParams) -> list[float]:
     """:func:`mark_cost` of ``ocr`` against each of ``cleans`` (the same values, one call)."""
     to, bo = mark_profile(ocr)
     tone_lost, tone_invented, tone_changed = p.tone_lost, p.tone_invented, p.tone_changed
