@@ -22,6 +22,7 @@ import math
 import os
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -481,6 +482,40 @@ def _join_cost(whole: str, a: str, b: str) -> float:
     return d
 
 
+def _dp_path(
+    n: int, m: int, steps_at: Callable[[int, int], list[tuple[int, int, float]]]
+) -> list[tuple[int, int, int, int]]:
+    """Cheapest path of a monotone alignment of n items against m items.
+
+    ``steps_at(i, j)`` lists the steps (di, dj, cost) allowed from cell (i, j); on
+    equal cost the earlier step wins. Returns the path as (i, di, j, dj) segments in
+    order: items ``[i, i + di)`` aligned with ``[j, j + dj)``.
+    """
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            c = cost[i][j]
+            if c == inf:
+                continue
+            for di, dj, sc in steps_at(i, j):
+                if c + sc < cost[i + di][j + dj]:
+                    cost[i + di][j + dj] = c + sc
+                    back[i + di][j + dj] = (di, dj)
+    path: list[tuple[int, int, int, int]] = []
+    i, j = n, m
+    while i or j:
+        step = back[i][j]
+        assert step is not None
+        di, dj = step
+        i, j = i - di, j - dj
+        path.append((i, di, j, dj))
+    path.reverse()
+    return path
+
+
 def align_tokens(clean: list[str], ocr: list[str]) -> list[TokenPair]:
     """Align the tokens of one clean line to the OCR tokens read on that line.
 
@@ -494,41 +529,26 @@ def align_tokens(clean: list[str], ocr: list[str]) -> list[TokenPair]:
     ck = [key(t) for t in clean]
     ok = [key(t) for t in ocr]
     n, m = len(clean), len(ocr)
-    inf = float("inf")
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            c = cost[i][j]
-            if c == inf:
-                continue
-            steps: list[tuple[int, int, float]] = []
-            if i < n and j < m:
-                steps.append((1, 1, _dist(ck[i], ok[j])))
-            if i < n:
-                steps.append((1, 0, _GAP))
-            if j < m:
-                steps.append((0, 1, _GAP))
-            if i < n and j + 1 < m:
-                steps.append((1, 2, _join_cost(ck[i], ok[j], ok[j + 1])))
-            if i + 1 < n and j < m:
-                steps.append((2, 1, _join_cost(ok[j], ck[i], ck[i + 1])))
-            for di, dj, sc in steps:
-                if c + sc < cost[i + di][j + dj]:
-                    cost[i + di][j + dj] = c + sc
-                    back[i + di][j + dj] = (di, dj)
+
+    def steps_at(i: int, j: int) -> list[tuple[int, int, float]]:
+        steps: list[tuple[int, int, float]] = []
+        if i < n and j < m:
+            steps.append((1, 1, _dist(ck[i], ok[j])))
+        if i < n:
+            steps.append((1, 0, _GAP))
+        if j < m:
+            steps.append((0, 1, _GAP))
+        if i < n and j + 1 < m:
+            steps.append((1, 2, _join_cost(ck[i], ok[j], ok[j + 1])))
+        if i + 1 < n and j < m:
+            steps.append((2, 1, _join_cost(ok[j], ck[i], ck[i + 1])))
+        return steps
+
     pairs: list[TokenPair] = []
-    i, j = n, m
-    while i or j:
-        step = back[i][j]
-        assert step is not None
-        di, dj = step
-        cl, oc = tuple(clean[i - di : i]), tuple(ocr[j - dj : j])
-        d = _dist("".join(ck[i - di : i]), "".join(ok[j - dj : j])) if di and dj else 1.0
+    for i, di, j, dj in _dp_path(n, m, steps_at):
+        cl, oc = tuple(clean[i : i + di]), tuple(ocr[j : j + dj])
+        d = _dist("".join(ck[i : i + di]), "".join(ok[j : j + dj])) if di and dj else 1.0
         pairs.append(TokenPair(cl, oc, d))
-        i, j = i - di, j - dj
-    pairs.reverse()
     return _trust(pairs)
 
 
@@ -565,41 +585,23 @@ def align_chars(clean: str, ocr: str) -> list[tuple[str, str]]:
     "số" / "sé" aligns ô with é.
     """
     n, m = len(clean), len(ocr)
-    inf = float("inf")
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            c = cost[i][j]
-            if c == inf:
-                continue
-            cand = []
-            if i < n and j < m:
-                cand.append((1, 1, _sub_cost(clean[i], ocr[j])))
-            if i < n and j + 1 < m:
-                # A marked letter read as two glyphs ("ư" -> "ur", "ố" -> "oé", "ờ" -> "od"):
-                # the extra glyph comes from the mark, so it belongs to that letter and
-                # costs less than a substitution plus an insertion. An unmarked letter
-                # followed by a stray glyph stays a plain insertion.
-                base = 0.9 if ord(clean[i]) > 127 else 1.2
-                best = min(_sub_cost(clean[i], ocr[j]), _sub_cost(clean[i], ocr[j + 1]))
-                cand.append((1, 2, base + 0.5 * best))
-            if i < n:
-                cand.append((1, 0, 1.0))
-            if j < m:
-                cand.append((0, 1, 1.0))
-            for di, dj, sc in cand:
-                if c + sc < cost[i + di][j + dj]:
-                    cost[i + di][j + dj] = c + sc
-                    back[i + di][j + dj] = (di, dj)
-    steps: list[tuple[str, str]] = []
-    i, j = n, m
-    while i or j:
-        step = back[i][j]
-        assert step is not None
-        di, dj = step
-        steps.append((clean[i - di : i], ocr[j - dj : j]))
-        i, j = i - di, j - dj
-    steps.reverse()
-    return steps
+
+    def steps_at(i: int, j: int) -> list[tuple[int, int, float]]:
+        cand: list[tuple[int, int, float]] = []
+        if i < n and j < m:
+            cand.append((1, 1, _sub_cost(clean[i], ocr[j])))
+        if i < n and j + 1 < m:
+            # A marked letter read as two glyphs ("ư" -> "ur", "ố" -> "oé", "ờ" -> "od"):
+            # the extra glyph comes from the mark, so it belongs to that letter and
+            # costs less than a substitution plus an insertion. An unmarked letter
+            # followed by a stray glyph stays a plain insertion.
+            base = 0.9 if ord(clean[i]) > 127 else 1.2
+            best = min(_sub_cost(clean[i], ocr[j]), _sub_cost(clean[i], ocr[j + 1]))
+            cand.append((1, 2, base + 0.5 * best))
+        if i < n:
+            cand.append((1, 0, 1.0))
+        if j < m:
+            cand.append((0, 1, 1.0))
+        return cand
+
+    return [(clean[i : i + di], ocr[j : j + dj]) for i, di, j, dj in _dp_path(n, m, steps_at)]
