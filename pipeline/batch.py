@@ -186,7 +186,7 @@ def process_one(job: Job, out: Path, config: BatchConfig) -> dict[str, Any]:
 
     stage = "ingest"
     try:
-        doc = ingest(job.path, config.ingest, doc_id=job.doc_id, on_page=on_page)
+        doc = ingest(job.path, config.ingest, doc_id=job.doc_id, sha256=job.sha256, on_page=on_page)
         original = doc.text
         stage = "restore"
         doc = stages.restore(doc, config.restore, config.ingest.quality.garbled_threshold)

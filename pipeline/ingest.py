@@ -130,6 +130,7 @@ def ingest(
     config: IngestConfig | None = None,
     *,
     doc_id: str | None = None,
+    sha256: str | None = None,
     on_page: Callable[[int, int], None] | None = None,
 ) -> Document:
     """Read ``path`` into a Document of normalized, scored pages.
@@ -186,7 +187,8 @@ def ingest(
     return Document(
         doc_id=doc_id or safe_id(path.stem),
         source=str(path),
-        sha256=sha256_file(path),
+        # The batch hashed the file already for its manifest: no second read.
+        sha256=sha256 or sha256_file(path),
         kind="txt" if kind == "txt" else ("pdf" if kind == "pdf" else "image"),
         pages=pages,
         encoding=encoding,
@@ -223,10 +225,8 @@ def _pdf_pages(
                 try:
                     img = pdfmod.rasterize(path, i, cfg.ocr.dpi)
                 except Exception as e:
-                    raise InputFileError(
-                        f"page {i + 1} cannot be rendered ({type(e).__name__})",
-                        path=str(path),
-                        remedy="get a complete copy of the file",
+                    raise pdfmod.damaged(
+                        path, f"page {i + 1} cannot be rendered ({type(e).__name__})"
                     ) from e
                 text, method, model, conf, w = _ocr_page(img, cfg, i + 1)
                 yield (text, method, model, conf, [f"OCR: {verdict.reason}", *w])

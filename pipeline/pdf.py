@@ -71,14 +71,15 @@ def check_pdf(path: Path) -> int:
     except EncryptedPDFError:
         raise
     except Exception as e:
-        raise InputFileError(
-            f"corrupt or truncated PDF ({type(e).__name__}: {e})",
-            path=str(path),
-            remedy="get a complete copy of the file",
-        ) from e
+        raise damaged(path, f"corrupt or truncated PDF ({type(e).__name__}: {e})") from e
     if n == 0:
         raise InputFileError("the PDF has no pages", path=str(path), remedy="check the file")
     return n
+
+
+def damaged(path: Path, message: str) -> InputFileError:
+    """The error for a PDF that cannot be read or rendered: only a new copy helps."""
+    return InputFileError(message, path=str(path), remedy="get a complete copy of the file")
 
 
 def judge_layer(text: str | None, config: PdfConfig) -> LayerVerdict:
@@ -97,11 +98,7 @@ def open_pdf(path: Path) -> Iterator[pdfplumber.PDF]:
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as e:
-        raise InputFileError(
-            f"corrupt or truncated PDF ({type(e).__name__})",
-            path=str(path),
-            remedy="get a complete copy of the file",
-        ) from e
+        raise damaged(path, f"corrupt or truncated PDF ({type(e).__name__})") from e
     try:
         yield pdf
     finally:
