@@ -83,6 +83,8 @@ class RestoreConfig:
         to the channel of the current text (default 5).
     max_passes: decoding passes at most; each pass reads the previous pass's output, and the
         restorer stops at a fixed point (default 5; typically 3 are run, the last two cheap).
+    abbreviation_ratio: an abbreviation printed with D ("HDND") takes its Đ form when the corpus
+        has that form at least this many times as often (default 5.0).
     channel: force a channel preset ("garbled", "font", "stripped", "clean"); default None = estimated
         per document from how its marks and letters look.
     """
@@ -108,6 +110,7 @@ class RestoreConfig:
     oov_cost: float = 8.0
     span_trust: float = 3.0
     channel: str | None = None
+    abbreviation_ratio: float = 5.0
 
 
 @dataclass
@@ -499,6 +502,27 @@ class Restorer:
                 i += 1
         return out
 
+    def _abbreviation(self, token: Token) -> str | None:
+        """The Đ spelling of an abbreviation OCR printed with D ("HDND" -> "HĐND", "QD" -> "QĐ").
+
+        Abbreviations are protected from the decoder (they are no syllables), but Tesseract's
+        Latin models print every Đ as D. The corpus decides: the Đ form must be seen at least
+        ``abbreviation_ratio`` times as often as the form as printed ("DU" stays: "du" is common).
+        """
+        text = token.text
+        if "D" not in text:
+            return None
+        low = text.lower()
+        seen = self.lexicon.get(low, 0)
+        best, best_n = None, 0
+        for variant in _d_variants(low):
+            n = self.lexicon.get(variant, 0)
+            if n > best_n:
+                best, best_n = variant, n
+        if best is None or best_n < self.config.abbreviation_ratio * max(seen, 1):
+            return None
+        return best.upper()
+
     # ------------------------------------------------------------------ corpus spans
 
     def _span_index(self) -> SpanIndex | None:
@@ -669,7 +693,11 @@ class Restorer:
         need_conf = []
         for i, t in enumerate(tokens):
             if fixed[i]:
-                out.append((t.text, Source.LM, 1.0, []))
+                abbr = self._abbreviation(t) if t.abbreviation else None
+                if abbr is not None:
+                    out.append((abbr, Source.LEXICON, 0.95, [t.text]))
+                else:
+                    out.append((t.text, Source.LM, 1.0, []))
                 continue
             source = Source.LM
             w = words[i]
@@ -774,6 +802,19 @@ _UNIT_WORDS = {
     "huyen",
 }
 _UNIT_WORDS |= {"tinh", "quan", "tran", "pho"}
+
+
+def _d_variants(word: str) -> list[str]:
+    """``word`` with some or all of its d's written đ (not ``word`` itself)."""
+    spots = [i for i, c in enumerate(word) if c == "d"]
+    out = []
+    for mask in range(1, 1 << len(spots)):
+        chars = list(word)
+        for b, i in enumerate(spots):
+            if mask >> b & 1:
+                chars[i] = "đ"
+        out.append("".join(chars))
+    return out
 
 
 def _decode_units(cands: list[_Cands], a: int, b: int) -> list[tuple[int, int, int]]:

@@ -45,6 +45,8 @@ class Token:
     number: bool = False
     # True when a sentence boundary (.!?;:) or a blank line comes before this token.
     boundary: bool = False
+    # A standalone abbreviation (HĐND, UBND): protected from the decoder, not inside a symbol.
+    abbreviation: bool = False
 
 
 def _is_symbol(chunk: str) -> bool:
@@ -56,7 +58,7 @@ def _is_symbol(chunk: str) -> bool:
     return "/" in chunk or ("-" in chunk and any(c.isdigit() for c in chunk))
 
 
-def _is_abbreviation(tok: str) -> bool:
+def is_abbreviation(tok: str) -> bool:
     """HĐND, TT, MT: two or more capitals without a vowel are no Vietnamese syllable."""
     return (
         len(tok) >= 2
@@ -84,8 +86,12 @@ def tokenize(text: str) -> list[Token]:
             boundary = True
             continue
         toks, ends = _tokenize_line(line)
-        for tok, a, p, num, b in toks:
-            out.append(Token(tok, ln, a, protected=p, number=num, boundary=b or boundary))
+        for tok, a, p, num, b, abbr in toks:
+            out.append(
+                Token(
+                    tok, ln, a, protected=p, number=num, boundary=b or boundary, abbreviation=abbr
+                )
+            )
             boundary = False
         if ends:
             boundary = True
@@ -93,8 +99,11 @@ def tokenize(text: str) -> list[Token]:
 
 
 @lru_cache(maxsize=65_536)
-def _tokenize_line(line: str) -> tuple[tuple[tuple[str, int, bool, bool, bool], ...], bool]:
-    """Tokens of one line as (text, column, protected, number, boundary before it) and whether
+def _tokenize_line(
+    line: str,
+) -> tuple[tuple[tuple[str, int, bool, bool, bool, bool], ...], bool]:
+    """Tokens of one line as (text, column, protected, number, boundary before it, standalone
+    abbreviation) and whether
     a sentence ends after the last one. Cached: the restorer's passes tokenize the same lines
     again, and most lines of a pass are those of the previous one."""
     out = []
@@ -109,15 +118,13 @@ def _tokenize_line(line: str) -> tuple[tuple[tuple[str, int, bool, bool, bool], 
         tok = m.group(0)
         if not any(c.isalpha() for c in tok) and tok not in GLYPH_ALONE:
             if tok.isdigit():
-                out.append((tok, a, True, True, boundary))
+                out.append((tok, a, True, True, boundary, False))
                 boundary = False
             continue
-        p = (
-            any(s <= a and b <= e for s, e in prot)
-            or bool(_ROMAN_RE.fullmatch(tok))
-            or _is_abbreviation(tok)
-        )
-        out.append((tok, a, p, False, boundary))
+        in_symbol = any(s <= a and b <= e for s, e in prot)
+        abbr = not in_symbol and is_abbreviation(tok)
+        p = in_symbol or bool(_ROMAN_RE.fullmatch(tok)) or abbr
+        out.append((tok, a, p, False, boundary, abbr))
         boundary = False
     ends = boundary or bool(SENTENCE_END.search(line, last))
     return tuple(out), ends
