@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import extract_from_text
+from pipeline.extract.actors import split_clauses
 from pipeline.extract.dates import find_dates
 from pipeline.extract.quantities import find_quantities
 from pipeline.extract.references import dedupe, find_references
 from pipeline.extract.sections import parse_outline
-from pipeline.extract.text import Line, layout
+from pipeline.extract.text import Line, is_noise, layout
 
 DATA = Path(__file__).parent / "data" / "extract"
 
@@ -108,4 +109,63 @@ def test_criteria_targets():
     assert rec["criteria"] == [
         {"target": "collective", "text": "Hoàn thành 100% chỉ tiêu"},
         {"target": "individual", "text": "Gương mẫu chấp hành"},
+    ]
+
+
+@pytest.mark.parametrize("case", _cases("clauses"), ids=lambda c: c["label"])
+def test_clauses(case):
+    assert split_clauses(case["input"]) == case["expected"], case["comment"]
+
+
+def test_tasks_are_clauses():
+    text = (
+        "KẾ HOẠCH\nlàm việc\n\nIII. TỔ CHỨC THỰC HIỆN\n"
+        "1. Ban Xây dựng Đảng\n- Tham mưu tổ chức hội nghị; theo dõi, đôn đốc.\n"
+        "2. UBND xã chỉ đạo các cơ quan tuyên truyền. Tổng hợp kết quả."
+    )
+    rec = extract_from_text(text, "r")
+    got = {r["actor"]: r["tasks"] for r in rec["responsibilities"]}
+    assert got == {
+        "Ban Xây dựng Đảng": ["Tham mưu tổ chức hội nghị", "theo dõi, đôn đốc"],
+        "UBND xã": ["chỉ đạo các cơ quan tuyên truyền", "Tổng hợp kết quả"],
+    }
+
+
+def test_noise_line_stays_out_of_items():
+    # A line of OCR noise (no word of two letters or more) inside a bullet, a
+    # criterion and the recipients: kept in the document, left out of every item.
+    text = (
+        "KẾ HOẠCH\nlàm việc\n\nII. TIÊU CHUẨN THI ĐUA\n- Hoàn thành 100% chỉ tiêu,\n"
+        "7 1 % . , . .\nđúng hạn.\n\nIII. TỔ CHỨC THỰC HIỆN\n"
+        "1. Ban Xây dựng Đảng\n- Kiểm tra, đánh giá, biểu\n4 & . . . .\ndương, khen thưởng.\n"
+        "- Báo cáo kết quả; . , 3\n\n"
+        "Nơi nhận:\n- Ban Dân vận Huyện ủy,\n1 . . : .\n- Lưu VP.\n"
+    )
+    rec = extract_from_text(text, "n")
+    assert rec["responsibilities"] == [
+        {
+            "actor": "Ban Xây dựng Đảng",
+            "tasks": ["Kiểm tra, đánh giá, biểu dương, khen thưởng", "Báo cáo kết quả"],
+        }
+    ]
+    assert [c["text"] for c in rec["criteria"]] == ["Hoàn thành 100% chỉ tiêu, đúng hạn"]
+    assert rec["recipients"] == ["Ban Dân vận Huyện ủy", "Lưu VP"]
+    lines = _para(text).lines
+    assert sum(is_noise(ln.text) for ln in lines) == 3  # still in the document's lines
+    assert not is_noise("15/02/2026.") and not is_noise("- ") and not is_noise("2.")
+
+
+def test_actor_head_with_a_damaged_vowel():
+    # "Mặt trận" read "Một trận" / "Mt trận": one word of a two-word head, same consonants;
+    # "Một trăm" (other consonants) is no body.
+    text = (
+        "KẾ HOẠCH\nlàm việc\n\nII. NỘI DUNG\nMột trăm hộ tổ chức tuyên truyền.\n\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Một trận Tổ quốc xã tuyên truyền, vận động Nhân dân.\n"
+        "2. Mt trận Tổ quốc huyện hướng dẫn các xã.\n"
+    )
+    rec = extract_from_text(text, "h")
+    assert [r["actor"] for r in rec["responsibilities"]] == [
+        "Một trận Tổ quốc xã",
+        "Mt trận Tổ quốc huyện",
     ]

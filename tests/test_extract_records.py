@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = sorted((ROOT / "eval" / "records").glob("*.record.json"))
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 # Measured macro averages on the clean gold documents (scripts/bench_extract.py):
-# luongminh-08 1.000, -09 0.993, -10 1.000, -11 0.950, -12 1.000 (mean 0.989). -08 and -11
+# luongminh-08 1.000, -09 0.993, -10 1.000, -11 0.952, -12 1.000 (mean 0.989). -08 and -11
 # scored 0.942 and 0.911 on their first run, before any rule was adjusted to them.
 FLOOR_EACH = 0.92
 FLOOR_MEAN = 0.96

@@ -8,6 +8,14 @@ a sentence that assigns work to a named body ("Giao Ban Xây dựng Đảng tham
 items under a "Tiêu chuẩn / Tiêu chí" heading or after a line ending "... tiêu
 chí:"; their target (collective / individual / general) comes from the headings
 above them.
+
+One task is one clause (:func:`split_clauses`): the text of an item is cut at
+";" and at sentence ends (". ", "! ", "? " before a capital letter), never inside
+quotes or brackets, after an abbreviation ("TP.", "ThS.", lexicon ``abbreviation``)
+or an initial ("Nguyễn V. An"), nor inside a number or date ("10.000", "26.8.2025"):
+"xây dựng ít nhất 01 mô hình; thường xuyên kiểm tra" gives two tasks. Each clause is
+kept as printed, trimmed, without its trailing punctuation; empty clauses and
+clauses of OCR noise (no word of two letters or more) are dropped.
 """
 
 from __future__ import annotations
@@ -16,11 +24,13 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.extract.dates import DateMention
 from pipeline.extract.patterns import lex, regexes
 from pipeline.extract.sections import Outline
-from pipeline.extract.text import Layout, Line, Paragraph, fold
+from pipeline.extract.text import Layout, Line, Paragraph, fold, has_word
+from pipeline.fold import skeleton_token
 
 # rapidfuzz partial_ratio a heading needs to be read as a role ("TO CHUC THU'C HIEN").
 ROLE_MIN_RATIO = 88
@@ -77,6 +87,71 @@ def _clean(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip().lstrip("-+•* ").strip().rstrip(";,.").strip()
 
 
+_QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]"))
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotes or brackets: (open, close) offsets of matched pairs only.
+
+    An opening mark with no closing one after it (OCR lost it) protects nothing.
+    """
+    spans: list[tuple[int, int]] = []
+    for a, b in _QUOTE_PAIRS:
+        i = text.find(a)
+        while i >= 0:
+            j = text.find(b, i + 1)
+            if j < 0:
+                break
+            spans.append((i, j))
+            i = text.find(a, j + 1)
+    straight = [m.start() for m in re.finditer('"', text)]
+    spans += list(zip(straight[::2], straight[1::2], strict=False))
+    return spans
+
+
+def _ends_sentence(text: str, dot: int) -> bool:
+    """True when the "." / "!" / "?" at ``dot``, followed by whitespace, ends a sentence."""
+    rest = text[dot + 1 :].lstrip()
+    nxt = rest.lstrip("“\"«(‘'")[:1]
+    if not (nxt.isalpha() and nxt.isupper()):
+        return False  # "10. 000", "… và. ..", a lower-case continuation
+    if text[dot] != ".":
+        return True
+    word = re.search(r"(\S+)$", text[:dot])
+    w = word.group(1).lstrip('(“"«') if word else ""
+    if len(w) == 1 and w.isalpha():
+        return False  # an initial: "Nguyễn V. An"
+    return fold(w) not in {e.folded for e in lex("abbreviation")}
+
+
+def split_clauses(text: str) -> list[str]:
+    """The clauses of an item's text, one task each (see the module docstring).
+
+    >>> split_clauses("Xây dựng 01 mô hình; thường xuyên kiểm tra. Tiếp tục phát động.")
+    ['Xây dựng 01 mô hình', 'thường xuyên kiểm tra', 'Tiếp tục phát động']
+    """
+    spans = _protected(text)
+    cuts: list[int] = []
+    for m in re.finditer(r";|[.!?](?=\s)", text):
+        k = m.start()
+        if any(a < k < b for a, b in spans):
+            continue
+        if text[k] == ";" or _ends_sentence(text, k):
+            cuts.append(k)
+    out = []
+    prev = 0
+    for k in [*cuts, len(text)]:
+        piece = _clean(text[prev:k]).rstrip(";,.:!? ").strip()
+        prev = k + 1
+        if piece and has_word(piece):
+            out.append(piece)
+    return out
+
+
+def _clauses(texts: list[str]) -> list[str]:
+    return [c for t in texts for c in split_clauses(t)]
+
+
 _DUTY_RE = re.compile(r"^\s*(?:nhiem vu|trach nhiem)(?:\s+cua)?\s+(?P<who>[^:]{3,150}):")
 # "... Người chủ trì có trách nhiệm sau đây:" closing an item whose bullets are the duties.
 _HAS_DUTY_RE = re.compile(
@@ -94,6 +169,39 @@ def _strip_cue(text: str) -> str:
     return text
 
 
+def _damaged_word(word: str, want: str) -> bool:
+    """``word`` is ``want`` with one vowel letter lost, added or misread ("mot"/"mt" for
+    "mat"): same consonant skeleton, one edit apart (accent-folded forms)."""
+    return (
+        word != want
+        and Levenshtein.distance(word, want) <= 1
+        and skeleton_token(word) == skeleton_token(want)
+    )
+
+
+def opens_with_head(f: str) -> bool:
+    """True when the folded text ``f`` opens with a body's head word (lexicon ``actor_head``).
+
+    The head is followed by a space, ":" or "," ("Các cơ quan, ban, ngành: ...").
+    A head of two words or more also matches with one of its words damaged in the
+    vowel (restoration or OCR: "Một trận Tổ quốc", "Mt tran" for "Mặt trận").
+    """
+    words = re.findall(r"[a-z0-9]+|[^a-z0-9\s]", f[:60])
+    for e in lex("actor_head"):
+        h = e.folded
+        if f.startswith(h) and f[len(h) : len(h) + 1] in (" ", ":", ","):
+            return True
+        hw = h.split()
+        if len(hw) < 2 or len(words) <= len(hw):
+            continue
+        if words[len(hw)] not in (":", ",") and not words[len(hw)][:1].isalnum():
+            continue
+        diff = [(w, x) for w, x in zip(words, hw, strict=False) if w != x]
+        if len(diff) == 1 and _damaged_word(*diff[0]):
+            return True
+    return False
+
+
 def split_actor(text: str, max_words: int = 30) -> tuple[str | None, str]:
     """(actor, task) of a sentence that opens with the body it assigns work to.
 
@@ -104,10 +212,9 @@ def split_actor(text: str, max_words: int = 30) -> tuple[str | None, str]:
     f = fold(t)
     cue = next((e for e in lex("assign_cue") if f.startswith(e.folded + " ")), None)
     off = len(cue.folded) + 1 if cue else 0
-    heads = [e.folded for e in lex("actor_head")]
     # "Các thành viên ...", "Những đơn vị ...": a determiner before the head word.
     body_f = re.sub(r"^(?:cac|nhung|moi)\s+", "", f[off:])
-    if not any(body_f.startswith(h + " ") or body_f.startswith(h + ":") for h in heads) and not cue:
+    if not opens_with_head(body_f) and not cue:
         return None, t
     colon = t.find(":", off)
     if 0 < colon - off <= 120 and t[colon + 1 :].strip():
@@ -151,13 +258,13 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
             if child.kind in ("dash", "plus") and not any(outline.children(k)):
                 actor, task = split_actor(child.text)
                 if actor:
-                    out.append(Responsibility(actor, [task] if task else [], child.line))
+                    out.append(Responsibility(actor, split_clauses(task), child.line))
                 continue
             actor, task = split_actor(child.text) if not child.heading else (None, "")
             if child.heading:
                 # "1. Ban Xây dựng Đảng" over its bullets: the heading names the body;
                 # a heading alone ("3. Giao Ban Tuyên giáo tham mưu ...") holds body and task.
-                actor = _clean(_strip_cue(child.text))
+                actor = _clean(_strip_cue(child.text)).rstrip(":").strip()
                 a2, t2 = split_actor(child.text)
                 if a2 and t2 and not outline.children(k):
                     actor, task = a2, t2
@@ -165,10 +272,9 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
                     actor = a2  # "2. Đề nghị Ủy ban nhân dân xã phối hợp" over its bullets
             if not actor:
                 continue
-            r = Responsibility(actor, [task] if task else [], child.line)
+            r = Responsibility(actor, split_clauses(task), child.line)
             for d in outline.descendants(k):
-                sub = outline.nodes[d]
-                r.tasks.append(_clean(sub.text))
+                r.tasks += split_clauses(outline.nodes[d].text)
             # running paragraphs under the item (no marker) are tasks as well
             for pk, owner in outline.owner.items():
                 if owner == k or owner in outline.descendants(k):
@@ -179,9 +285,9 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
                     if a3 and any(
                         fold(p.text).startswith(e.folded + " ") for e in lex("assign_cue")
                     ):
-                        out.append(Responsibility(a3, [t3] if t3 else [], p.first))
+                        out.append(Responsibility(a3, split_clauses(t3), p.first))
                     else:
-                        r.tasks.append(_clean(p.text))
+                        r.tasks += split_clauses(p.text)
             r.tasks = [t for t in r.tasks if t]
             spans = [
                 outline.nodes[d].paragraph.lines[-1].index for d in [k, *outline.descendants(k)]
@@ -203,10 +309,9 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
         if m:
             a = len(node.text) - len(node.text.lstrip()) + m.start("who")
             r = Responsibility(_clean(node.text[a : a + len(m.group("who"))]), [], node.line)
-            rest = _clean(node.text[m.end() :])
-            r.tasks = ([rest] if rest else []) + [
-                _clean(outline.nodes[d].text) for d in outline.descendants(i)
-            ]
+            r.tasks = _clauses(
+                [node.text[m.end() :]] + [outline.nodes[d].text for d in outline.descendants(i)]
+            )
             out.append(r)
             inside.update(outline.descendants(i))
             continue
@@ -214,7 +319,7 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
         if m and outline.descendants(i):
             who = _clean(node.text[m.start("who") : m.end("who")])
             r = Responsibility(who[:1].upper() + who[1:], [], node.line)
-            r.tasks = [_clean(outline.nodes[d].text) for d in outline.descendants(i)]
+            r.tasks = _clauses([outline.nodes[d].text for d in outline.descendants(i)])
             out.append(r)
             inside.update(outline.descendants(i))
             continue
@@ -222,7 +327,7 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
             # "Điều 3. <bodies> chịu trách nhiệm thi hành Quyết định này": long lists of bodies
             actor, task = split_actor(node.text, max_words=45)
             if actor and task:
-                out.append(Responsibility(actor, [task], node.line))
+                out.append(Responsibility(actor, split_clauses(task), node.line))
                 continue
         out += _assignments(node.paragraph, node.text, cues)
     # running paragraphs (no marker) outside the responsibilities section
@@ -236,7 +341,6 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
 
 def _assignments(p: Paragraph, text: str, cues: tuple[str, ...]) -> list[Responsibility]:
     """Sentences (or the part after a colon) that assign work to a named body."""
-    heads = tuple(e.folded + " " for e in lex("actor_head"))
     not_actor = tuple(e.folded for e in lex("not_actor"))
     out = []
     # Sentences and the part after a colon; not clauses after ";" (mid-sentence lists).
@@ -250,12 +354,12 @@ def _assignments(p: Paragraph, text: str, cues: tuple[str, ...]) -> list[Respons
     for sent in segments:
         fs = fold(sent.lstrip("-+• "))
         fs_head = re.sub(r"^(?:cac|nhung|moi)\s+", "", fs)
-        if fs_head.startswith(not_actor) or not (fs.startswith(cues) or fs_head.startswith(heads)):
+        if fs_head.startswith(not_actor) or not (fs.startswith(cues) or opens_with_head(fs_head)):
             continue
         actor, task = split_actor(sent.lstrip("-+• "))
         if actor and (task or fs.startswith(cues)) and len(actor.split()) <= 15:
             out.append(
-                Responsibility(actor, [task] if task else [], p.line_at(max(0, text.find(sent))))
+                Responsibility(actor, split_clauses(task), p.line_at(max(0, text.find(sent))))
             )
     return out
 
@@ -291,6 +395,8 @@ def find_criteria(outline: Outline, lay: Layout) -> list[Criterion]:
             if sub.heading and outline.children(d):
                 continue  # a sub-heading ("a) Đối với tập thể") groups criteria
             chain = [outline.nodes[a].text for a in [d, *outline.ancestors(d)]]
+            if not has_word(sub.text):
+                continue  # OCR noise, not a criterion
             out.append(Criterion(_target(chain), _clean(sub.text), sub.line))
             used.add(id(sub.paragraph))
     # "... căn cứ vào các tiêu chí:" followed by bullets
@@ -302,7 +408,7 @@ def find_criteria(outline: Outline, lay: Layout) -> list[Criterion]:
         for q in paras[k + 1 :]:
             if not re.match(r"^\s*[-+•]", q.text):
                 break
-            if id(q) in used:
+            if id(q) in used or not has_word(q.text):
                 continue
             out.append(Criterion(_target([p.text]), _clean(q.text), q.first))
             used.add(id(q))

@@ -48,6 +48,7 @@ LEXICON_KINDS = {
     "issuing_verb",
     "citation_cue",
     "not_actor",
+    "abbreviation",
 }
 _LEXICON_KEYS = {"kind": True, "text": True, "code": False, "value": False, "comment": False}
 _MATCHER_KEYS = {"label": True, "id": True, "pattern": True, "comment": False}

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extract.header import normalize_case
 from pipeline.extract.patterns import lex, regexes
-from pipeline.extract.text import Layout, Line, fold, is_caps
+from pipeline.extract.text import Layout, Line, fold, has_word, is_caps, is_noise
 
 # rapidfuzz ratio a capitalised run needs to be read as a signer title ("TRIRNG BAN").
 TITLE_MIN_RATIO = 78
@@ -144,8 +144,8 @@ def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
         if rest.strip().lstrip("-+• ").strip():
             items.append([rest.strip().lstrip("-+• "), head])
         for ln in lines[head.index + 1 :]:
-            if ln.blank:
-                continue
+            if ln.blank or is_noise(ln.text):
+                continue  # OCR noise ("9 2 & . . .") is no recipient nor part of one
             text, _ = _split_right(ln.text.rstrip())
             s = text.strip()
             if ln in (c.capacity_line, c.name_line) or (
@@ -160,6 +160,6 @@ def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
                 items[-1][0] += " " + s
         for text, ln in items:
             t = re.sub(r"\s+", " ", text).strip().rstrip(";,.").strip()
-            if t:
+            if t and has_word(t):
                 c.recipients.append((t, ln))
     return c

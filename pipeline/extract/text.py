@@ -6,6 +6,11 @@ keeps where it came from. Matching happens on the *folded* text (no diacritics,
 lowercase), which has exactly the same length as the text itself, so an offset
 found on the folded form cuts the original text: a wrong or missing mark does not
 stop a match, and what is reported is what the document says.
+
+Lines of pure OCR noise ("9 2 & . . . . .": no word of two letters or more, no
+date or long number, see :func:`is_noise`) stay in :attr:`Layout.lines` and in the
+document, but are left out of the text of the paragraph they fall in, so no item,
+task, criterion or recipient carries them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,37 @@ MARKER_RE = re.compile(
     r"^\s*(?:[IVXLH]{1,5}\s*[.\-–]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]|[a-zđ]\s*[.)]|[-+•*–])\s*\S",
     re.IGNORECASE,
 )
+
+
+# A word of two letters or more (any script's letters: "Đảng", "xã", "KH").
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+# What a line without words may still carry: a date or a number worth keeping
+# ("15/02/2023.", "10.000", "2025") when a sentence wraps before it.
+_NUMBER_RE = re.compile(r"\d+(?:[./]\d+)+|\d{3,}")
+# A bare outline marker on a line of its own ("-", "1.", "a)", "II."): kept.
+_BARE_MARKER_RE = re.compile(
+    r"^\s*(?:[-+•*–]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]?|[a-zđ]\s*[.)]|[IVXLH]{1,5}\s*[.\-–]?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def has_word(text: str) -> bool:
+    """True when ``text`` holds a word of two letters or more."""
+    return _WORD_RE.search(text) is not None
+
+
+def is_noise(text: str) -> bool:
+    """A non-blank line of OCR noise: only digits, symbols, single letters and punctuation.
+
+    A line with a word of two letters or more, a date or a long number ("15/2/2023",
+    "10.000"), or a bare outline marker ("-", "2.", "b)") is not noise.
+    """
+    return (
+        bool(text.strip())
+        and not has_word(text)
+        and not _NUMBER_RE.search(text)
+        and not _BARE_MARKER_RE.match(text)
+    )
 
 
 def fold(text: str) -> str:
@@ -129,9 +165,17 @@ def layout(lines: list[Line]) -> Layout:
         parts: list[str] = []
         starts: list[int] = []
         pos = 0
-        for ln in cur:
-            t = ln.text.strip()
+        # Noise lines are left out of the text (their start is where the next kept
+        # line starts, so offsets still map to the right line); a paragraph of
+        # noise only keeps its text.
+        keep = [not is_noise(ln.text) for ln in cur]
+        if not any(keep):
+            keep = [True] * len(cur)
+        for ln, k in zip(cur, keep, strict=True):
             starts.append(pos)
+            if not k:
+                continue
+            t = ln.text.strip()
             parts.append(t)
             pos += len(t) + 1
         paras.append(Paragraph(tuple(cur), " ".join(parts), tuple(starts)))
@@ -141,8 +185,10 @@ def layout(lines: list[Line]) -> Layout:
         if ln.blank:
             flush()
             continue
-        if cur and (
-            _opens_block(cur[-1], ln) or ln.page != cur[-1].page and MARKER_RE.match(ln.text)
+        # A noise line does not end a sentence: the line before it decides.
+        prev = next((x for x in reversed(cur) if not is_noise(x.text)), cur[-1] if cur else None)
+        if prev is not None and (
+            _opens_block(prev, ln) or ln.page != prev.page and MARKER_RE.match(ln.text)
         ):
             flush()
         cur.append(ln)
