@@ -19,7 +19,10 @@ Generated from `plans --help` by `python scripts/gen_cli_docs.py`; do not edit b
 
 def _walk(cmd: click.Command, path: list[str], ctx_parent: click.Context | None) -> list[str]:
     name = " ".join(path)
-    ctx = click.Context(cmd, info_name=path[-1], parent=ctx_parent, terminal_width=100)
+    # The command's own context settings (help_option_names), as `plans --help` would use them;
+    # without them the text depends on which context first asked click for the help option.
+    settings = {"terminal_width": 100, **cmd.context_settings}
+    ctx = click.Context(cmd, info_name=path[-1], parent=ctx_parent, **settings)
     help_text = cmd.get_help(ctx)
     out = [f"\n## `{name}`\n", "```text", help_text.rstrip(), "```"]
     if isinstance(cmd, click.Group):
