@@ -30,6 +30,7 @@ from diacritics.corpus import BOS, NUM, UNK
 from diacritics.lm import TrigramLM
 from diacritics.orthography import has_marks
 from diacritics.orthography import strip_marks as _strip_marks
+from diacritics.resegment import Region, resegment
 from diacritics.spans import SpanIndex, key_ids
 from diacritics.tokens import Token, apply_case, case_pattern, tokenize
 
@@ -45,6 +46,11 @@ class RestoreConfig:
         0.7, the best of 0.6-1.25 on the development measurements).
     max_candidates: candidates kept per token after channel pruning (default 8: the Viterbi does
         K^3 LM look-ups per token, and the right syllable is in the top 8 almost always).
+    letter_candidates, letter_beam: the same two limits where the channel lets OCR have changed
+        base letters (garbled and font damage; defaults 16 and 6.0): the right word then
+        competes with letter repairs as well as with mark variants, and 8 left it out too often
+        (measured on the development sets: synthetic 92.4 -> 93.0%, real 93.2 -> 93.7%, at
+        about 1.8x the decoding time on such text; stripped and clean text keep 8 and 4.0).
     beam: candidates ranked (channel cost - 0.3 log unigram) more than this behind the best one
         are dropped before decoding (default 4.0: they (almost) never win, and each costs LM look-ups).
     prune_unigram_weight: candidates are ranked for pruning by channel cost minus this times
@@ -65,12 +71,15 @@ class RestoreConfig:
         -log P(clean | ocr) for each clean reading (default 1.0).
     token_table_floor: added to every token-table cost (default 0.0).
     token_table_trust: when an OCR token was seen at least this many times in the synthetic
-        training pages, its token-table row replaces the generic mark prices: listed readings
-        cost -log P(clean | ocr), every other candidate pays -log of the row's leftover mass
-        (default 0 = off: on 40 synthetic training pages it measured 94.35% vs 94.39% off, and
-        -0.06 / -0.14 points on real / synthetic held-out damage).
+        training pages, its token-table row replaces the generic mark and letter prices: listed
+        readings cost -log P(clean | ocr), every other candidate pays -log of the row's
+        leftover mass (default 50; only where the channel is OCR's, not for stripped text).
+        With 16 candidates per damaged word, letter repairs the generic prices allow but OCR
+        never made compete ("xa" -> "và": x/v is a frequent letter confusion, yet Tesseract
+        printed "xa" 360 times and never for "và"). Measured: synthetic 93.19 -> 93.32%, real
+        93.67 -> 93.73%; with 8 candidates it had measured no gain.
     token_table_trust_marked: apply that trust only to tokens that are known syllables with
-        marks (default True).
+        marks (default False).
     token_table_residual: floor of the leftover mass (default 0.02, i.e. at most +3.9 nats).
     freeze_confidence: after a pass with the input's channel, words it changed with at least
         this confidence are kept fixed in the further passes with that channel (default 2.0 =
@@ -85,12 +94,19 @@ class RestoreConfig:
         restorer stops at a fixed point (default 5; typically 3 are run, the last two cheap).
     abbreviation_ratio: an abbreviation printed with D ("HDND") takes its Đ form when the corpus
         has that form at least this many times as often (default 5.0).
+    split_cost: price of reading two tokens as one word that OCR split ("chu c" -> "chức");
+        merge_cost: price of reading one token as two words that OCR glued ("suco" -> "sự cố").
+        Defaults 6.6 and 6.7 nats: -log of the share of words Tesseract split (0.13%) and
+        merged (0.12%) on the synthetic training pages. split_cost 0 turns the step off
+        (diacritics/resegment.py).
     channel: force a channel preset ("garbled", "font", "stripped", "clean"); default None = estimated
         per document from how its marks and letters look.
     """
 
     lm_weight: float = 0.7
     max_candidates: int = 8
+    letter_candidates: int = 16
+    letter_beam: float = 6.0
     max_edit_cost: float = 8.0
     beam: float = 4.0
     prune_unigram_weight: float = 0.3
@@ -104,13 +120,15 @@ class RestoreConfig:
     freeze_confidence: float = 2.0
     token_table_weight: float = 1.0
     token_table_floor: float = 0.0
-    token_table_trust: int = 0
-    token_table_trust_marked: bool = True
+    token_table_trust: int = 50
+    token_table_trust_marked: bool = False
     token_table_residual: float = 0.02
     oov_cost: float = 8.0
     span_trust: float = 3.0
     channel: str | None = None
     abbreviation_ratio: float = 5.0
+    split_cost: float = 6.6
+    merge_cost: float = 6.7
 
 
 @dataclass
@@ -257,6 +275,7 @@ class Restorer:
         table = self.token_table.get(o, ())
         trusted = (
             cfg.token_table_trust > 0
+            and p.letter_scale < 2.0  # the table describes OCR output, not stripped text
             and self.token_totals.get(o, 0) >= cfg.token_table_trust
             and (not cfg.token_table_trust_marked or (has_marks(o) and o in self.lexicon))
         )
@@ -282,9 +301,9 @@ class Restorer:
         order = sorted(range(len(items)), key=rank.__getitem__)
         ranked = []
         if order:
-            cut = rank[order[0]] + cfg.beam
+            cut = rank[order[0]] + (cfg.beam if maxd == 0 else cfg.letter_beam)
             ranked = [items[i] for i in order if rank[i] <= cut]
-        ranked = ranked[: cfg.max_candidates]
+        ranked = ranked[: cfg.max_candidates if maxd == 0 else cfg.letter_candidates]
         words = [w for w, _ in ranked]
         costs = [c for _, c in ranked]
         if o not in self.lexicon:
@@ -742,6 +761,7 @@ class Restorer:
         # with the channel estimated on the current text, as a later restore() would see it,
         # until nothing changes either: the result is a fixed point of restore().
         p: channel.ChannelParams | None = self.estimate_channel(tokens0) if tokens0 else None
+        p_input = p
         frozen: set[int] = set()
         for k in range(self.config.max_passes):
             if k >= self.config.input_channel_passes:
@@ -767,9 +787,11 @@ class Restorer:
                         frozen.add(i)
             current = new
             cur_text = _rebuild(text, tokens0, current)
-        changes: list[Change] = []
+        regions = resegment(self, text, tokens0, current, p_input) if p_input is not None else []
+        in_region = {k for g in regions for k in range(g.first, g.last + 1)}
+        changes: list[Change] = [self._region_change(text, tokens0, g) for g in regions]
         for i, t in enumerate(tokens0):
-            if current[i] == t.text:
+            if current[i] == t.text or i in in_region:
                 continue
             src, conf, alts = meta[i]
             pattern = case_pattern(t.text)
@@ -785,7 +807,23 @@ class Restorer:
                     alternatives=tuple(apply_case(a, pattern) for a in alts),
                 )
             )
+        changes.sort(key=lambda c: (c.line, c.col))
         return Restoration(replay(text, changes), tuple(changes))
+
+    def _region_change(self, text: str, tokens: list[Token], g: Region) -> Change:
+        """The change of a split or merged word: the input from its first to its last token."""
+        first, last = tokens[g.first], tokens[g.last]
+        line = text.split("\n")[first.line - 1]
+        return Change(
+            line=first.line,
+            col=first.col,
+            before=line[first.col : last.col + len(last.text)],
+            after=g.after,
+            source=Source.LM,
+            confidence=round(g.confidence, 4),
+            flagged=g.confidence < self.config.flag_threshold,
+            alternatives=g.alternatives,
+        )
 
 
 _UNIT_WORDS = {

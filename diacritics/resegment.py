@@ -1,0 +1,324 @@
+"""Words that OCR split in two or glued together: "chu c" -> "chức", "cuatoan" -> "của toàn".
+
+Tesseract's Latin models break a word at a horned vowel they cannot read ("ngu i" for "người",
+"two ng" for "tượng") and drop the space between two short words ("suco" for "sự cố"). The
+decoder restores one token at a time, so these come after it, as a last step over its output:
+
+- a *merge* of two neighbours on one line, one space apart, one of them at most two letters,
+  read as one syllable of the inventory;
+- a *split* of a token that is no syllable (its accent-free form is not in the inventory) into
+  two syllables.
+
+Each proposal is scored like the decoder scores words: channel cost of the new reading plus the
+price of the split or merge itself, minus the language model on the words around it (which are
+held fixed), against the decoder's reading of the same tokens. The prices are -log of how often
+Tesseract split or merged words on the synthetic training pages (scripts/learn_confusion.py):
+0.13% and 0.12% of words, 6.6 and 6.7 nats. Only text whose channel lets OCR have changed base
+letters gets this step: correct and mark-stripped text never had its spaces moved by OCR.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from diacritics.corpus import BOS, NUM, UNK
+from diacritics.orthography import has_marks, strip_marks
+from diacritics.tokens import Token, apply_case, case_pattern
+
+if TYPE_CHECKING:
+    from diacritics import channel
+    from diacritics.restorer import Restorer
+
+# How many of a half's candidates are combined when a token is split (4 x 4 pairs per cut).
+_HALF_CANDIDATES = 4
+_MAX_MERGED_LETTERS = 8
+
+
+@dataclass(frozen=True)
+class Region:
+    """Tokens first..last (inclusive) of the input read as ``after`` (already in the input's case)."""
+
+    first: int
+    last: int
+    after: str
+    confidence: float
+    alternatives: tuple[str, ...]
+
+
+def resegment(
+    r: Restorer, text: str, tokens: list[Token], words: list[str], p: channel.ChannelParams
+) -> list[Region]:
+    """Merges and splits that beat the decoder's reading of the same tokens, left to right."""
+    cfg = r.config
+    if cfg.split_cost <= 0 or p.keep_known or p.letter_scale >= 2.0 or not tokens:
+        return []
+    lines = text.split("\n")
+    ctx = _context_ids(r, tokens, words)
+    seg_start = _segment_starts(tokens)
+    out: list[Region] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        region = None
+        if i + 1 < n and _mergeable(r, tokens, lines, i):
+            region = _try_merge(r, text, tokens, words, ctx, seg_start, i, p)
+        if region is None and _splittable(r, tokens[i]):
+            region = _try_split(r, text, tokens, words, ctx, seg_start, i, p)
+        if region is not None:
+            out.append(region)
+            i = region.last + 1
+        else:
+            i += 1
+    return out
+
+
+# ---------------------------------------------------------------------------- proposals
+
+
+def _word_like(t: Token) -> bool:
+    return not (t.protected or t.number) and t.text.isalpha()
+
+
+def _mergeable(r: Restorer, tokens: list[Token], lines: list[str], i: int) -> bool:
+    a, b = tokens[i], tokens[i + 1]
+    if not (_word_like(a) and _word_like(b)) or a.line != b.line or b.boundary:
+        return False
+    line = lines[a.line - 1]
+    if line[a.col + len(a.text) : b.col] != " ":
+        return False
+    if min(len(a.text), len(b.text)) > 2 or len(a.text) + len(b.text) > _MAX_MERGED_LETTERS:
+        return False
+    if b.text[0].isupper() and not a.text.isupper():
+        return False  # a capital inside a word: "a Kat" is two words
+    # Two marked words that are both syllables were read as two words ("và ở").
+    return not all(has_marks(t.text) and t.text.lower() in r.lexicon for t in (a, b))
+
+
+def _splittable(r: Restorer, t: Token) -> bool:
+    return (
+        _word_like(t)
+        and len(t.text) >= 4
+        and strip_marks(t.text.lower()) not in r.by_key
+        and t.text.lower() not in r.lexicon
+    )
+
+
+# ---------------------------------------------------------------------------- scoring
+
+
+def _context_ids(r: Restorer, tokens: list[Token], words: list[str]) -> np.ndarray:
+    ids = np.empty(len(tokens), np.int64)
+    for k, (t, w) in enumerate(zip(tokens, words, strict=True)):
+        ids[k] = NUM if t.number else r.vid.get(w.lower(), UNK)
+    return ids
+
+
+def _segment_starts(tokens: list[Token]) -> list[int]:
+    """Index of the first token of each token's sentence."""
+    starts = []
+    s = 0
+    for k, t in enumerate(tokens):
+        if t.boundary:
+            s = k
+        starts.append(s)
+    return starts
+
+
+def _lm_cost(
+    r: Restorer,
+    ctx: np.ndarray,
+    seg_start: list[int],
+    first: int,
+    last: int,
+    middles: list[list[int]],
+    nexts: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cost of each word sequence ``middles[h]`` put in place of tokens first..last:
+    -lm_weight * log P of it and of the two words after it (their context changes too).
+
+    ``nexts`` = (ids, channel costs) of the candidates of the token after ``last``: that word
+    was decoded next to the old reading and is chosen again for each new one (returned: the
+    index of the best candidate per sequence, -1 when none was given)."""
+    s = seg_start[first]
+    left = [int(ctx[k]) if k >= s else BOS for k in (first - 2, first - 1)]
+    right = [int(ctx[k]) for k in (last + 1, last + 2) if k < len(ctx) and seg_start[k] == s]
+    options: list[tuple[int, list[int], float, int]] = []  # (sequence, right words, cost, next)
+    for h in range(len(middles)):
+        if nexts is not None and right:
+            for j, (wid, cost) in enumerate(zip(*nexts, strict=True)):
+                options.append((h, [int(wid), *right[1:]], float(cost), j))
+        else:
+            options.append((h, right, 0.0, -1))
+    w1s, w2s, w3s, owner = [], [], [], []
+    for o, (h, rights, _, _) in enumerate(options):
+        seq = left + middles[h] + rights
+        for k in range(2, len(seq)):
+            w1s.append(seq[k - 2])
+            w2s.append(seq[k - 1])
+            w3s.append(seq[k])
+            owner.append(o)
+    lp = r.lm.logprob(np.array(w1s, np.int64), np.array(w2s, np.int64), np.array(w3s, np.int64))
+    per_option = np.zeros(len(options))
+    np.add.at(per_option, np.array(owner, np.int64), lp)
+    per_option = -r.config.lm_weight * per_option + np.array([o[2] for o in options])
+    best = np.full(len(middles), np.inf)
+    choice = np.full(len(middles), -1)
+    for o, (h, _, _, j) in enumerate(options):
+        if per_option[o] < best[h]:
+            best[h], choice[h] = per_option[o], j
+    return best, choice
+
+
+def _decoder_reading(
+    r: Restorer,
+    tokens: list[Token],
+    words: list[str],
+    first: int,
+    last: int,
+    p: channel.ChannelParams,
+) -> tuple[list[int], float]:
+    """Ids and channel cost of the decoder's words for tokens first..last."""
+    ids, cost = [], 0.0
+    for k in range(first, last + 1):
+        c = r.candidates(tokens[k].text, p)
+        w = words[k].lower()
+        cost += float(c.cost[c.words.index(w)]) if w in c.words else r.config.keep_unknown_cost
+        ids.append(r.vid.get(w, UNK))
+    return ids, cost
+
+
+def _decide(
+    keep_cost: float, costs: np.ndarray, readings: list[list[str]]
+) -> tuple[int, float, tuple[str, ...]] | None:
+    """The best new reading when it beats keeping the decoder's words, with its confidence."""
+    best = int(np.argmin(costs))
+    margin = keep_cost - float(costs[best])
+    if margin <= 0:
+        return None
+    conf = 1.0 / (1.0 + math.exp(-margin))
+    order = np.argsort(costs)
+    alts = tuple(" ".join(readings[h]) for h in order[1:4] if h != best)
+    return best, conf, alts
+
+
+def _next_candidates(
+    r: Restorer, tokens: list[Token], k: int, seg_start: list[int], p: channel.ChannelParams
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Candidates of token k when it is a word the decoder chose and may choose again."""
+    if k >= len(tokens) or seg_start[k] != seg_start[k - 1] or not _word_like(tokens[k]):
+        return None
+    c = r.candidates(tokens[k].text, p)
+    return c.ids, c.cost
+
+
+def _region(
+    r: Restorer,
+    text: str,
+    tokens: list[Token],
+    first: int,
+    last: int,
+    reading: str,
+    nxt: int,
+    p: channel.ChannelParams,
+    words: list[str],
+) -> tuple[int, str]:
+    """The last token and the text of a region read as ``reading``; when the word after it is
+    read anew (candidate ``nxt``), the region takes it in, with what stands between them."""
+    if nxt < 0:
+        return last, reading
+    k = last + 1
+    word = r.candidates(tokens[k].text, p).words[nxt]
+    if word == words[k].lower():
+        return last, reading
+    line = text.split("\n")[tokens[last].line - 1]
+    between = line[tokens[last].col + len(tokens[last].text) : tokens[k].col]
+    if tokens[k].line != tokens[last].line:
+        return last, reading
+    return k, reading + between + apply_case(word, case_pattern(tokens[k].text))
+
+
+def _try_merge(
+    r: Restorer,
+    text: str,
+    tokens: list[Token],
+    words: list[str],
+    ctx: np.ndarray,
+    seg_start: list[int],
+    i: int,
+    p: channel.ChannelParams,
+) -> Region | None:
+    joined = tokens[i].text + tokens[i + 1].text
+    joined = "".join(ch for ch in joined if ch.isalpha())
+    c = r.candidates(joined, p)
+    readings = [[w] for w in c.words if w in r.lexicon]
+    if not readings:
+        return None
+    nexts = _next_candidates(r, tokens, i + 2, seg_start, p)
+    lm, nxt = _lm_cost(
+        r, ctx, seg_start, i, i + 1, [[r.vid.get(w[0], UNK)] for w in readings], nexts
+    )
+    costs = np.array([c.cost[c.words.index(w[0])] for w in readings]) + r.config.split_cost + lm
+    keep_ids, keep_ch = _decoder_reading(r, tokens, words, i, i + 1, p)
+    keep_lm, _ = _lm_cost(r, ctx, seg_start, i, i + 1, [keep_ids], nexts)
+    decided = _decide(keep_ch + float(keep_lm[0]), costs, readings)
+    if decided is None:
+        return None
+    h, conf, alts = decided
+    word = apply_case(readings[h][0], case_pattern(tokens[i].text))
+    last, after = _region(r, text, tokens, i, i + 1, word, int(nxt[h]), p, words)
+    return Region(i, last, after, conf, alts)
+
+
+def _try_split(
+    r: Restorer,
+    text: str,
+    tokens: list[Token],
+    words: list[str],
+    ctx: np.ndarray,
+    seg_start: list[int],
+    i: int,
+    p: channel.ChannelParams,
+) -> Region | None:
+    token_text = tokens[i].text
+    readings: list[list[str]] = []
+    chan: list[float] = []
+    # Cuts leave two letters at least on each side: a lone letter is a list label ("điểm c"),
+    # and "trucc" is one word with a doubled letter, not "trực c".
+    for cut in range(2, len(token_text) - 1):
+        left, right = token_text[:cut], token_text[cut:]
+        if strip_marks(left.lower()) not in r.by_key or strip_marks(right.lower()) not in r.by_key:
+            continue  # both halves must be syllables as printed, marks aside
+        cl, cr = r.candidates(left, p), r.candidates(right, p)
+        for a, ca in zip(cl.words[:_HALF_CANDIDATES], cl.cost, strict=False):
+            for b, cb in zip(cr.words[:_HALF_CANDIDATES], cr.cost, strict=False):
+                if a in r.lexicon and b in r.lexicon:
+                    readings.append([a, b])
+                    chan.append(float(ca + cb))
+    if not readings:
+        return None
+    nexts = _next_candidates(r, tokens, i + 1, seg_start, p)
+    lm, nxt = _lm_cost(
+        r,
+        ctx,
+        seg_start,
+        i,
+        i,
+        [[r.vid.get(a, UNK), r.vid.get(b, UNK)] for a, b in readings],
+        nexts,
+    )
+    costs = np.array(chan) + r.config.merge_cost + lm
+    keep_ids, keep_ch = _decoder_reading(r, tokens, words, i, i, p)
+    keep_lm, _ = _lm_cost(r, ctx, seg_start, i, i, [keep_ids], nexts)
+    decided = _decide(keep_ch + float(keep_lm[0]), costs, readings)
+    if decided is None:
+        return None
+    h, conf, alts = decided
+    pattern = case_pattern(token_text)
+    a, b = readings[h]
+    reading = apply_case(a, pattern) + " " + (b.upper() if pattern == "upper" else b)
+    last, after = _region(r, text, tokens, i, i, reading, int(nxt[h]), p, words)
+    return Region(i, last, after, conf, alts)
