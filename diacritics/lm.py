@@ -60,16 +60,20 @@ def hash_lookup(
     size = len(tkeys)
     bits = size.bit_length() - 1
     s = _slots(q, bits)
+    # The first probe settles most queries: it runs on whole arrays, without index lists.
+    tk = tkeys[s]
+    hit = tk == q
     res = np.full(len(q), -1, np.int64)
-    active = np.arange(len(q))
+    first = np.flatnonzero(hit)
+    res[first] = tidx[s[first]]
+    active = np.flatnonzero(~hit & (tk != -1))
     while active.size:
-        sa = s[active]
+        sa = (s[active] + 1) & (size - 1)
+        s[active] = sa
         tk = tkeys[sa]
         hit = tk == q[active]
         res[active[hit]] = tidx[sa[hit]]
-        cont = ~hit & (tk != -1)
-        active = active[cont]
-        s[active] = (s[active] + 1) & (size - 1)
+        active = active[~hit & (tk != -1)]
     found = res >= 0
     return np.maximum(res, 0), found
 
@@ -199,25 +203,38 @@ class TrigramLM:
 
     def logprob_grid(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """:meth:`logprob` over the broadcast of ``w1`` (…, K, 1, 1), ``w2`` (…, 1, K, 1) and
-        ``w3`` (…, 1, 1, K), as the decoder asks it.
-
-        The bigram parts depend on two of the three words only, so they are looked up on the
-        K² pairs and broadcast, instead of on all K³ triples: a third of the hash look-ups."""
+        ``w3`` (…, 1, 1, K): the K³ triples of K² pairs, through :meth:`logprob_pairs`."""
         w1, w2, w3 = (np.asarray(w, np.int64) for w in (w1, w2, w3))
+        shape = np.broadcast_shapes(w1.shape, w2.shape, w3.shape)
+        x, y, z = (np.broadcast_to(w, shape).ravel() for w in (w1, w2, w3))
+        # Pairs (x, y) first, then pairs (y, z); triple t is pair t followed by pair size + t.
+        first = np.concatenate([x, y])
+        second = np.concatenate([y, z])
+        ctx = np.arange(len(x))
+        return self.logprob_pairs(first, second, ctx, ctx + len(x)).reshape(shape)
+
+    def logprob_pairs(
+        self, first: np.ndarray, second: np.ndarray, ctx: np.ndarray, nxt: np.ndarray
+    ) -> np.ndarray:
+        """log P(z | x, y) of triples given as two overlapping word pairs: (x, y) is pair
+        ``ctx[t]`` and (y, z) is pair ``nxt[t]`` of the pairs (``first``, ``second``).
+
+        The decoder's triples share their pairs (a state of the trigram Viterbi is a pair, a
+        triple is a transition between two states): the bigram parts are looked up once per
+        pair, and only the triples are left to the trigram table."""
         v = self.v
-        pair23 = w2 * v + w3  # (…, 1, K, K)
-        pair12 = w1 * v + w2  # (…, K, K, 1)
-        i2, f2 = self._lookup(self.bi_h, pair23.ravel())
-        a2 = _take(self.bi_alpha, i2, f2, 0.0).reshape(pair23.shape)
-        p2 = a2 + self.gamma2[w2] * self.p_uni[w3]
-        ic, fc = self._lookup(self.bi_h, pair12.ravel())
-        g3 = _take(self.bi_gamma3, ic, fc, 1.0).reshape(pair12.shape)
-        tri = pair12 * v + w3
-        # A triple whose first two words never occurred together has no trigram count: look up
-        # only the triples with a seen context (a minority among the decoder's candidates).
-        seen = np.broadcast_to(fc.reshape(pair12.shape), tri.shape)
-        a3 = np.zeros(tri.shape)
-        if seen.any():
-            i3, f3 = self._lookup(self.tri_h, tri[seen])
-            a3[seen] = _take(self.tri_alpha, i3, f3, 0.0)
-        return np.log(np.maximum(a3 + g3 * p2, 1e-30))
+        first = np.asarray(first, np.int64)
+        second = np.asarray(second, np.int64)
+        pair = first * v + second
+        i2, f2 = self._lookup(self.bi_h, pair)
+        p2 = _take(self.bi_alpha, i2, f2, 0.0) + self.gamma2[first] * self.p_uni[second]
+        g3 = _take(self.bi_gamma3, i2, f2, 1.0)
+        # A triple has a trigram count only if both its pairs occurred (every trigram's pairs
+        # are bigrams of the same stream): look up only those (a minority of the decoder's).
+        seen = np.flatnonzero(f2[ctx] & f2[nxt])
+        p3 = g3[ctx] * p2[nxt]  # plus the trigram part, where there is one (else 0)
+        if len(seen):
+            i3, f3 = self._lookup(self.tri_h, pair[ctx[seen]] * v + second[nxt[seen]])
+            p3[seen] += _take(self.tri_alpha, i3, f3, 0.0)
+        np.maximum(p3, 1e-30, out=p3)
+        return np.log(p3, out=p3)

@@ -16,6 +16,7 @@ syllable against its alternatives with its neighbours fixed.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +33,7 @@ from diacritics.orthography import has_marks
 from diacritics.orthography import strip_marks as _strip_marks
 from diacritics.resegment import Region, resegment
 from diacritics.spans import SpanIndex, key_ids
-from diacritics.tokens import Token, apply_case, case_pattern, tokenize
+from diacritics.tokens import LineMemo, Token, apply_case, case_pattern, tokenize
 
 # Every pass strips the marks of the same few thousand words again.
 strip_marks = lru_cache(maxsize=200_000)(_strip_marks)
@@ -133,6 +134,11 @@ class RestoreConfig:
     merge_cost: float = 6.7
 
 
+# Why a word changed: source, confidence, alternatives.
+_Why = tuple[Source, float, tuple[str, ...]]
+_LM_SURE: _Why = (Source.LM, 1.0, ())  # the decoder's choice, confidence not computed (yet)
+
+
 @dataclass
 class _Cands:
     words: list[str]  # lowercase candidate spellings (the token itself for "keep")
@@ -186,6 +192,7 @@ class Restorer:
                 key, name = line.split("\t")
                 self.names[tuple(key.split())] = name.lower().split()
         self._spans: SpanIndex | None = None
+        self._real_keys: np.ndarray | None = None
         self._build = build
         self._cache: dict[tuple[str, channel.ChannelParams], _Cands] = {}
         self._near_cache: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
@@ -340,143 +347,103 @@ class Restorer:
     def _decode(self, cands: list[_Cands], segments: list[tuple[int, int]]) -> list[int]:
         """Trigram Viterbi over each segment (returns the chosen candidate index per position).
 
-        Candidates are padded to one width K so that the LM scores of all positions are looked up
-        in one vectorized call, as a (positions, K, K, K) tensor; <s> precedes each segment."""
+        The independent units of all segments advance together, one position per step, on a
+        lattice without padding (see :class:`_Lattice`); <s> precedes each unit."""
         path = [0] * len(cands)
         units = [u for a, b in segments for u in _decode_units(cands, a, b)]
-        if not units:
-            return path
-        # Units of similar width go together (each chunk is padded to its widest position), and
-        # chunks keep the tensor small on long documents.
-        units.sort(key=lambda u: (u[2], u[1] - u[0]))
+        # Units of similar length go together (a chunk takes as many steps as its longest
+        # unit), and chunks bound the size of the lattice on long documents.
+        units.sort(key=lambda u: u[1] - u[0])
         chunk: list[tuple[int, int]] = []
         size = 0
-        width = units[0][2]
-        for a, b, k in units:
-            if chunk and (size >= 2048 or k != width):
+        for a, b in units:
+            chunk.append((a, b))
+            size += sum(len(cands[i].ids) ** 3 for i in range(a, b))  # transitions, at most
+            if size >= _CHUNK_TRANSITIONS:
                 self._decode_chunk(cands, chunk, path)
                 chunk, size = [], 0
-            chunk.append((a, b))
-            size += b - a
-            width = k
         if chunk:
             self._decode_chunk(cands, chunk, path)
         return path
 
     def _decode_chunk(
-        self, cands: list[_Cands], segments: list[tuple[int, int]], path: list[int]
+        self, cands: list[_Cands], units: list[tuple[int, int]], path: list[int]
     ) -> None:
-        k = max(len(cands[i].ids) for a, b in segments for i in range(a, b))
-        n = sum(b - a for a, b in segments)
-        ids = np.zeros((n, k), np.int64)
-        valid = np.zeros((n, k), bool)
-        cost = np.full((n, k), np.inf)
-        prev1 = np.full(n, -1, np.int64)  # row of the previous position, -1 = <s>
-        g = 0
-        for a, b in segments:
-            for i in range(a, b):
-                c = cands[i]
-                m = len(c.ids)
-                ids[g, :m] = c.ids
-                valid[g, :m] = True
-                cost[g, :m] = c.cost
-                if i > a:
-                    prev1[g] = g - 1
-                g += 1
-        bos_ids = np.zeros(k, np.int64)  # <s> is id 0, in column 0
-        bos_valid = np.zeros(k, bool)
-        bos_valid[0] = True
-        has1 = prev1 >= 0
-        p1 = np.where(has1, prev1, 0)
-        has2 = has1 & (prev1[p1] >= 0)
-        p2 = np.where(has2, prev1[p1], 0)
-        ids1 = np.where(has1[:, None], ids[p1], bos_ids)
-        val1 = np.where(has1[:, None], valid[p1], bos_valid)
-        ids2 = np.where(has2[:, None], ids[p2], bos_ids)
-        val2 = np.where(has2[:, None], valid[p2], bos_valid)
-        mask = val2[:, :, None, None] & val1[:, None, :, None] & valid[:, None, None, :]
-        lp = self.config.lm_weight * self.lm.logprob_grid(
-            ids2[:, :, None, None], ids1[:, None, :, None], ids[:, None, None, :]
-        )
-        lp[~mask] = -np.inf
-        lp -= cost[:, None, None, :]
-        # All segments of the chunk advance together, one position per step (segments of similar
-        # length share a chunk, see _decode): a step costs a few numpy calls for the whole chunk.
-        lens = np.array([b - a for a, b in segments])
-        offs = np.cumsum(lens) - lens
-        steps = int(lens.max())
-        rows = offs[:, None] + np.minimum(np.arange(steps)[None, :], lens[:, None] - 1)
-        score = np.full((len(segments), k, k), -np.inf)
-        score[:, 0, 0] = 0.0  # <s> <s>
-        backs = np.empty((steps, len(segments), k, k), np.intp)
-        final = np.empty_like(score)
-        for t in range(steps):
-            total = score[:, :, :, None] + lp[rows[:, t]]
-            backs[t] = total.argmax(axis=1)
-            score = total.max(axis=1)
-            done = lens == t + 1
-            if done.any():
-                final[done] = score[done]
-        best = final.reshape(len(segments), -1).argmax(axis=1)
-        for u, (a, b) in enumerate(segments):
-            j, last = divmod(int(best[u]), k)
-            seg = [last]
-            prev = j
-            for t in range(b - a - 1, 0, -1):
-                seg.append(prev)
-                prev = int(backs[t, u, prev, seg[-2]])
-            seg.reverse()
-            path[a:b] = seg
+        pos_cands = [cands[i] for a, b in units for i in range(a, b)]
+        widths = np.array([len(c.ids) for c in pos_cands], np.int64)
+        lens = np.array([b - a for a, b in units], np.int64)
+        lat = _Lattice(widths, lens)
+        ids = np.concatenate([c.ids for c in pos_cands])
+        cost = np.concatenate([c.cost for c in pos_cands])
+        # The words of each state's pair, <s> before a unit (the virtual states are <s> <s>).
+        first = np.zeros(lat.n_states, np.int64)
+        second = np.zeros(lat.n_states, np.int64)
+        prev = lat.state_prev_cand
+        first[lat.n_units :] = np.where(prev >= 0, ids[np.maximum(prev, 0)], BOS)
+        second[lat.n_units :] = ids[lat.state_cand]
+        lp = self.lm.logprob_pairs(first, second, lat.trans_from, lat.trans_to)
+        state_cost = np.zeros(lat.n_states)
+        state_cost[lat.n_units :] = cost[lat.state_cand]
+        lp *= self.config.lm_weight
+        lp -= state_cost[lat.trans_to]
+        _backtrack(lat, lp, _viterbi(lat, lp), units, path)
 
     def _confidences(
         self,
         cands: list[_Cands],
         path: list[int],
-        seg_of: list[tuple[int, int]],
+        segments: list[tuple[int, int]],
         positions: list[int],
-    ) -> dict[int, tuple[float, list[str]]]:
-        """P(chosen | neighbours fixed) at each position, and its best alternatives (one batch)."""
-        out: dict[int, tuple[float, list[str]]] = {}
+    ) -> dict[int, tuple[float, tuple[str, ...]]]:
+        """P(chosen | neighbours fixed) at each position, and its best alternatives (one batch).
+
+        ``segments``: the segments of the text, in order (the context stops at their ends)."""
+        out: dict[int, tuple[float, tuple[str, ...]]] = {}
         todo = [i for i in positions if len(cands[i].words) > 1]
         for i in positions:
             if len(cands[i].words) == 1:
-                out[i] = (1.0, [])
+                out[i] = (1.0, ())
         if not todo:
             return out
 
         def wid(k: int, a: int) -> int:
             return int(cands[k].ids[path[k]]) if k >= a else BOS
 
-        w1s, w2s, w3s, spans = [], [], [], []
+        # The context of each position: two words before (or <s>), two after (0 where the
+        # segment ends first), and whether there are one and two words after.
+        ctx = []
+        starts = [a for a, _ in segments]
         for i in todo:
-            a, b = seg_of[i]
-            ids = cands[i].ids
-            n = len(ids)
-            parts = [(np.full(n, wid(i - 2, a)), np.full(n, wid(i - 1, a)), ids)]
-            if i + 1 < b:
-                parts.append((np.full(n, wid(i - 1, a)), ids, np.full(n, wid(i + 1, a))))
-            if i + 2 < b:
-                parts.append((ids, np.full(n, wid(i + 1, a)), np.full(n, wid(i + 2, a))))
-            spans.append(len(parts))
-            for x, y, z in parts:
-                w1s.append(x)
-                w2s.append(y)
-                w3s.append(z)
-        flat = self.lm.logprob(np.concatenate(w1s), np.concatenate(w2s), np.concatenate(w3s))
-        off = 0
+            a, b = segments[bisect_right(starts, i) - 1]
+            after1 = wid(i + 1, a) if i + 1 < b else 0
+            after2 = wid(i + 2, a) if i + 2 < b else 0
+            ctx.append((wid(i - 2, a), wid(i - 1, a), after1, after2, i + 1 < b, i + 2 < b))
+        lens = np.array([len(cands[i].ids) for i in todo])
+        c2, c1, n1, n2, has1, has2 = (np.repeat(col, lens) for col in np.array(ctx).T)
+        has1, has2 = has1.astype(bool), has2.astype(bool)
+        ids = np.concatenate([cands[i].ids for i in todo])
+        # Each candidate is scored in the three trigrams it is part of (one batch).
+        flat = self.lm.logprob(
+            np.concatenate([c2, c1[has1], ids[has2]]),
+            np.concatenate([c1, ids[has1], n1[has2]]),
+            np.concatenate([ids, n1[has1], n2[has2]]),
+        )
         lw = self.config.lm_weight
-        for i, nparts in zip(todo, spans, strict=True):
+        n, n_has1 = len(ids), int(has1.sum())
+        s = -np.concatenate([cands[i].cost for i in todo])
+        s += lw * flat[:n]
+        s[has1] += lw * flat[n : n + n_has1]
+        s[has2] += lw * flat[n + n_has1 :]
+        off = 0
+        for i, m in zip(todo, lens.tolist(), strict=True):
             c = cands[i]
-            n = len(c.ids)
-            s = -c.cost.copy()
-            for _ in range(nparts):
-                s += lw * flat[off : off + n]
-                off += n
-            s -= s.max()
-            prob = np.exp(s)
+            si = s[off : off + m]
+            off += m
+            si -= si.max()
+            prob = np.exp(si)
             prob /= prob.sum()
             order = np.argsort(-prob)
-            alts = [c.words[k] for k in order[:4] if k != path[i]][:3]
+            alts = tuple([c.words[k] for k in order[:4] if k != path[i]][:3])
             out[i] = (float(prob[path[i]]), alts)
         return out
 
@@ -562,41 +529,84 @@ class Restorer:
         need = max(self.config.min_span_tokens or n, n)
         if len(tokens) < need:
             return {}
-        kid = np.empty(len(tokens), np.int64)
-        for i, (t, w) in enumerate(zip(tokens, words, strict=True)):
-            if t.number:
-                kid[i] = self.kmap[NUM]
-            else:
-                kid[i] = self.ktable.get(strip_marks(w.lower()), -2 - i)
-        # Windows may not cross a sentence boundary (the corpus index never does).
-        starts_ok = np.ones(max(len(tokens) - n + 1, 0), bool)
-        for i, t in enumerate(tokens):
-            if t.boundary and i > 0:
-                lo = max(0, i - n + 1)
-                starts_ok[lo:i] = False
-        hits = idx.find(kid, max_hits=16)
+        num_key, ktable = int(self.kmap[NUM]), self.ktable
+        kid = np.array(
+            [
+                num_key if t.number else ktable.get(strip_marks(w.lower()), -2 - i)
+                for i, (t, w) in enumerate(zip(tokens, words, strict=True))
+            ],
+            np.int64,
+        )
         # A match may not run across a sentence boundary (except at its first token).
         stop = np.array([t.boundary for t in tokens], bool)
+        # Windows may not cross a sentence boundary (the corpus index never does): no boundary
+        # among tokens s+1 .. s+n-1 of the window that starts at s.
+        inside = np.concatenate(([0], np.cumsum(stop)))
+        starts_ok = inside[n : len(tokens) + 1] == inside[1 : len(tokens) - n + 2]
+        lo, hi = idx.find_ranges(kid, max_hits=16)
         out: dict[int, str] = {}
-        i = 0
-        while i < len(hits):
-            if not starts_ok[i] or len(hits[i]) == 0:
-                i += 1
+        after = 0  # the next match starts after the last one found
+        for i in np.flatnonzero(starts_ok & (hi > lo)).tolist():
+            if i < after:
                 continue
-            best_len, best_p = 0, -1
-            for p in hits[i].tolist():
-                length = self._extend(idx, tokens, kid, i, int(p), cands, stop)
-                if length > best_len:
-                    best_len, best_p = length, int(p)
+            hits = idx.pos[lo[i] : hi[i]]
+            lengths = self._extend_all(idx, tokens, kid, i, hits, cands, stop)
+            best = int(np.argmax(lengths))  # the first of the longest matches
+            best_len, best_p = int(lengths[best]), int(hits[best])
             if best_len < need:
-                i += 1
                 continue
-            corpus_ids = np.asarray(idx.tokens[best_p : best_p + best_len])
+            corpus_ids = idx.tokens[best_p : best_p + best_len].tolist()
             for k in range(best_len):
                 if not fixed[i + k] and not tokens[i + k].protected:
-                    out[i + k] = self.vocab[int(corpus_ids[k])]
-            i += best_len
+                    out[i + k] = self.vocab[corpus_ids[k]]
+            after = i + best_len
         return out
+
+    def _extend_all(
+        self,
+        idx: SpanIndex,
+        tokens: list[Token],
+        kid: np.ndarray,
+        i: int,
+        hits: np.ndarray,
+        cands: list[_Cands],
+        stop: np.ndarray,
+    ) -> np.ndarray:
+        """:meth:`_extend` for every corpus position in ``hits`` at once.
+
+        The first window of all hits is compared in one go; only the matches that go on beyond
+        it (a damaged word accepted, or a match longer than the window) continue one by one."""
+        m = min(_SPAN_WINDOW, len(kid) - i)
+        if int(hits.max()) + m > len(idx.tokens):  # near the end of the corpus: one by one
+            return np.array([self._extend(idx, tokens, kid, i, int(p), cands, stop) for p in hits])
+        ctok = idx.tokens[hits[:, None] + np.arange(m)]
+        # ok[r, j]: corpus word j of hit r matches the text; a last column of False stops the
+        # match at the window's end. <s> and <unk> never match (real_key is -1 for them).
+        ok = np.zeros((len(hits), m + 1), bool)
+        np.equal(self._real_key()[ctok], kid[i : i + m], out=ok[:, :m])
+        ok[:, 1:m] &= ~stop[i + 1 : i + m]
+        lengths = ok.argmin(axis=1)
+        for r, j in enumerate(lengths.tolist()):
+            if j == m:
+                if m == _SPAN_WINDOW:  # the whole window matched: go on with the next one
+                    lengths[r] = self._extend(idx, tokens, kid, i, int(hits[r]), cands, stop, j)
+            # A damaged word needs the next one to match again (ok, unless a boundary is there).
+            elif (
+                j + 1 < m
+                and (ok[r, j + 1] or stop[i + j + 1])
+                and self._damaged_ok(
+                    tokens, kid, cands, stop, i + j, int(ctok[r, j]), int(self.kmap[ctok[r, j + 1]])
+                )
+            ):
+                lengths[r] = self._extend(idx, tokens, kid, i, int(hits[r]), cands, stop, j + 1)
+        return lengths
+
+    def _real_key(self) -> np.ndarray:
+        """The key id of each vocabulary entry, -1 for <s> and <unk> (no text key is -1)."""
+        if self._real_keys is None:
+            self._real_keys = self.kmap.copy()
+            self._real_keys[:2] = -1
+        return self._real_keys
 
     def _extend(
         self,
@@ -607,15 +617,16 @@ class Restorer:
         p: int,
         cands: list[_Cands],
         stop: np.ndarray,
+        length: int = 0,
     ) -> int:
-        """Length of the match of the text from token i with the corpus from position p.
+        """Length of the match of the text from token i with the corpus from position p (the
+        first ``length`` tokens known to match).
 
         Keys must be equal, except that one token in a row may differ when the corpus word is
         among its candidates (a word damaged beyond what the decoder got right)."""
-        length = 0
-        window = 32
+        window = _SPAN_WINDOW
         while True:
-            ctok = np.asarray(idx.tokens[p + length : p + length + window])
+            ctok = idx.tokens[p + length : p + length + window]
             m = min(len(ctok), len(kid) - i - length)
             if m <= 0:
                 return length
@@ -632,42 +643,56 @@ class Restorer:
                 continue
             j = int(bad[0])
             length += j
-            k = i + length
-            word = self.vocab[int(ctok[j])]
-            if (
-                ctok[j] <= 1
-                or stop[k]
-                or word not in cands[k].words
-                or k + 1 >= len(kid)
-                or j + 1 >= m
-                or ck[j + 1] != kid[k + 1]
-                or fuzz.ratio(strip_marks(tokens[k].text.lower()), strip_marks(word)) < 50
+            if j + 1 >= m or not self._damaged_ok(
+                tokens, kid, cands, stop, i + length, int(ctok[j]), int(ck[j + 1])
             ):
                 return length
             length += 1  # accept the damaged word; the next one matches again
+
+    def _damaged_ok(
+        self,
+        tokens: list[Token],
+        kid: np.ndarray,
+        cands: list[_Cands],
+        stop: np.ndarray,
+        k: int,
+        corpus_id: int,
+        next_key: int,
+    ) -> bool:
+        """Whether a match may go on over text token k, whose key differs from that of corpus
+        word ``corpus_id``, when the next corpus word (key ``next_key``) matches again."""
+        word = self.vocab[corpus_id]
+        return not (
+            corpus_id <= 1
+            or stop[k]
+            or word not in cands[k].words
+            or k + 1 >= len(kid)
+            or next_key != kid[k + 1]
+            or fuzz.ratio(strip_marks(tokens[k].text.lower()), strip_marks(word)) < 50
+        )
 
     # ------------------------------------------------------------------ public
 
     def _pass(
         self,
-        text: str,
+        tokens: list[Token],
+        previous: list[str],
         p: channel.ChannelParams | None = None,
         frozen: frozenset[int] = frozenset(),
-    ) -> tuple[list[Token], list[tuple[str, Source, float, list[str]]]]:
-        """One decoding pass: for every token, (new spelling, source, confidence, alternatives).
+    ) -> tuple[list[str], dict[int, _Why]]:
+        """One decoding pass: the new spelling of every token, and (source, confidence,
+        alternatives) of each one that differs from ``previous`` (the last pass's spelling).
 
-        ``p`` = the channel to use; None = estimated from ``text``. Tokens at the positions in
+        ``p`` = the channel to use; None = estimated from ``tokens``. Tokens at the positions in
         ``frozen`` are kept as they are (a previous pass chose them with high confidence)."""
-        tokens = tokenize(text)
         if not tokens:
-            return tokens, []
+            return [], {}
         if p is None:
             p = self.estimate_channel(tokens)
-        fixed = [t.protected or t.number or i in frozen for i, t in enumerate(tokens)]
-        cands = [
-            self._fixed(t) if f else self._with_case(t, self.candidates(t.text, p))
-            for t, f in zip(tokens, fixed, strict=True)
-        ]
+        fixed = [t.protected or t.number for t in tokens]
+        for i in frozen:
+            fixed[i] = True
+        cands = self._pass_candidates(tokens, fixed, p)
         segments = []
         start = 0
         for i in range(1, len(tokens) + 1):
@@ -677,7 +702,9 @@ class Restorer:
         # A segment decoded before with the same words and channel decodes the same way (and
         # matches the same corpus passages: matches never cross a segment boundary), so the
         # pass that confirms a fixed point, and repeated headers, cost (almost) nothing.
-        keys = [(p, tuple(t.text for t in tokens[a:b]), tuple(fixed[a:b])) for a, b in segments]
+        texts = [t.text for t in tokens]
+        # (No token contains "\x1f": the joined words stand for the words.)
+        keys = [(p, "\x1f".join(texts[a:b]), bytes(fixed[a:b])) for a, b in segments]
         todo = [k for k, key in enumerate(keys) if key not in self._seg_cache]
         sub = self._decode(cands, [segments[k] for k in todo])
         pos = [i for k in todo for i in range(*segments[k])]
@@ -706,58 +733,104 @@ class Restorer:
                 corpus[a + j] = w
         words = [cands[i].words[path[i]] for i in range(len(tokens))]
         names = self._place_names(tokens, words, fixed, cands) if self.names else {}
-        seg_of: list[tuple[int, int]] = [(0, 0)] * len(tokens)
-        for a, b in segments:
-            for i in range(a, b):
-                seg_of[i] = (a, b)
-        out: list[tuple[str, Source, float, list[str]]] = []
+        out, why, need_conf = self._pass_output(
+            tokens, previous, fixed, cands, path, words, corpus, names
+        )
+        confs = self._confidences(cands, path, segments, need_conf)
+        for i, (conf, alts) in confs.items():
+            if i in why:
+                why[i] = (Source.LM, conf, alts)
+        return out, why
+
+    def _pass_output(
+        self,
+        tokens: list[Token],
+        previous: list[str],
+        fixed: list[bool],
+        cands: list[_Cands],
+        path: list[int],
+        words: list[str],
+        corpus: dict[int, str],
+        names: dict[int, str],
+    ) -> tuple[list[str], dict[int, _Why], list[int]]:
+        """The new spelling of every token: the decoder's choice unless a corpus passage or a
+        place name overrides it; (source, confidence, alternatives) of those that differ from
+        ``previous`` (confidence 1.0 until computed); and the positions that the decoder
+        changed, whose confidence is to compute."""
+        lm, from_corpus, lexicon = Source.LM, Source.CORPUS, Source.LEXICON
+        trust = self.config.span_trust
+        out: list[str] = []
+        why: dict[int, _Why] = {}
+        # The same explanation recurs for a word (and it is kept to the end): share it.
+        shared: dict[tuple[str, str, Source], _Why] = {}
         need_conf = []
         for i, t in enumerate(tokens):
             if fixed[i]:
                 abbr = self._abbreviation(t) if t.abbreviation else None
-                if abbr is not None:
-                    out.append((abbr, Source.LEXICON, 0.95, [t.text]))
-                else:
-                    out.append((t.text, Source.LM, 1.0, []))
+                after = abbr or t.text
+                if after != previous[i]:
+                    why[i] = (lexicon, 0.95, (t.text,)) if abbr else _LM_SURE
+                out.append(after)
                 continue
-            source = Source.LM
             w = words[i]
             cw = corpus.get(i)
+            nw = names.get(i)
+            source = lm
             if cw is not None and cw != w and cw in cands[i].words:
                 c = cands[i]
                 extra = c.cost[c.words.index(cw)] - c.cost[path[i]]
-                if extra < self.config.span_trust:
+                if extra < trust:
                     w = cw
-                    source = Source.CORPUS
+                    source = from_corpus
             elif cw is not None and cw == w:
-                source = Source.CORPUS
-            nw = names.get(i)
+                source = from_corpus
             if nw is not None and nw != w:
                 c = cands[i]
-                if c.cost[c.words.index(nw)] - c.cost[path[i]] < self.config.span_trust:
+                if c.cost[c.words.index(nw)] - c.cost[path[i]] < trust:
                     w = nw
-                    source = Source.LEXICON
+                    source = lexicon
             after = w if w == t.text else apply_case(w, case_pattern(t.text))
-            if source is not Source.LM:
-                alts = [a for a in cands[i].words[:3] if a != w]
-                out.append((after, source, 0.99 if source is Source.CORPUS else 0.95, alts))
-            else:
-                out.append((after, source, 1.0, []))
-                if after != t.text:
-                    need_conf.append(i)
-        confs = self._confidences(cands, path, seg_of, need_conf)
-        for i, (conf, alts) in confs.items():
-            out[i] = (out[i][0], out[i][1], conf, alts)
-        return tokens, out
+            out.append(after)
+            if source is lm and after != t.text:
+                need_conf.append(i)
+            if after != previous[i]:
+                if source is lm:
+                    why[i] = _LM_SURE
+                    continue
+                key = (t.text, w, source)
+                hit = shared.get(key)
+                if hit is None:
+                    alts = tuple(a for a in cands[i].words[:3] if a != w)
+                    hit = shared[key] = (source, 0.99 if source is from_corpus else 0.95, alts)
+                why[i] = hit
+        return out, why, need_conf
+
+    def _pass_candidates(
+        self, tokens: list[Token], fixed: list[bool], p: channel.ChannelParams
+    ) -> list[_Cands]:
+        """The candidates of every token; a word that recurs is looked up once."""
+        # By text, one table for each of fixed or not, and sentence boundary before it or not
+        # (the case channel looks at the boundary); the text decides number or not.
+        seen: tuple[dict[str, _Cands], ...] = ({}, {}, {}, {})
+        out = []
+        for t, f in zip(tokens, fixed, strict=True):
+            table = seen[2 * f + t.boundary]
+            c = table.get(t.text)
+            if c is None:
+                c = self._fixed(t) if f else self._with_case(t, self.candidates(t.text, p))
+                table[t.text] = c
+            out.append(c)
+        return out
 
     def restore(self, text: str) -> Restoration:
         """Restore ``text``, repeating the pass on its own output until nothing changes.
 
         A repaired word gives its neighbours better context, so a second pass fixes more; and
         stopping only at a fixed point makes restoring twice the same as restoring once."""
-        tokens0 = tokenize(text)
+        memo: LineMemo = {}
+        tokens0 = tokenize(text, memo)
         current = [t.text for t in tokens0]
-        meta: dict[int, tuple[Source, float, list[str]]] = {}
+        meta: dict[int, _Why] = {}
         cur_text = text
         # Passes use the channel of the input (its damage) until nothing changes; then passes
         # with the channel estimated on the current text, as a later restore() would see it,
@@ -771,22 +844,19 @@ class Restorer:
             # Later passes with the input's channel only revisit what the earlier ones were
             # unsure of; the passes with the current text's channel (which decide the fixed
             # point) see everything.
-            tokens, res = self._pass(
-                cur_text, p, frozenset(frozen) if p is not None else frozenset()
-            )
+            tokens = tokenize(cur_text, memo)
             if len(tokens) != len(tokens0):
                 break  # the repaired text tokenizes differently: keep the last consistent state
-            new = [r[0] for r in res]
+            new, why = self._pass(
+                tokens, current, p, frozenset(frozen) if p is not None else frozenset()
+            )
             if new == current:
                 if p is None:
                     break
                 p = None
                 continue
-            for i, (w, src, conf, alts) in enumerate(res):
-                if w != current[i]:
-                    meta[i] = (src, conf, alts)
-                    if conf >= self.config.freeze_confidence:
-                        frozen.add(i)
+            meta.update(why)
+            frozen.update(i for i, w in why.items() if w[1] >= self.config.freeze_confidence)
             current = new
             cur_text = _rebuild(text, tokens0, current)
         regions = resegment(self, text, tokens0, current, p_input) if p_input is not None else []
@@ -796,7 +866,9 @@ class Restorer:
             if current[i] == t.text or i in in_region:
                 continue
             src, conf, alts = meta[i]
-            pattern = case_pattern(t.text)
+            pattern = case_pattern(t.text) if alts else "lower"
+            if pattern != "lower":  # (in lower case, the alternatives are as they are)
+                alts = tuple(apply_case(a, pattern) for a in alts)
             changes.append(
                 Change(
                     line=t.line,
@@ -806,7 +878,7 @@ class Restorer:
                     source=src,
                     confidence=round(conf, 4),
                     flagged=conf < self.config.flag_threshold,
-                    alternatives=tuple(apply_case(a, pattern) for a in alts),
+                    alternatives=alts,
                 )
             )
         changes.sort(key=lambda c: (c.line, c.col))
@@ -857,8 +929,127 @@ def _d_variants(word: str) -> list[str]:
     return out
 
 
-def _decode_units(cands: list[_Cands], a: int, b: int) -> list[tuple[int, int, int]]:
-    """Independent decoding units (start, end, widest candidate list) of segment [a, b).
+# Corpus tokens compared at a time when a match is extended.
+_SPAN_WINDOW = 32
+
+# Transitions per decoding chunk (bounds the memory of its lattice: ~50 bytes each).
+_CHUNK_TRANSITIONS = 1 << 20
+
+
+class _Lattice:
+    """Index arrays of a trigram Viterbi over a batch of units, laid out step by step.
+
+    A state is a pair (candidate b of the previous position, candidate c of the position); a
+    transition (a, b) -> (b, c) scores candidate c after a and b. Each unit starts from one
+    virtual state <s> <s> (states 0 .. units-1). The other states are numbered in step order
+    (the first positions of all units, then their second positions, ...), and transitions too,
+    grouped by their target state with ``a`` varying fastest, so that one step is one
+    contiguous slice of states and of transitions. Only real candidates make states: a
+    position with 3 candidates after one with 5 has 15 states, whatever the widest one."""
+
+    def __init__(self, widths: np.ndarray, lens: np.ndarray):
+        n, units = len(widths), len(lens)
+        self.n_units = units
+        self.widths = widths
+        self.offs = np.cumsum(lens) - lens  # first position of each unit
+        unit_of = np.repeat(np.arange(units), lens)
+        step = np.arange(n) - self.offs[unit_of]
+        has1 = step >= 1
+        before = np.maximum(np.arange(n) - 1, 0)
+        k1 = np.where(has1, widths[before], 1)  # candidates of the previous position (<s>: 1)
+        k2 = np.where(step >= 2, widths[np.maximum(before - 1, 0)], 1)
+        order = np.argsort(step, kind="stable")
+        n_pos_states = (k1 * widths)[order]
+        self.pos_state = np.empty(n, np.int64)  # first state of each position
+        self.pos_state[order] = units + np.cumsum(n_pos_states) - n_pos_states
+        self.n_states = units + int(n_pos_states.sum())
+        sg = np.repeat(order, n_pos_states)  # position of each (non-virtual) state
+        r = np.arange(self.n_states - units) - (self.pos_state[sg] - units)
+        b, c = np.divmod(r, widths[sg])
+        cstart = np.cumsum(widths) - widths  # first candidate of each position
+        self.state_cand = cstart[sg] + c
+        s_has1 = has1[sg]
+        self.state_prev_cand = np.where(s_has1, cstart[sg - 1] + b, -1)
+        n_in = k2[sg]  # transitions into each state
+        self.trans_start = np.cumsum(n_in) - n_in
+        n_trans = int(n_in.sum())
+        self.trans_to = np.repeat(np.arange(units, self.n_states), n_in)
+        # Transition x into state (b, c) comes from state (a, b) of the previous position,
+        # a = x - trans_start: that state's number is src + a * k1. As a running sum: +k1 from
+        # one transition to the next, and a jump to src at the first one of each state.
+        src = np.where(s_has1, self.pos_state[sg - 1] + b, unit_of[sg])
+        s_k1 = k1[sg]
+        last = src + (n_in - 1) * s_k1
+        delta = np.repeat(s_k1, n_in)
+        delta[self.trans_start] = src - np.concatenate(([0], last[:-1]))
+        self.trans_from = np.cumsum(delta)
+        self.n_in = n_in
+        bounds = np.searchsorted(step[sg], np.arange(int(lens.max()) + 1))
+        self.step_states = (units + bounds).tolist()
+        self.step_trans = np.append(self.trans_start, n_trans)[bounds].tolist()
+
+
+def _viterbi(lat: _Lattice, lp: np.ndarray) -> np.ndarray:
+    """Best score of each state (a path of the best score ends in it)."""
+    score = np.empty(lat.n_states)
+    score[: lat.n_units] = 0.0
+    u = lat.n_units
+    for t in range(len(lat.step_states) - 1):
+        s0, s1 = lat.step_states[t], lat.step_states[t + 1]
+        x0, x1 = lat.step_trans[t], lat.step_trans[t + 1]
+        total = score[lat.trans_from[x0:x1]] + lp[x0:x1]
+        score[s0:s1] = np.maximum.reduceat(total, lat.trans_start[s0 - u : s1 - u] - x0)
+    return score
+
+
+def _first_max(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Index of the first maximum of each group of ``values`` (consecutive groups of ``sizes``
+    elements), as np.argmax gives it for each group alone."""
+    starts = np.cumsum(sizes) - sizes
+    best = np.maximum.reduceat(values, starts)
+    at = np.where(values == np.repeat(best, sizes), np.arange(len(values)), len(values))
+    return np.minimum.reduceat(at, starts) - starts
+
+
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The indices starts[k] .. starts[k] + sizes[k] - 1 of every k, one after the other."""
+    return np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+
+
+def _backtrack(
+    lat: _Lattice, lp: np.ndarray, score: np.ndarray, units: list[tuple[int, int]], path: list[int]
+) -> None:
+    """Write the best candidate of every position of ``units`` into ``path``.
+
+    All units walk back together from their best last state. The transition into a state that
+    the walk reaches is found again from the scores (the first best, as in the forward pass),
+    which costs much less than keeping a back-pointer for every state."""
+    u, widths = lat.n_units, lat.widths
+    lens = np.array([b - a for a, b in units], np.int64)
+    g = lat.offs + lens - 1  # the position of each unit being walked
+    n_last = widths[g] * np.where(lens > 1, widths[np.maximum(g - 1, 0)], 1)
+    state = lat.pos_state[g] + _first_max(score[_ranges(lat.pos_state[g], n_last)], n_last)
+    chosen = np.zeros(len(widths), np.int64)
+    walking = np.arange(len(units))  # units not at their first position yet
+    while True:
+        b, chosen[g] = np.divmod(state - lat.pos_state[g], widths[g])
+        more = g > lat.offs[walking]
+        walking, g, state, b = walking[more], g[more], state[more], b[more]
+        if not len(walking):
+            break
+        into = lat.trans_start[state - u]
+        n_in = lat.n_in[state - u]
+        x = _ranges(into, n_in)
+        a = _first_max(score[lat.trans_from[x]] + lp[x], n_in)
+        g = g - 1
+        state = lat.pos_state[g] + a * widths[g] + b
+    picked = chosen.tolist()
+    for (a0, b0), off in zip(units, lat.offs.tolist(), strict=True):
+        path[a0:b0] = picked[off : off + b0 - a0]
+
+
+def _decode_units(cands: list[_Cands], a: int, b: int) -> list[tuple[int, int]]:
+    """Independent decoding units (start, end) of segment [a, b).
 
     Two consecutive tokens with a single candidate fix the trigram context, so the best path
     after them does not depend on the choices before them: the segment splits there, exactly.
@@ -871,17 +1062,16 @@ def _decode_units(cands: list[_Cands], a: int, b: int) -> list[tuple[int, int, i
         if len(cands[i].ids) == 1:
             i += 1
             continue
-        start, end, width = i, i + 1, len(cands[i].ids)
+        start, end = i, i + 1
         j = i + 1
         while j < b:
             n = len(cands[j].ids)
             if n > 1:
                 end = j + 1
-                width = max(width, n)
             elif j + 1 >= b or len(cands[j + 1].ids) == 1:
                 break
             j += 1
-        units.append((max(a, start - 2), min(b, end + 2), width))
+        units.append((max(a, start - 2), min(b, end + 2)))
         i = end
     return units
 
@@ -890,13 +1080,17 @@ def _rebuild(text: str, tokens: list[Token], words: list[str]) -> str:
     """``text`` with token i replaced by ``words[i]``."""
     lines = text.split("\n")
     by_line: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        if words[i] != t.text:
+    for i, (t, w) in enumerate(zip(tokens, words, strict=True)):
+        if w != t.text:
             by_line.setdefault(t.line, []).append(i)
     for ln, idxs in by_line.items():
         s = lines[ln - 1]
-        for i in reversed(idxs):
+        parts: list[str] = []
+        end = 0  # of the last token replaced
+        for i in idxs:
             t = tokens[i]
-            s = s[: t.col] + words[i] + s[t.col + len(t.text) :]
-        lines[ln - 1] = s
+            parts += (s[end : t.col], words[i])
+            end = t.col + len(t.text)
+        parts.append(s[end:])
+        lines[ln - 1] = "".join(parts)
     return "\n".join(lines)

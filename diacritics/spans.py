@@ -77,15 +77,18 @@ class SpanIndex:
         self.n = int(np.load(build / "span_n.npy")[0])
         self.kmap = kmap
 
-    def find(self, kid: np.ndarray, max_hits: int = 64) -> list[np.ndarray]:
-        """For each window start of ``kid`` (key ids of a text), corpus positions it matches."""
+    def find_ranges(self, kid: np.ndarray, max_hits: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        """For each window start of ``kid`` (key ids of a text), the range ``pos[lo:hi]`` of the
+        corpus positions it matches (at most ``max_hits``)."""
         h = window_hashes(kid, self.n)
-        lo = np.searchsorted(self.hash, h, side="left")
-        hi = np.searchsorted(self.hash, h, side="right")
-        out = []
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            out.append(np.asarray(self.pos[a : min(b, a + max_hits)]))
-        return out
+        # Sorted queries visit the (large) hash array in order: a few times faster.
+        order = np.argsort(h)
+        hs = h[order]
+        lo = np.empty(len(h), np.int64)
+        hi = np.empty(len(h), np.int64)
+        lo[order] = np.searchsorted(self.hash, hs, side="left")
+        hi[order] = np.searchsorted(self.hash, hs, side="right")
+        return lo, np.minimum(hi, lo + max_hits)
 
     def corpus_keys(self, start: int, length: int) -> np.ndarray:
         return self.kmap[np.asarray(self.tokens[start : start + length])]

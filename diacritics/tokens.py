@@ -75,32 +75,59 @@ def is_abbreviation(tok: str) -> bool:
 
 def protected_ranges(line: str) -> list[tuple[int, int]]:
     """Character ranges of ``line`` that restoration must leave alone."""
-    out = [m.span() for m in _URL_RE.finditer(line)]
+    # Most lines have nothing of the kind, and the searches are slow: skip them when the
+    # characters that every match needs ("@", "www.", "http"; "/" or "-") are absent.
+    low = line.lower()
+    out = (
+        [m.span() for m in _URL_RE.finditer(line)]
+        if "@" in line or "www." in low or "http" in low
+        else []
+    )
+    if "/" not in line and "-" not in line:
+        return out
     for m in _CHUNK_RE.finditer(line):
         if _is_symbol(m.group(0).strip("./-")):
             out.append(m.span())
     return out
 
 
-def tokenize(text: str) -> list[Token]:
-    """Tokens of ``text`` in order, with line/column positions and protection flags."""
+# Tokens of a line by (line number, line, sentence boundary before it), and the boundary after it.
+LineMemo = dict[tuple[int, str, bool], tuple[list[Token], bool]]
+
+
+def tokenize(text: str, memo: LineMemo | None = None) -> list[Token]:
+    """Tokens of ``text`` in order, with line/column positions and protection flags.
+
+    ``memo`` keeps the tokens of every line seen: the restorer tokenizes its text again after
+    each pass, and only the lines where a word changed need new tokens."""
     out: list[Token] = []
     boundary = True
     for ln, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             boundary = True
             continue
-        toks, ends = _tokenize_line(line)
-        for tok, a, p, num, b, abbr in toks:
-            out.append(
-                Token(
-                    tok, ln, a, protected=p, number=num, boundary=b or boundary, abbreviation=abbr
-                )
-            )
-            boundary = False
-        if ends:
-            boundary = True
+        key = (ln, line, boundary)
+        hit = memo.get(key) if memo is not None else None
+        if hit is None:
+            hit = _line_tokens(ln, line, boundary)
+            if memo is not None:
+                memo[key] = hit
+        out.extend(hit[0])
+        boundary = hit[1]
     return out
+
+
+def _line_tokens(ln: int, line: str, boundary: bool) -> tuple[list[Token], bool]:
+    """The tokens of line ``ln`` (``boundary``: a sentence ends before it) and whether a
+    sentence ends after it."""
+    out = []
+    toks, ends = _tokenize_line(line)
+    for tok, a, p, num, b, abbr in toks:
+        out.append(
+            Token(tok, ln, a, protected=p, number=num, boundary=b or boundary, abbreviation=abbr)
+        )
+        boundary = False
+    return out, boundary or ends
 
 
 @lru_cache(maxsize=65_536)
@@ -108,8 +135,7 @@ def _tokenize_line(
     line: str,
 ) -> tuple[tuple[tuple[str, int, bool, bool, bool, bool], ...], bool]:
     """Tokens of one line as (text, column, protected, number, boundary before it, standalone
-    abbreviation) and whether
-    a sentence ends after the last one. Cached: the restorer's passes tokenize the same lines
+    abbreviation) and whether a sentence ends after the last one. Cached: the restorer's passes tokenize the same lines
     again, and most lines of a pass are those of the previous one."""
     out = []
     prot = protected_ranges(line)
@@ -121,14 +147,14 @@ def _tokenize_line(
             boundary = True
         last = b
         tok = m.group(0)
-        if not any(c.isalpha() for c in tok) and tok not in GLYPH_ALONE:
+        if not (tok.isalpha() or any(c.isalpha() for c in tok)) and tok not in GLYPH_ALONE:
             if tok.isdigit():
                 out.append((tok, a, True, True, boundary, False))
                 boundary = False
             continue
-        in_symbol = any(s <= a and b <= e for s, e in prot)
+        in_symbol = bool(prot) and any(s <= a and b <= e for s, e in prot)
         abbr = not in_symbol and is_abbreviation(tok)
-        p = in_symbol or bool(_ROMAN_RE.fullmatch(tok)) or abbr
+        p = in_symbol or (tok[0] in "IVXLC" and bool(_ROMAN_RE.fullmatch(tok))) or abbr
         out.append((tok, a, p, False, boundary, abbr))
         boundary = False
     ends = boundary or bool(SENTENCE_END.search(line, last))
@@ -137,6 +163,11 @@ def _tokenize_line(
 
 def case_pattern(token: str) -> str:
     """'upper', 'title' or 'lower': how to spell a restored word like its input."""
+    # Fast paths for the common spellings (the result is the same as below).
+    if token.islower():
+        return "lower"
+    if token[:1].isupper() and token[1:].islower():
+        return "title"
     letters = [c for c in token if c.isalpha()]
     upper = sum(1 for c in letters if c.isupper())
     # Mostly capitals, starting with one: a heading word OCR half-lowered ("PiCH" -> "ĐÍCH").
