@@ -10,10 +10,13 @@ decoder restores one token at a time, so these come after it, as a last step ove
   two syllables.
 
 Each proposal is scored like the decoder scores words: channel cost of the new reading plus the
-price of the split or merge itself, minus the language model on the words around it (which are
-held fixed), against the decoder's reading of the same tokens. The prices are -log of how often
-Tesseract split or merged words on the synthetic training pages (scripts/learn_confusion.py):
-0.13% and 0.12% of words, 6.6 and 6.7 nats. Only text whose channel lets OCR have changed base
+price of the split or merge itself, minus the language model over it and the two words after
+it, against the decoder's reading of the same tokens. The words before are held fixed; the word
+right after is chosen again among its candidates for each reading (it was decoded next to the
+broken word: "chu c nang" gave "chữ c nặng", "chức năng" needs both), and joins the change when
+it differs. The prices are -log of how often Tesseract split or merged words on the synthetic
+training pages of scripts/learn_confusion.py, as scripts/measure_split_rates.py counts them:
+0.133% and 0.119% of words, 6.6 and 6.7 nats. Only text whose channel lets OCR have changed base
 letters gets this step: correct and mark-stripped text never had its spaces moved by OCR.
 """
 
