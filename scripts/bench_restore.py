@@ -260,7 +260,9 @@ def main() -> None:
         f"median of {SPEED_REPEATS} runs each (ours with a new restorer and empty caches every "
         f"time): ours {nwords / ours_s:,.0f} words/s, pyvi {nwords / pyvi_s:,.0f} words/s, "
         f"ratio ours/pyvi = {pyvi_s / ours_s:.2f} (per run: "
-        + ", ".join(f"{p / o:.2f}" for o, p in zip(speed["ours_runs"], speed["pyvi_runs"]))
+        + ", ".join(
+            f"{p / o:.2f}" for o, p in zip(speed["ours_runs"], speed["pyvi_runs"], strict=True)
+        )
         + f"). Loading the built corpus: {load_s:.1f} s."
     )
     print(
