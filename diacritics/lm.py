@@ -85,8 +85,22 @@ def _group_sums(sorted_ctx: np.ndarray, values: np.ndarray) -> tuple[np.ndarray,
     return uniq, sums, n
 
 
-def build_kn(stream: np.ndarray, v: int, discount: float, out: Path) -> dict[str, object]:
-    """Count uni/bi/trigrams of ``stream`` and write the smoothed model into ``out``."""
+def modified_discounts(counts: np.ndarray) -> np.ndarray:
+    """Chen & Goodman's discounts D(1), D(2), D(3+) from the count-of-counts of ``counts``,
+    as an array indexed by min(count, 3) (index 0 unused)."""
+    n = np.bincount(np.minimum(counts, 5), minlength=6)[1:5].astype(np.float64)
+    if np.any(n == 0):
+        return np.array([0.0, 0.75, 0.75, 0.75])
+    y = n[0] / (n[0] + 2 * n[1])
+    d = [1 - 2 * y * n[1] / n[0], 2 - 3 * y * n[2] / n[1], 3 - 4 * y * n[3] / n[2]]
+    return np.array([0.0, *np.clip(d, 0.05, [1.0, 2.0, 3.0])])
+
+
+def build_kn(stream: np.ndarray, v: int, discount: float | None, out: Path) -> dict[str, object]:
+    """Count uni/bi/trigrams of ``stream`` and write the smoothed model into ``out``.
+
+    ``discount``: one absolute discount for every count; None: modified Kneser-Ney, three
+    discounts per order estimated from its count-of-counts (Chen & Goodman 1998)."""
     s = stream.astype(np.int64)
     vv = np.int64(v)
     d = discount
@@ -102,8 +116,9 @@ def build_kn(stream: np.ndarray, v: int, discount: float, out: Path) -> dict[str
     ctx3 = tri_keys // vv
     ctx3_u, ctx3_n, ctx3_t = _group_sums(ctx3, tri_c.astype(np.int64))
     pos = np.searchsorted(ctx3_u, ctx3)
-    tri_alpha = (np.maximum(tri_c - d, 0) / ctx3_n[pos]).astype(np.float32)
-    gamma3_ctx = (d * ctx3_t / ctx3_n).astype(np.float32)
+    d3 = _discount_of(tri_c, d)
+    tri_alpha = (np.maximum(tri_c - d3, 0) / ctx3_n[pos]).astype(np.float32)
+    gamma3_ctx = (_group_sums(ctx3, d3)[1] / ctx3_n).astype(np.float32)
 
     # Order 2 with continuation counts T(.bc); bigrams starting at <s> keep raw counts.
     suffix = tri_keys % (vv * vv)
@@ -116,15 +131,16 @@ def build_kn(stream: np.ndarray, v: int, discount: float, out: Path) -> dict[str
     found = suf_u[idx] == bi_keys[mid] if len(suf_u) else np.zeros(0, bool)
     cont_mid = np.where(found, suf_t[idx] if len(suf_u) else 0, bi_raw[mid])
     cont[mid] = cont_mid
-    b_u, b_n, b_t = _group_sums(first, cont)
+    b_u, b_n, _ = _group_sums(first, cont)
+    d2 = _discount_of(cont, d)
     denom2 = np.zeros(v, np.float64)
-    types2 = np.zeros(v, np.float64)
+    mass2 = np.zeros(v, np.float64)
     denom2[b_u] = b_n
-    types2[b_u] = b_t
-    bi_alpha = (np.maximum(cont - d, 0) / denom2[first]).astype(np.float32)
+    mass2[b_u] = _group_sums(first, d2)[1]
+    bi_alpha = (np.maximum(cont - d2, 0) / denom2[first]).astype(np.float32)
     gamma2 = np.ones(v, np.float32)
     has = denom2 > 0
-    gamma2[has] = (d * types2[has] / denom2[has]).astype(np.float32)
+    gamma2[has] = (mass2[has] / denom2[has]).astype(np.float32)
 
     # Gamma of order 3 aligned with the bigram array (the context (a, b) is a bigram).
     bi_gamma3 = np.ones(len(bi_keys), np.float32)
@@ -135,9 +151,10 @@ def build_kn(stream: np.ndarray, v: int, discount: float, out: Path) -> dict[str
     t1 = np.bincount(bi_keys % vv, minlength=v).astype(np.float64)
     t1[0] = 0
     total = t1.sum() or 1.0
-    nonzero = float((t1 > 0).sum())
-    # Uniform share over the v - 1 words that can follow (<s> is never predicted).
-    p_uni = np.maximum(t1 - d, 0) / total + d * nonzero / total / (v - 1)
+    t1i = t1.astype(np.int64)
+    d1 = np.where(t1i > 0, _discount_of(np.maximum(t1i, 1), d), 0.0)
+    # The discounted mass goes uniformly to the v - 1 words that can follow (<s> never does).
+    p_uni = np.maximum(t1 - d1, 0) / total + d1.sum() / total / (v - 1)
     p_uni[0] = 0.0
 
     for name, keys in (("tri", tri_keys), ("bi", bi_keys)):
@@ -152,6 +169,13 @@ def build_kn(stream: np.ndarray, v: int, discount: float, out: Path) -> dict[str
     np.save(out / "lm_gamma2.npy", gamma2)
     np.save(out / "lm_uni.npy", p_uni.astype(np.float64))
     return {"trigrams": int(len(tri_keys)), "bigrams": int(len(bi_keys))}
+
+
+def _discount_of(counts: np.ndarray, discount: float | None) -> np.ndarray:
+    """The discount of each count: ``discount`` for all, or modified KN's D(min(c, 3))."""
+    if discount is not None:
+        return np.full(len(counts), discount)
+    return modified_discounts(counts)[np.minimum(counts, 3)]
 
 
 def _take(values: np.ndarray, idx: np.ndarray, found: np.ndarray, default: float) -> np.ndarray:

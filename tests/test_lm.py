@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from test_corpus_build import TINY, make_tiny_corpus
 
 from diacritics.corpus import build, build_dir
-from diacritics.lm import TrigramLM
+from diacritics.lm import TrigramLM, modified_discounts
 
 
-@pytest.fixture(scope="module")
-def lm(tmp_path_factory: pytest.TempPathFactory) -> tuple[TrigramLM, dict[str, int]]:
+@pytest.fixture(scope="module", params=[None, 0.75], ids=["modified-kn", "one-discount"])
+def lm(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> tuple[TrigramLM, dict[str, int]]:
     corpus = make_tiny_corpus(tmp_path_factory.mktemp("lm"))
-    build(corpus, TINY)
+    build(corpus, replace(TINY, discount=request.param))
     vocab = (build_dir(corpus) / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
     return TrigramLM(build_dir(corpus), len(vocab)), {w: i for i, w in enumerate(vocab)}
 
@@ -53,3 +57,12 @@ def test_logprob_grid_equals_logprob(lm: tuple[TrigramLM, dict[str, int]]) -> No
         np.broadcast_to(ids[:, None, None, :], shape),
     )
     np.testing.assert_allclose(grid, flat, rtol=0, atol=1e-12)
+
+
+def test_modified_discounts_from_count_of_counts() -> None:
+    # n1..n4 = 10, 5, 3, 2: Y = 10 / (10 + 2 * 5) = 0.5, D1 = 1 - 2Y * 5/10, D2 = 2 - 3Y * 3/5,
+    # D3+ = 3 - 4Y * 2/3 (Chen & Goodman 1998, eq. 26).
+    counts = np.repeat([1, 2, 3, 4, 7], [10, 5, 3, 2, 1])
+    np.testing.assert_allclose(modified_discounts(counts)[1:], [0.5, 1.1, 3 - 4 / 3])
+    # Too few counts to estimate: the usual single discount.
+    np.testing.assert_allclose(modified_discounts(np.array([1, 1, 2]))[1:], [0.75] * 3)
