@@ -15,6 +15,7 @@ syllable against its alternatives with its neighbours fixed.
 
 from __future__ import annotations
 
+import gc
 import math
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -197,6 +198,10 @@ class Restorer:
         self._cache: dict[tuple[str, channel.ChannelParams], _Cands] = {}
         self._near_cache: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
         self._seg_cache: dict[tuple[object, ...], tuple[list[int], dict[int, str]]] = {}
+        # The tables above are a few hundred thousand small objects that live as long as the
+        # process: taken out of the garbage collector's sight, they no longer make every full
+        # collection during a restore walk them (about a tenth of a restore's time).
+        gc.freeze()
 
     # ------------------------------------------------------------------ channel per document
 

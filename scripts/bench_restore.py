@@ -86,6 +86,61 @@ def score(pairs: list[tuple[str, str]], fn, errors: Counter | None = None) -> tu
     return (right / total if total else float("nan")), total
 
 
+def _flagged_spans(text: str, changes) -> dict[int, list[tuple[int, int]]]:
+    """Line -> (start, end) columns in the restored text of the words flagged for review."""
+    by_line: dict[int, list] = {}
+    for c in changes:
+        by_line.setdefault(c.line, []).append(c)
+    out: dict[int, list[tuple[int, int]]] = {}
+    for ln, cs in by_line.items():
+        shift = 0
+        for c in sorted(cs, key=lambda c: c.col):
+            if c.flagged:
+                out.setdefault(ln, []).append((c.col + shift, c.col + shift + len(c.after)))
+            shift += len(c.after) - len(c.before)
+    return out
+
+
+def flag_calibration(restorer, pairs: list[tuple[str, str]]) -> tuple[int, int, int, int]:
+    """(gold words, flagged words, wrong words, wrong words that are flagged) of our output.
+
+    A gold word is flagged when the output word aligned with it lies in a flagged change; a wrong
+    word that restoration never changed cannot be flagged (it counts as a miss)."""
+    import re as _re
+    from difflib import SequenceMatcher
+
+    from diacritics.orthography import strip_marks
+
+    def key(t: str) -> str:
+        return strip_marks(t).lower()
+
+    words = flagged = wrong = wrong_flagged = 0
+    for inp, gold in pairs:
+        r = restorer.restore(inp)
+        spans = _flagged_spans(inp, r.changes)
+        for ln, (o_line, g_line) in enumerate(
+            zip(r.text.split("\n"), gold.split("\n"), strict=False), start=1
+        ):
+            o_toks = [m for m in _re.finditer(r"\w+", o_line) if any(ch.isalpha() for ch in m[0])]
+            g_toks = eval_tokens(g_line)
+            words += len(g_toks)
+            is_flagged = [any(a <= m.start() < b for a, b in spans.get(ln, ())) for m in o_toks]
+            sm = SequenceMatcher(
+                None, [key(m[0]) for m in o_toks], [key(t) for t in g_toks], autojunk=False
+            )
+            matched = set()
+            for a, b, size in sm.get_matching_blocks():
+                for k in range(size):
+                    matched.add(b + k)
+                    f = is_flagged[a + k]
+                    flagged += f
+                    if o_toks[a + k][0] != g_toks[b + k]:
+                        wrong += 1
+                        wrong_flagged += f
+            wrong += len(g_toks) - len(matched)  # not aligned: wrong, and not found flagged
+    return words, flagged, wrong, wrong_flagged
+
+
 def synthetic_breakdown(restorer, files: list[Path]) -> str:
     """Our accuracy on the synthetic set by damage simulation (eval/synthetic/INDEX.tsv)."""
     sim: dict[str, str] = {}
@@ -124,36 +179,36 @@ SPEED_REPEATS = 5
 
 
 def speed_child(repeats: int) -> None:
-    """Time ours and pyvi on the text on stdin, alternating; print medians as JSON."""
+    """Time ours and pyvi on the texts on stdin (JSON: stripped, ocr), alternating; print the
+    medians as JSON. The OCR-damaged text is timed twice (it takes several seconds)."""
     import statistics
 
     from diacritics import restorer as restorer_mod
     from diacritics import tokens as tokens_mod
 
-    text = sys.stdin.read()
+    texts = json.loads(sys.stdin.read())
     base = load_restorer()
     pyvi_restore("warm up")  # pyvi loads its model on first use
-    ours, pyvi = [], []
-    for _ in range(repeats):
-        fresh = type(base)(base._build, base.config)  # empty candidate cache
-        tokens_mod._tokenize_line.cache_clear()  # and process-wide caches, as in a new process
-        restorer_mod.strip_marks.cache_clear()
-        t = time.perf_counter()
-        fresh.restore(text)
-        ours.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        pyvi_restore(text)
-        pyvi.append(time.perf_counter() - t)
-    print(
-        json.dumps(
-            {
-                "ours": statistics.median(ours),
-                "pyvi": statistics.median(pyvi),
-                "ours_runs": ours,
-                "pyvi_runs": pyvi,
-            }
-        )
-    )
+    res: dict[str, object] = {}
+    for name, n in (("stripped", repeats), ("ocr", 2)):
+        ours, pyvi = [], []
+        for _ in range(n):
+            fresh = type(base)(base._build, base.config)  # empty candidate cache
+            tokens_mod._tokenize_line.cache_clear()  # and process-wide caches, as when new
+            restorer_mod.strip_marks.cache_clear()
+            t = time.perf_counter()
+            fresh.restore(texts[name])
+            ours.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            pyvi_restore(texts[name])
+            pyvi.append(time.perf_counter() - t)
+        res[name] = {
+            "ours": statistics.median(ours),
+            "pyvi": statistics.median(pyvi),
+            "ours_runs": ours,
+            "pyvi_runs": pyvi,
+        }
+    print(json.dumps(res))
 
 
 def main() -> None:
@@ -213,20 +268,29 @@ def main() -> None:
     rows.append(row)
 
     # 5. speed on one core: the stripped held-out text, in a fresh process of its own (as a user's
-    # run would be, without the memory of the accuracy runs above), ours and pyvi alternating.
+    # run would be, without the memory of the accuracy runs above), ours and pyvi alternating;
+    # and the synthetic OCR-damaged text, where candidate generation costs more.
     text = "\n".join(unidecode(d) for _, d in docs)
     nwords = sum(len(eval_tokens(line)) for line in text.split("\n"))
-    speed = json.loads(
+    ocr_text = "\n".join(p.read_text() for p in synth)
+    ocr_words = sum(len(eval_tokens(line)) for line in ocr_text.split("\n"))
+    timing = json.loads(
         subprocess.run(
             [sys.executable, __file__, "--speed-child", str(SPEED_REPEATS)],
-            input=text,
+            input=json.dumps({"stripped": text, "ocr": ocr_text}),
             capture_output=True,
             text=True,
             cwd=ROOT,
             check=True,
         ).stdout
     )
+    speed = timing["stripped"]
     ours_s, pyvi_s = speed["ours"], speed["pyvi"]
+    flags = {
+        name: flag_calibration(restorer, pairs)
+        for name, pairs in sets.items()
+        if name.startswith(("1.", "2."))
+    }
 
     build_info = json.loads((restorer._build / "fingerprint.json").read_text())
     if not args.quick:
@@ -265,6 +329,13 @@ def main() -> None:
         )
         + f"). Loading the built corpus: {load_s:.1f} s."
     )
+    if ocr_words:
+        o = timing["ocr"]
+        print(
+            f"On OCR-damaged text (set 2, {ocr_words} words, median of 2): ours "
+            f"{ocr_words / o['ours']:,.0f} words/s, pyvi {ocr_words / o['pyvi']:,.0f} words/s "
+            f"(ratio {o['pyvi'] / o['ours']:.2f}): letter repairs make many more candidates."
+        )
     print(
         f"Corpus build: {build_info.get('tokens'):,} tokens, vocabulary {build_info.get('vocab'):,}, "
         f"{build_info.get('trigrams'):,} trigrams; {build_info.get('build_seconds')} s, "
@@ -272,6 +343,20 @@ def main() -> None:
         + (" (from the last build)" if args.quick else " (rebuilt in this run)")
         + f". This process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB."
     )
+    if flags:
+        print(
+            "\nReview flags (changes with confidence < "
+            f"{restorer.config.flag_threshold}; a wrong word the restorer left unchanged "
+            "cannot be flagged):"
+        )
+        for name, (words, flagged, wrong, wrong_flagged) in flags.items():
+            right_unflagged = words - flagged - (wrong - wrong_flagged)
+            print(
+                f"- {name.split(' (')[0]}: {100 * flagged / words:.1f}% of words flagged; "
+                f"they hold {100 * wrong_flagged / max(wrong, 1):.0f}% of the wrong words; "
+                f"{100 * right_unflagged / max(words - flagged, 1):.1f}% of the unflagged "
+                "words are right."
+            )
     if not synth:
         print("\nSynthetic set: eval/synthetic/ not present in this run.")
     else:
