@@ -59,11 +59,27 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Unresolved:
+    """A word of damaged text left as printed although it is no known Vietnamese syllable
+    (OCR debris the restorer could not read, or a name the corpus does not know): for review,
+    like a flagged change. ``line`` 1-based, ``col`` 0-based in the input."""
+
+    line: int
+    col: int
+    word: str
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Restoration:
-    """Restored text and the changes that turn the input into it."""
+    """Restored text, the changes that turn the input into it, and the words it left as
+    printed without vouching for them."""
 
     text: str
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    unresolved: tuple[Unresolved, ...] = field(default_factory=tuple)
 
     @property
     def flagged(self) -> tuple[Change, ...]:

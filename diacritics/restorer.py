@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from diacritics import channel
-from diacritics.changes import Change, Restoration, Source, replay
+from diacritics.changes import Change, Restoration, Source, Unresolved, replay
 from diacritics.corpus import BOS, NUM, UNK
 from diacritics.lm import TrigramLM
 from diacritics.orthography import has_marks
@@ -887,7 +887,17 @@ class Restorer:
                 )
             )
         changes.sort(key=lambda c: (c.line, c.col))
-        return Restoration(replay(text, changes), tuple(changes))
+        unresolved: tuple[Unresolved, ...] = ()
+        if p_input is not None and not p_input.keep_known:  # (correct text was not damaged)
+            unresolved = tuple(
+                Unresolved(t.line, t.col, t.text)
+                for i, t in enumerate(tokens0)
+                if current[i] == t.text
+                and i not in in_region
+                and not (t.protected or t.number)
+                and t.text.lower() not in self.lexicon
+            )
+        return Restoration(replay(text, changes), tuple(changes), unresolved)
 
     def _region_change(self, text: str, tokens: list[Token], g: Region) -> Change:
         """The change of a split or merged word: the input from its first to its last token."""

@@ -231,6 +231,7 @@ def pages_json(doc: Document) -> dict[str, Any]:
                 "warnings": list(p.warnings),
                 "restored": p.restored is not None,
                 "changes": [c.to_json() for c in p.changes],
+                "unresolved": [u.to_json() for u in p.unresolved],
             }
             for p in doc.pages
         ],

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from diacritics.changes import Change
+from diacritics.changes import Change, Unresolved
 
 
 class Method(StrEnum):
@@ -30,7 +30,8 @@ class Page:
     ``number`` is 1-based. ``text`` is the normalized text *before* restoration.
     ``confidence`` is Tesseract's mean word confidence (0-100) for OCR'd pages,
     None otherwise. ``garbled`` in [0, 1] says how far the text is from well-formed
-    Vietnamese (0 = clean). ``restored`` and ``changes`` are filled by restoration.
+    Vietnamese (0 = clean). ``restored``, ``changes`` and ``unresolved`` (words left as
+    printed that are no known syllable, for review) are filled by restoration.
     """
 
     number: int
@@ -41,14 +42,17 @@ class Page:
     garbled: float = 0.0
     restored: str | None = None
     changes: tuple[Change, ...] = ()
+    unresolved: tuple[Unresolved, ...] = ()
     warnings: tuple[str, ...] = ()
 
     @property
     def final_text(self) -> str:
         return self.restored if self.restored is not None else self.text
 
-    def with_restoration(self, text: str, changes: tuple[Change, ...]) -> Page:
-        return replace(self, restored=text, changes=changes)
+    def with_restoration(
+        self, text: str, changes: tuple[Change, ...], unresolved: tuple[Unresolved, ...] = ()
+    ) -> Page:
+        return replace(self, restored=text, changes=changes, unresolved=unresolved)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def restore(doc: Document, policy: str, threshold: float) -> Document:
     for p in doc.pages:
         if p.number in pages and p.text.strip():
             r = _restorer.restore(p.text)
-            p = p.with_restoration(r.text, tuple(r.changes))
+            p = p.with_restoration(r.text, tuple(r.changes), r.unresolved)
         new.append(p)
     return replace(doc, pages=tuple(new))
 

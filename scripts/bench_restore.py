@@ -86,12 +86,17 @@ def score(pairs: list[tuple[str, str]], fn, errors: Counter | None = None) -> tu
     return (right / total if total else float("nan")), total
 
 
-def _flagged_spans(text: str, changes) -> dict[int, list[tuple[int, int]]]:
-    """Line -> (start, end) columns in the restored text of the words flagged for review."""
+def _flagged_spans(changes, unresolved=()) -> dict[int, list[tuple[int, int]]]:
+    """Line -> (start, end) columns in the restored text of the words for review: flagged
+    changes, and the unresolved words (left as printed, no known syllable) when given."""
     by_line: dict[int, list] = {}
     for c in changes:
         by_line.setdefault(c.line, []).append(c)
     out: dict[int, list[tuple[int, int]]] = {}
+    for u in unresolved:
+        # Shift the input column by the changes before it on its line.
+        shift = sum(len(c.after) - len(c.before) for c in by_line.get(u.line, ()) if c.col < u.col)
+        out.setdefault(u.line, []).append((u.col + shift, u.col + shift + len(u.word)))
     for ln, cs in by_line.items():
         shift = 0
         for c in sorted(cs, key=lambda c: c.col):
@@ -101,11 +106,14 @@ def _flagged_spans(text: str, changes) -> dict[int, list[tuple[int, int]]]:
     return out
 
 
-def flag_calibration(restorer, pairs: list[tuple[str, str]]) -> tuple[int, int, int, int]:
+def flag_calibration(
+    restorer, pairs: list[tuple[str, str]], with_unresolved: bool = False
+) -> tuple[int, int, int, int]:
     """(gold words, flagged words, wrong words, wrong words that are flagged) of our output.
 
-    A gold word is flagged when the output word aligned with it lies in a flagged change; a wrong
-    word that restoration never changed cannot be flagged (it counts as a miss)."""
+    A gold word is flagged when the output word aligned with it (or, where no output word has
+    its letters, one in its place) lies in a flagged change or is unresolved; a wrong known
+    word that restoration left unchanged is never flagged (it counts as a miss)."""
     import re as _re
     from difflib import SequenceMatcher
 
@@ -117,7 +125,7 @@ def flag_calibration(restorer, pairs: list[tuple[str, str]]) -> tuple[int, int, 
     words = flagged = wrong = wrong_flagged = 0
     for inp, gold in pairs:
         r = restorer.restore(inp)
-        spans = _flagged_spans(inp, r.changes)
+        spans = _flagged_spans(r.changes, r.unresolved if with_unresolved else ())
         for ln, (o_line, g_line) in enumerate(
             zip(r.text.split("\n"), gold.split("\n"), strict=False), start=1
         ):
@@ -128,16 +136,21 @@ def flag_calibration(restorer, pairs: list[tuple[str, str]]) -> tuple[int, int, 
             sm = SequenceMatcher(
                 None, [key(m[0]) for m in o_toks], [key(t) for t in g_toks], autojunk=False
             )
-            matched = set()
-            for a, b, size in sm.get_matching_blocks():
-                for k in range(size):
-                    matched.add(b + k)
-                    f = is_flagged[a + k]
-                    flagged += f
-                    if o_toks[a + k][0] != g_toks[b + k]:
-                        wrong += 1
-                        wrong_flagged += f
-            wrong += len(g_toks) - len(matched)  # not aligned: wrong, and not found flagged
+            for tag, a1, a2, b1, b2 in sm.get_opcodes():
+                if tag == "equal":
+                    for k in range(a2 - a1):
+                        f = is_flagged[a1 + k]
+                        flagged += f
+                        if o_toks[a1 + k][0] != g_toks[b1 + k]:
+                            wrong += 1
+                            wrong_flagged += f
+                    continue
+                # Gold words without an output word of the same letters: wrong; marked for
+                # review when an output word in their place is.
+                f = any(is_flagged[a1:a2])
+                wrong += b2 - b1
+                flagged += f * (b2 - b1)
+                wrong_flagged += f * (b2 - b1)
     return words, flagged, wrong, wrong_flagged
 
 
@@ -287,9 +300,10 @@ def main() -> None:
     speed = timing["stripped"]
     ours_s, pyvi_s = speed["ours"], speed["pyvi"]
     flags = {
-        name: flag_calibration(restorer, pairs)
+        (name, unresolved): flag_calibration(restorer, pairs, unresolved)
         for name, pairs in sets.items()
         if name.startswith(("1.", "2."))
+        for unresolved in (False, True)
     }
 
     build_info = json.loads((restorer._build / "fingerprint.json").read_text())
@@ -345,14 +359,16 @@ def main() -> None:
     )
     if flags:
         print(
-            "\nReview flags (changes with confidence < "
-            f"{restorer.config.flag_threshold}; a wrong word the restorer left unchanged "
-            "cannot be flagged):"
+            "\nWords for review: changes flagged (confidence < "
+            f"{restorer.config.flag_threshold}), alone and with the unresolved words (left "
+            "as printed, no known syllable; a wrong known word left unchanged is never "
+            "marked):"
         )
-        for name, (words, flagged, wrong, wrong_flagged) in flags.items():
+        for (name, unresolved), (words, flagged, wrong, wrong_flagged) in flags.items():
             right_unflagged = words - flagged - (wrong - wrong_flagged)
+            what = "flagged + unresolved" if unresolved else "flagged changes"
             print(
-                f"- {name.split(' (')[0]}: {100 * flagged / words:.1f}% of words flagged; "
+                f"- {name.split(' (')[0]}, {what}: {100 * flagged / words:.1f}% of words; "
                 f"they hold {100 * wrong_flagged / max(wrong, 1):.0f}% of the wrong words; "
                 f"{100 * right_unflagged / max(words - flagged, 1):.1f}% of the unflagged "
                 "words are right."

@@ -68,6 +68,7 @@ def test_folder_run(tmp_path: Path, inputs: Path) -> None:
         "garbled",
         "warnings",
         "changes",
+        "unresolved",
         "restored",
     } <= set(p)
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]

@@ -246,3 +246,17 @@ def test_no_split_or_merge_in_correct_or_stripped_text() -> None:
         r = restore(text)
         assert not [c for c in r.changes if " " in c.before or " " in c.after]
         assert len(r.text.split()) == len(text.split())
+
+
+def test_words_left_as_printed_that_are_no_syllable_are_listed_for_review() -> None:
+    text = "Ké hoach cua Pang uy vé viéc xqzkw cac thon\nUBND xa"
+    r = restore(text)
+    assert [(u.line, u.col, u.word) for u in r.unresolved] == [(1, 29, "xqzkw")]
+    assert text.split("\n")[0][29:34] == "xqzkw"
+    # Correct text was not damaged: an unknown name in it is nothing to review.
+    correct = (
+        "Ủy ban nhân dân xã ban hành kế hoạch triển khai thực hiện nhiệm vụ năm 2024 tại các "
+        "thôn, làng trên địa bàn xã, trong đó có làng Kbang, bảo đảm đúng tiến độ, chất lượng "
+        "và hiệu quả, phát huy vai trò của cả hệ thống chính trị ở cơ sở."
+    )
+    assert restore(correct).unresolved == ()

@@ -213,6 +213,7 @@ def _provenance(doc: Document, items: list[dict[str, Any]]) -> dict[str, Any]:
             "restored": any(p.restored is not None for p in doc.pages),
             "words_changed": changed,
             "words_flagged": flagged,
+            "words_unresolved": sum(len(p.unresolved) for p in doc.pages),
         },
         "items": items,
     }
