@@ -237,10 +237,10 @@ def _region(
     word = r.candidates(tokens[k].text, p).words[nxt]
     if word == words[k].lower():
         return last, reading
-    line = text.split("\n")[tokens[last].line - 1]
-    between = line[tokens[last].col + len(tokens[last].text) : tokens[k].col]
     if tokens[k].line != tokens[last].line:
         return last, reading
+    line = text.split("\n")[tokens[last].line - 1]
+    between = line[tokens[last].col + len(tokens[last].text) : tokens[k].col]
     return k, reading + between + apply_case(word, case_pattern(tokens[k].text))
 
 
