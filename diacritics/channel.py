@@ -260,6 +260,50 @@ def load_edit_costs() -> EditCosts:
     return base
 
 
+@dataclass(frozen=True)
+class CaseConfusion:
+    """How often OCR printed a word's first letter as a capital, by the letter OCR printed.
+
+    ``upper_if_lower[x]``: P(OCR capital | the page had a small letter), for OCR letter ``x``
+    (lowercase, marks stripped): Tesseract reads "c", "k", "v", "o" as "C", "K", "V", "O" now
+    and then, since the two shapes differ in size only. ``upper_if_upper[x]``: P(OCR capital |
+    the page had a capital). Counted on the token table's single-word rows (learned from
+    synthetic OCR, like the rest of the channel); add-one-half smoothed.
+    """
+
+    upper_if_lower: dict[str, float]
+    upper_if_upper: dict[str, float]
+    default_if_lower: float
+    default_if_upper: float
+
+
+def load_case_confusion() -> CaseConfusion:
+    path = DATA / "confusion_tokens.tsv"
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    try:
+        rows = _load_table(path) if path.exists() else []
+        for row in rows:
+            if len(row) < 3 or " " in row[0] or " " in row[1]:
+                continue
+            o, c = row[0], row[1]
+            if not (o[:1].isalpha() and c[:1].isalpha()):
+                continue
+            x = strip_marks(o[0].lower())
+            counts[x][2 * c[0].isupper() + o[0].isupper()] += int(row[2])
+    except (OSError, ValueError) as e:
+        log.warning("ignoring %s: %s", path, e)
+        counts.clear()
+    lower = {x: (v[1] + 0.5) / (v[0] + v[1] + 1.0) for x, v in counts.items()}
+    upper = {x: (v[3] + 0.5) / (v[2] + v[3] + 1.0) for x, v in counts.items()}
+    tot = [sum(v[k] for v in counts.values()) for k in range(4)]
+    return CaseConfusion(
+        lower,
+        upper,
+        (tot[1] + 0.5) / (tot[0] + tot[1] + 1.0),
+        (tot[3] + 0.5) / (tot[2] + tot[3] + 1.0),
+    )
+
+
 def load_token_table() -> dict[str, list[tuple[str, float]]]:
     """OCR token (lowercase) -> [(clean syllable lowercase, P(clean | ocr))]."""
     return load_token_counts()[0]

@@ -412,7 +412,9 @@ def summary(c: Counts) -> dict[str, object]:
     }
 
 
-def plan_eval_pages(total_pages: int, seed: int) -> list[tuple[str, list[PageTask]]]:
+def plan_eval_pages(
+    total_pages: int, seed: int, source: Path | None = None, sims: list[str] | None = None
+) -> list[tuple[str, list[PageTask]]]:
     """Pages of the held-out documents: the first pages of each, about ``total_pages`` in all.
 
     Each document is laid out once (one font, size, spacing), split into pages, and
@@ -420,14 +422,15 @@ def plan_eval_pages(total_pages: int, seed: int) -> list[tuple[str, list[PageTas
     degradation. Pages are allotted in proportion to document length, at least one.
     """
     rng = random.Random(seed + 1_000_003)
-    docs = read_documents(ROOT / HELDOUT)
-    # Simulations dealt out in their training shares (at least one document each),
-    # so that every damage kind is measured.
-    sims: list[str] = []
-    for other in SIMULATIONS[1:]:
-        sims += [other.name] * max(1, round(other.share * len(docs)))
-    sims += [SIMULATIONS[0].name] * (len(docs) - len(sims))
-    rng.shuffle(sims)
+    docs = read_documents(source or ROOT / HELDOUT)
+    if sims is None:
+        # Simulations dealt out in their training shares (at least one document each),
+        # so that every damage kind is measured.
+        sims = []
+        for other in SIMULATIONS[1:]:
+            sims += [other.name] * max(1, round(other.share * len(docs)))
+        sims += [SIMULATIONS[0].name] * (len(docs) - len(sims))
+        rng.shuffle(sims)
     laid_out = []
     for (name, paras), sim_name in zip(docs, sims, strict=True):
         cfg = random_render(rng)
@@ -458,15 +461,19 @@ def plan_eval_pages(total_pages: int, seed: int) -> list[tuple[str, list[PageTas
 def build_eval(args: argparse.Namespace) -> None:
     """Write eval/synthetic/<doc>.clean.txt and <doc>.ocr.txt, line-aligned, and INDEX.tsv."""
     t0 = time.time()
-    plan = plan_eval_pages(args.eval_pages, args.seed)
+    source = Path(args.eval_source) if args.eval_source else None
+    sims = args.eval_sims.split(",") if args.eval_sims else None
+    out_dir = Path(args.eval_dir) if args.eval_dir else EVAL_DIR
+    plan = plan_eval_pages(args.eval_pages, args.seed, source, sims)
     tasks = [t for _, ts in plan for t in ts]
     print(f"eval: {len(tasks)} pages of {len(plan)} held-out documents", file=sys.stderr)
-    cache = CACHE / f"eval-{args.seed}.jsonl"
+    tag = "" if source is None else "-" + hashlib.sha1(str(source).encode()).hexdigest()[:8]
+    cache = CACHE / f"eval-{args.seed}{tag}.jsonl"
     if args.fresh:
         cache.unlink(missing_ok=True)
     results = ocr_pages(tasks, args.jobs, cache)
-    EVAL_DIR.mkdir(parents=True, exist_ok=True)
-    for old in EVAL_DIR.glob("*.txt"):
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.txt"):
         old.unlink()
     k = 0
     index = ["doc\tpages\tlines\tsimulation\tfont\tfont_pt\tdegradations"]
@@ -477,15 +484,15 @@ def build_eval(args: argparse.Namespace) -> None:
         clean = [ln for r in rs for ln in r["lines"]]  # type: ignore[attr-defined]
         ocr = [" ".join(ws) for r in rs for ws in r["ocr"]]  # type: ignore[attr-defined]
         assert len(clean) == len(ocr)
-        (EVAL_DIR / f"{stem}.clean.txt").write_text("\n".join(clean) + "\n", encoding="utf-8")
-        (EVAL_DIR / f"{stem}.ocr.txt").write_text("\n".join(ocr) + "\n", encoding="utf-8")
+        (out_dir / f"{stem}.clean.txt").write_text("\n".join(clean) + "\n", encoding="utf-8")
+        (out_dir / f"{stem}.ocr.txt").write_text("\n".join(ocr) + "\n", encoding="utf-8")
         degs = ";".join(t.degradation.describe() for t in ts)
         index.append(
             f"{stem}\t{len(ts)}\t{len(clean)}\t{ts[0].simulation}\t{ts[0].render.font}"
             f"\t{ts[0].render.font_pt}\t{degs}"
         )
-    (EVAL_DIR / "INDEX.tsv").write_text("\n".join(index) + "\n", encoding="utf-8")
-    print(f"eval: written to {EVAL_DIR} in {time.time() - t0:.0f} s", file=sys.stderr)
+    (out_dir / "INDEX.tsv").write_text("\n".join(index) + "\n", encoding="utf-8")
+    print(f"eval: written to {out_dir} in {time.time() - t0:.0f} s", file=sys.stderr)
 
 
 def sample_similarity(pages: list[dict[str, object]], samples: Path) -> dict[str, object]:
@@ -567,6 +574,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-only", action="store_true", help="only the synthetic eval set")
     ap.add_argument("--no-eval", action="store_true", help="skip the synthetic eval set")
     ap.add_argument("--eval-pages", type=int, default=45, help="eval pages in all (default 45)")
+    ap.add_argument(
+        "--eval-source",
+        help="corpus source folder of the eval documents (default the held-out one); "
+        "scripts/make_dev_split.py uses it for a development split",
+    )
+    ap.add_argument("--eval-dir", help=f"where the eval set goes (default {EVAL_DIR})")
+    ap.add_argument("--eval-sims", help="simulation per document, comma-separated (eng,fra,...)")
     ap.add_argument(
         "--report", action="store_true", help="print the last run's summary as markdown"
     )

@@ -184,3 +184,17 @@ def test_counting_peels_punctuation_and_keeps_merges_and_identities():
     )
     assert c.clean_tokens == 9 and c.exact == 1  # "13," has no letter: not a word
     assert c.chars[("ế", "é")] == 1 and c.chars[("ạ", "a")] == 1 and c.chars[("â", "a")] == 1
+
+
+def test_case_confusion_is_learned_from_the_token_table():
+    from diacritics.channel import load_case_confusion
+
+    cc = load_case_confusion()
+    # Capitals are read as capitals; small letters whose capital differs only in size
+    # (c, k, v, o) are read as capitals more often than ones whose shape differs (d, n, t).
+    for x in "cdhntv":
+        assert cc.upper_if_upper[x] > 0.95
+        assert cc.upper_if_lower[x] < 0.1
+    for looks_alike in "ckov":
+        for differs in "dnt":
+            assert cc.upper_if_lower[looks_alike] > cc.upper_if_lower[differs]
