@@ -11,12 +11,13 @@ This script makes a third set that may be read freely:
 - ``build/dev-split/synthetic``: their synthetic OCR damage, made by the same code as the
   evaluation set (scripts/learn_confusion.py --eval-source), line-aligned clean/ocr pairs.
 
-Then build the reduced corpus and read the errors against it, e.g.::
+Then build the reduced corpus, measure on it and read its errors, e.g.::
 
     .venv/bin/python scripts/make_dev_split.py
     PLANS_CORPUS=build/dev-split/corpus .venv/bin/plans corpus build
-    PLANS_CORPUS=build/dev-split/corpus .venv/bin/python scripts/bench_restore.py \
-        --synthetic build/dev-split/synthetic
+    .venv/bin/python scripts/bench_restore.py --dev-split     # its row 0
+    .venv/bin/plans eval restore build/dev-split/synthetic/doc_03.ocr.txt --restore \
+        --gold build/dev-split/synthetic/doc_03.clean.txt --corpus build/dev-split/corpus --errors 50
 
 The confusion tables are not rebuilt: they are learned from phapdien_moj and viwiki only.
 """
