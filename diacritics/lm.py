@@ -225,6 +225,13 @@ class TrigramLM:
         p3 = a3 + g3 * p2
         return np.log(np.maximum(p3, 1e-30)).reshape(shape)
 
+    def bigram_logprob(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        """Natural log of the bigram P(w3 | w2) of the model (the trigram's lower order)."""
+        w2, w3 = np.asarray(w2, np.int64), np.asarray(w3, np.int64)
+        i2, f2 = self._lookup(self.bi_h, w2 * self.v + w3)
+        p2 = _take(self.bi_alpha, i2, f2, 0.0) + self.gamma2[w2] * self.p_uni[w3]
+        return np.log(np.maximum(p2, 1e-30))
+
     def logprob_grid(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """:meth:`logprob` over the broadcast of ``w1`` (…, K, 1, 1), ``w2`` (…, 1, K, 1) and
         ``w3`` (…, 1, 1, K): the K³ triples of K² pairs, through :meth:`logprob_pairs`."""

@@ -229,6 +229,49 @@ def test_split_decoding_finds_the_best_path() -> None:
         assert score(tuple(path)) == pytest.approx(score(best), abs=1e-9)
 
 
+def test_pruning_keeps_the_best_bigram_paths() -> None:
+    """The pruning pass keeps, at each word, the candidates with the best bigram max-marginals
+    (the best path through each, checked against enumerating every path)."""
+    import dataclasses
+    import itertools
+
+    import numpy as np
+
+    from diacritics.corpus import BOS
+    from diacritics.restorer import Restorer, _Cands
+
+    base = load_restorer()
+    keep = 2
+    r = Restorer(base._build, dataclasses.replace(base.config, prune_keep=keep, prune_beam=1e9))
+    rng = np.random.default_rng(2)
+    words = [w for w in ("cấp", "ủy", "đảng", "xã", "huyện", "dân", "vận", "khéo") if w in r.vid]
+    lw = r.config.lm_weight
+    for _ in range(20):
+        n = int(rng.integers(2, 6))
+        cands = []
+        for _ in range(n):
+            k = int(rng.integers(1, 5))
+            ws = list(rng.choice(words, size=k, replace=False))
+            cands.append(
+                _Cands(ws, np.array([r.vid[w] for w in ws]), rng.uniform(0, 3, k).round(3))
+            )
+        pruned = r._prune(cands, [(0, n)])
+
+        def score(choice: tuple[int, ...], cands: list[_Cands] = cands) -> float:
+            ids = [BOS] + [int(cands[i].ids[c]) for i, c in enumerate(choice)]
+            lp = r.lm.bigram_logprob(np.array(ids[:-1]), np.array(ids[1:]))
+            return float(lw * lp.sum() - sum(cands[i].cost[c] for i, c in enumerate(choice)))
+
+        paths = list(itertools.product(*(range(len(c.ids)) for c in cands)))
+        for i, c in enumerate(cands):
+            best = [max(score(p) for p in paths if p[i] == j) for j in range(len(c.ids))]
+            if len(c.ids) <= keep:
+                assert pruned[i] is c
+                continue
+            top = sorted(range(len(best)), key=lambda j: -best[j])[:keep]
+            assert sorted(pruned[i].words) == sorted(c.words[j] for j in top)
+
+
 def test_split_and_merged_words_are_one_change_each() -> None:
     text = "Ké hoach cua Pang uy vé cac chu c vu lanh dao\nPhattrien kinh té"
     r = restore(text)
