@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from diacritics.orthography import split_tone, strip_marks
 
 log = logging.getLogger(__name__)
@@ -209,6 +211,125 @@ class EditCosts:
             rows.append(cur)
             prev = cur
         return prev[m]
+
+
+class KeyDistances:
+    """:meth:`EditCosts.distance` from one OCR string to many keys at once, numpy over the keys.
+
+    Candidate generation prices a few hundred keys for every OCR token; one pure-Python DP per
+    key was most of a restore's time on OCR-damaged text. Here the DP runs once, each cell a
+    vector over the keys (padded to the longest one). Every cell is the same sum of the same
+    two floats as in :meth:`EditCosts._distance` and the minimum of the same values, so the
+    distances are bit-identical; its early stop (the first row whose minimum exceeds
+    ``limit`` returns that minimum) is replayed per key from the full rows, since a cell never
+    depends on a later row or a later column.
+    """
+
+    def __init__(self, edit: EditCosts, keys: Sequence[str]):
+        self.edit = edit
+        alphabet = sorted({ch for k in keys for ch in k})
+        self.alphabet = alphabet
+        code = {ch: i for i, ch in enumerate(alphabet)}
+        self._code = code
+        pad = len(alphabet)  # past a key's end: costs 0 (never read back), pairs inf
+        width = max((len(k) for k in keys), default=0)
+        self.codes = np.full((len(keys), width), pad, np.intp)
+        for r, k in enumerate(keys):
+            self.codes[r, : len(k)] = [code[ch] for ch in k]
+        self.lens = np.array([len(k) for k in keys], np.intp)
+        self._ins: dict[float | None, np.ndarray] = {}
+        self._ocr: dict[str, tuple[np.ndarray, float, np.ndarray | None]] = {}
+        self._o2: dict[str, np.ndarray | None] = {}
+
+    def _ins_costs(self, vowel_drop: float | None) -> np.ndarray:
+        """Insertion cost of each key letter (the expression of ``_distance``)."""
+        hit = self._ins.get(vowel_drop)
+        if hit is None:
+            sub, indel = self.edit.sub.get, self.edit.indel
+            if vowel_drop is None:
+                vals = [sub(("", c)) or indel for c in self.alphabet]
+            else:
+                vals = [
+                    (vowel_drop if c in "aeiouy" else sub(("", c))) or indel for c in self.alphabet
+                ]
+            hit = self._ins[vowel_drop] = np.array([*vals, 0.0])
+        return hit
+
+    def _ocr_costs(self, oi: str) -> tuple[np.ndarray, float, np.ndarray | None]:
+        """For OCR letter ``oi``: its substitution cost by key letter, its deletion cost, and
+        its cost as a key letter pair (inf where the table has none; None: no pairs at all)."""
+        hit = self._ocr.get(oi)
+        if hit is None:
+            edit, code = self.edit, self._code
+            srow = np.array([*(edit.sub1(oi, c) for c in self.alphabet), 0.0])
+            del_o = edit.sub.get((oi, "")) or edit.indel
+            pairs = [(cc, w) for cc, w in edit.by_c2.get(oi, ()) if cc[0] in code and cc[1] in code]
+            oc2 = None
+            if pairs:
+                oc2 = np.full((len(code) + 1, len(code) + 1), np.inf)
+                for cc, w in pairs:
+                    a, b = code[cc[0]], code[cc[1]]
+                    oc2[a, b] = min(oc2[a, b], w)
+            hit = self._ocr[oi] = (srow, del_o, oc2)
+        return hit
+
+    def _o2_costs(self, o2: str) -> np.ndarray | None:
+        """Cost of OCR letter pair ``o2`` as each key letter (inf: none; None: no entries)."""
+        if o2 in self._o2:
+            return self._o2[o2]
+        code = self._code
+        pairs = [(cc, w) for cc, w in self.edit.by_o2.get(o2, ()) if cc in code]
+        row = None
+        if pairs:
+            row = np.full(len(code) + 1, np.inf)
+            for cc, w in pairs:
+                row[code[cc]] = min(row[code[cc]], w)
+        self._o2[o2] = row
+        return row
+
+    def distances(
+        self, o: str, rows: np.ndarray, limit: float, vowel_drop: float | None
+    ) -> np.ndarray:
+        """``edit.distance(o, keys[r], limit, vowel_drop)`` for each ``r`` of ``rows``."""
+        n, count = len(o), len(rows)
+        lens = self.lens[rows]
+        if count == 0:
+            return np.zeros(0)
+        width = int(lens.max())
+        cols = self.codes[rows, :width].T  # cols[j - 1]: key letter j of every key
+        ins = self._ins_costs(vowel_drop)[cols]
+        prev = np.empty((width + 1, count))
+        prev[0] = 0.0
+        for j in range(width):
+            np.add(prev[j], ins[j], out=prev[j + 1])
+        inside = np.arange(width + 1)[:, None] <= lens  # the cells of each key's own matrix
+        stopped = np.zeros(count, bool)
+        result = np.zeros(count)
+        dp = [prev]
+        for i in range(1, n + 1):
+            srow, del_o, oc2 = self._ocr_costs(o[i - 1])
+            # The moves into (i, j) from row i - 1 and earlier, then the insertions along row i.
+            x = prev[:-1] + srow[cols]
+            np.minimum(x, prev[1:] + del_o, out=x)
+            o2 = self._o2_costs(o[i - 2 : i]) if i > 1 else None
+            if o2 is not None:
+                np.minimum(x, dp[i - 2][:-1] + o2[cols], out=x)
+            if oc2 is not None and width > 1:
+                np.minimum(x[1:], prev[:-2] + oc2[cols[:-1], cols[1:]], out=x[1:])
+            cur = np.empty_like(prev)
+            cur[0] = prev[0] + del_o
+            for j in range(width):
+                np.minimum(x[j], cur[j] + ins[j], out=cur[j + 1])
+            best = np.where(inside, cur, np.inf).min(axis=0)
+            stop = (best > limit) & ~stopped
+            if stop.any():
+                result[stop] = best[stop]
+                stopped |= stop
+                if stopped.all():
+                    return result
+            dp.append(cur)
+            prev = cur
+        return np.where(stopped, result, prev[lens, np.arange(count)])
 
 
 def builtin_costs() -> EditCosts:
@@ -416,3 +537,60 @@ def mark_costs(ocr: str, cleans: Sequence[str], p: ChannelParams) -> list[float]
             kept = sum(1 for ch in bo if ch in vmarked)
         out.append(cost + max(lost - kept, 0) * vmark_lost + max(kept - lost, 0) * vmark_invented)
     return out
+
+
+class MarkTable:
+    """:func:`mark_costs` of one OCR token against many words of a fixed list at once.
+
+    The words' mark profiles are read once, here; the prices are then numpy over the words,
+    each one the same float additions as in :func:`mark_cost`, in the same order (adding 0.0
+    where it adds nothing changes no non-negative cost), so the results are bit-identical.
+    """
+
+    def __init__(self, words: Sequence[str]):
+        profiles = [mark_profile(w) for w in words]
+        alphabet = sorted({ch for _t, b in profiles for ch in b})
+        code = {ch: i for i, ch in enumerate(alphabet)}
+        self._code = code
+        pad = len(alphabet)  # past a word's end (compared with OCR letters of -1 or a code)
+        width = max((len(b) for _t, b in profiles), default=0)
+        self.bases = np.full((len(words), width), pad, np.intp)
+        for r, (_t, b) in enumerate(profiles):
+            self.bases[r, : len(b)] = [code[ch] for ch in b]
+        self.tones = np.array([t for t, _b in profiles], np.int64)
+        self.lens = np.array([len(b) for _t, b in profiles], np.int64)
+        self.lost = np.array([sum(ch in _VMARKED for ch in b) for _t, b in profiles], np.int64)
+        self.vmarked = np.array([ch in _VMARKED for ch in alphabet] + [False])
+
+    def costs(self, ocr: str, ids: np.ndarray, p: ChannelParams) -> np.ndarray:
+        """``mark_costs(ocr, [words[i] for i in ids], p)`` as an array."""
+        to, bo = mark_profile(ocr)
+        tc = self.tones[ids]
+        if to == 0:
+            tone = np.where(tc == 0, 0.0, p.tone_lost)
+        else:
+            tone = np.where(tc == to, 0.0, np.where(tc == 0, p.tone_invented, p.tone_changed))
+        cost = 0.0 + tone
+        kept = sum(ch in _VMARKED for ch in bo)
+        lost = self.lost[ids]
+        other = (
+            cost
+            + np.maximum(lost - kept, 0) * p.vmark_lost
+            + np.maximum(kept - lost, 0) * p.vmark_invented
+        )
+        n = len(bo)
+        same_len = self.lens[ids] == n
+        if n > self.bases.shape[1] or not same_len.any():
+            return other
+        # Same length: letter by letter, left to right, as mark_cost adds them.
+        bases = self.bases[ids, :n]
+        for k, a in enumerate(bo):
+            b = bases[:, k]
+            differ = b != self._code.get(a, -1)
+            mb = self.vmarked[b]
+            if a in _VMARKED:
+                add = np.where(differ, np.where(mb, p.vmark_changed, p.vmark_invented), 0.0)
+            else:
+                add = np.where(differ & mb, p.vmark_lost, 0.0)
+            cost = cost + add
+        return np.where(same_len, cost, other)

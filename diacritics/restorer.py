@@ -232,6 +232,16 @@ class Restorer:
         self._build = build
         self._cache: dict[tuple[str, channel.ChannelParams], _Cands] = {}
         self._near_cache: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
+        self._key_dist = channel.KeyDistances(self.edit, self.keys)
+        # The words a near key contributes (its 12 most frequent), all keys in a row: key r's
+        # are _near_words[_near_start[r] : _near_start[r] + _near_count[r]].
+        near_words = [by_key[k][:12] for k in self.keys]
+        self._near_count = np.array([len(ws) for ws in near_words], np.intp)
+        self._near_start = np.cumsum(self._near_count) - self._near_count
+        self._near_words = np.array([w for ws in near_words for w in ws], dtype=object)
+        self._near_marks = channel.MarkTable(self._near_words.tolist())
+        self._dist_cache: dict[tuple[str, int, float, float | None], tuple[np.ndarray, np.ndarray]]
+        self._dist_cache = {}
         self._seg_cache: dict[tuple[object, ...], tuple[list[int], dict[int, str]]] = {}
         # The tables above are a few hundred thousand small objects that live as long as the
         # process: taken out of the garbage collector's sight, they no longer make every full
@@ -283,16 +293,57 @@ class Restorer:
             )
         return hit
 
+    def _near_distances(
+        self, ob: str, maxd: int, limit: float, vowel_drop: float | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The keys of :meth:`_near` other than ``ob`` itself, in its order (as indices of
+        ``self.keys``), and their weighted edit distances from ``ob`` (``edit.distance(ob, key,
+        limit, vowel_drop)``, for all of them at once): shared by the tokens that differ from
+        ``ob`` in marks only."""
+        ck = (ob, maxd, limit, vowel_drop)
+        hit = self._dist_cache.get(ck)
+        if hit is None:
+            if len(self._dist_cache) > 200_000:
+                self._dist_cache.clear()
+            near = self._near(ob, maxd)
+            rows = np.array([i for k, _d, i in near if k != ob], np.intp)
+            hit = rows, self._key_dist.distances(ob, rows, limit, vowel_drop)
+            self._dist_cache[ck] = hit
+        return hit
+
+    def _add_near(
+        self, cost: dict[str, float], o: str, ob: str, maxd: int, p: channel.ChannelParams
+    ) -> None:
+        """Add to ``cost`` the words of the keys near ``ob`` (the first 12 of each key within
+        ``max_edit_cost``, key by key): edit cost times ``letter_scale`` plus mark cost."""
+        limit, scale = self.config.max_edit_cost, p.letter_scale
+        rows, dist = self._near_distances(ob, maxd, limit / scale, p.vowel_drop)
+        d = dist * scale
+        kept = ~(d > limit)
+        if not kept.any():
+            return
+        n_words = self._near_count[rows[kept]]
+        ids = _ranges(self._near_start[rows[kept]], n_words)
+        c = np.repeat(d[kept], n_words) + self._near_marks.costs(o, ids, p)
+        # The words are new to ``cost`` (it holds only words of key ``ob``, and two keys share
+        # no word), so each one's first price is taken as long as it is below the 1e9 that
+        # stands for none.
+        new = c < 1e9
+        cost.update(zip(self._near_words[ids[new]].tolist(), c[new].tolist(), strict=True))
+
     def candidates(self, token: str, p: channel.ChannelParams) -> _Cands:
         o = token.lower()
-        hit = self._cache.get((o, p))
+        # Keyed by the token as printed: an unknown token's "keep" candidate is spelled like
+        # it, so "HOACH" and "hoach" must not share an entry (the output would then depend on
+        # which one the process met first).
+        hit = self._cache.get((token, p))
         if hit is not None:
             return hit
         cfg = self.config
         ob = strip_marks(o)
         if p.keep_known and o in self.lexicon:
             res = _Cands([o], np.array([self.vid.get(o, UNK)], np.int64), np.zeros(1))
-            self._cache[(o, p)] = res
+            self._cache[(token, p)] = res
             return res
         cost: dict[str, float] = {}
         if o in self.lexicon:
@@ -304,23 +355,8 @@ class Restorer:
         maxd = 1 if len(ob) <= 2 and p.vowel_drop is None else 2
         if p.letter_scale >= 2.0 and ob in self.by_key:
             maxd = 0  # base letters look reliable and this is a known key: marks only
-        near = [] if maxd == 0 else self._near(ob, maxd)
-        limit = cfg.max_edit_cost
-        scale, vowel_drop = p.letter_scale, p.vowel_drop
-        scaled_limit = limit / scale
-        distance = self.edit.distance
-        by_key = self.by_key
-        for k, _d, _i in near:
-            if k == ob:
-                continue
-            d = distance(ob, k, scaled_limit, vowel_drop) * scale
-            if d > limit:
-                continue
-            ws = by_key[k][:12]
-            for w, mc in zip(ws, channel.mark_costs(o, ws, p), strict=True):
-                c = d + mc
-                if c < cost.get(w, 1e9):
-                    cost[w] = c
+        if maxd:
+            self._add_near(cost, o, ob, maxd, p)
         table = self.token_table.get(o, ())
         trusted = (
             cfg.token_table_trust > 0
@@ -341,10 +377,8 @@ class Restorer:
                 c = cfg.token_table_floor - cfg.token_table_weight * math.log(max(prob, 1e-6))
                 if trusted or c < cost.get(w, 1e9):
                     cost[w] = c
-        for w in cost:
-            if w not in self.vid:
-                cost[w] += cfg.oov_cost
-        items = list(cost.items())
+        vid, oov = self.vid, cfg.oov_cost
+        items = [(w, c if w in vid else c + oov) for w, c in cost.items()]
         puw, uni_lp = cfg.prune_unigram_weight, self._uni_lp
         rank = [c - puw * uni_lp[w] for w, c in items]
         order = sorted(range(len(items)), key=rank.__getitem__)
@@ -354,7 +388,10 @@ class Restorer:
             if maxd:
                 beam = cfg.letter_beam + (cfg.unknown_extra_beam if o not in self.lexicon else 0.0)
             cut = rank[order[0]] + beam
-            ranked = [items[i] for i in order if rank[i] <= cut]
+            for i in order:  # (by rank: the first one past the beam ends the beam)
+                if rank[i] > cut:
+                    break
+                ranked.append(items[i])
         n_keep = cfg.max_candidates if maxd == 0 else cfg.letter_candidates
         if maxd and o not in self.lexicon:
             n_keep = max(n_keep, cfg.unknown_candidates)
@@ -366,7 +403,7 @@ class Restorer:
             costs.append(cfg.keep_unknown_cost * p.letter_scale)
         ids = np.array([self.vid.get(w, UNK) for w in words], np.int64)
         res = _Cands(words, ids, np.array(costs, np.float64))
-        self._cache[(o, p)] = res
+        self._cache[(token, p)] = res
         return res
 
     def _with_case(self, token: Token, c: _Cands) -> _Cands:

@@ -303,3 +303,12 @@ def test_words_left_as_printed_that_are_no_syllable_are_listed_for_review() -> N
         "và hiệu quả, phát huy vai trò của cả hệ thống chính trị ở cơ sở."
     )
     assert restore(correct).unresolved == ()
+
+
+def test_candidates_of_an_unknown_token_keep_its_own_case() -> None:
+    # The "keep" candidate is the token as printed; a cache shared by its case variants made
+    # the output depend on which variant the process had met first.
+    r = load_restorer()
+    p = r.estimate_channel([])
+    assert r.candidates("QXHOACH", p).words[-1] == "QXHOACH"
+    assert r.candidates("qxhoach", p).words[-1] == "qxhoach"
