@@ -461,7 +461,7 @@ class Restorer:
         t = tokens[i]
         pattern = case_pattern(t.text)
         wid = self.vid.get(w, UNK)
-        if pattern == "lower" or not self.config.case_output:
+        if pattern == "lower":
             return pattern
         if pattern == "upper":
             if self._caps_context(tokens, i):
@@ -925,8 +925,11 @@ class Restorer:
                 corpus[a + j] = w
         words = [cands[i].words[path[i]] for i in range(len(tokens))]
         names = self._place_names(tokens, words, fixed, cands) if self.names else {}
+        # Letter case is OCR evidence only where OCR damage is: correctly marked and stripped
+        # text keep the case they have.
+        ocr_case = self.config.case_output and p.letter_scale < 2.0 and not p.keep_known
         out, why, need_conf = self._pass_output(
-            tokens, previous, fixed, cands, path, words, corpus, names
+            tokens, previous, fixed, cands, path, words, corpus, names, ocr_case
         )
         confs = self._confidences(cands, path, segments, need_conf)
         for i, (conf, alts) in confs.items():
@@ -944,6 +947,7 @@ class Restorer:
         words: list[str],
         corpus: dict[int, str],
         names: dict[int, str],
+        ocr_case: bool = True,
     ) -> tuple[list[str], dict[int, _Why], list[int]]:
         """The new spelling of every token: the decoder's choice unless a corpus passage or a
         place name overrides it; (source, confidence, alternatives) of those that differ from
@@ -981,7 +985,12 @@ class Restorer:
                 if c.cost[c.words.index(nw)] - c.cost[path[i]] < trust:
                     w = nw
                     source = lexicon
-            after = w if w == t.text else apply_case(w, self._output_case(tokens, i, w))
+            if w == t.text:
+                after = w
+            elif ocr_case:
+                after = apply_case(w, self._output_case(tokens, i, w))
+            else:
+                after = apply_case(w, case_pattern(t.text))
             out.append(after)
             if source is lm and after != t.text:
                 need_conf.append(i)

@@ -21,6 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Order: the cheap ones first, so a broken expensive one still leaves figures behind.
 ORDER = ["restore", "extract", "catalog", "ocr"]
+# The restoration section also reports the development split when it was made
+# (scripts/make_dev_split.py; it is skipped otherwise).
+EXTRA = {"restore": ["--dev-split"]}
 
 
 def _machine() -> str:
@@ -58,6 +61,7 @@ def main() -> int:
         if not script.exists():
             continue
         cmd = [sys.executable, str(script.relative_to(ROOT))] + (["--quick"] if args.quick else [])
+        cmd += EXTRA.get(name, [])
         print(f"== {' '.join(cmd)}", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
