@@ -316,8 +316,10 @@ def run_batch(
     with OutputLock(out):
         for sub in ("text", "pages", "records"):
             ensure_dir(out / sub)
-            # Temporary files of a run that was killed mid-write: never a finished output.
-            for tmp in (out / sub).glob(".*.tmp"):
+        # Temporary files of a run that was killed mid-write (outputs, and the manifest at the
+        # top): never a finished output, and this run holds the lock, so no writer owns them.
+        for folder in (out, out / "text", out / "pages", out / "records"):
+            for tmp in folder.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
         summary = BatchSummary()
         errors_path = out / "errors.jsonl"

@@ -91,6 +91,20 @@ def test_resume_skips_finished_and_force_redoes(tmp_path: Path, inputs: Path) ->
     assert (s.skipped, s.done) == (0, 3)
 
 
+def test_a_killed_runs_temporary_files_are_removed(tmp_path: Path, inputs: Path) -> None:
+    # What SIGKILL leaves when it lands inside write_atomic: the manifest's temporary file at
+    # the top of the output folder, an output's in its folder.
+    out = tmp_path / "out"
+    run_batch([inputs], out, CFG)
+    stale = [out / ".manifest.json.99999.tmp", out / "text" / ".a.txt.99999.tmp"]
+    for p in stale:
+        p.write_text("half", encoding="utf-8")
+    s = run_batch([inputs], out, CFG)
+    assert (s.skipped, s.failed) == (3, 2)
+    assert not list(out.rglob(".*.tmp"))
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
 def test_doc_ids_are_unique_and_safe(tmp_path: Path) -> None:
     files = [Path("x/Plan.txt"), Path("y/plan.txt"), Path("z/../Plan.pdf"), Path("w/..txt")]
     ids = assign_ids(files)
