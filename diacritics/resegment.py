@@ -149,30 +149,70 @@ def _lm_cost(
     s = seg_start[first]
     left = [int(ctx[k]) if k >= s else BOS for k in (first - 2, first - 1)]
     right = [int(ctx[k]) for k in (last + 1, last + 2) if k < len(ctx) and seg_start[k] == s]
-    options: list[tuple[int, list[int], float, int]] = []  # (sequence, right words, cost, next)
+    with_next = nexts is not None and bool(right)
+    # The trigrams of each sequence that do not involve the next word's candidates (all of
+    # them without ``nexts``), and, per candidate j of the next word, the one or two that do;
+    # one batch of look-ups. The sums add the same values in the same order as one trigram
+    # list per (sequence, candidate) would, so the costs do not depend on the batching.
+    w1s: list[int] = []
+    w2s: list[int] = []
+    w3s: list[int] = []
+    fixed_spans = []
     for h in range(len(middles)):
-        if nexts is not None and right:
-            for j, (wid, cost) in enumerate(zip(*nexts, strict=True)):
-                options.append((h, [int(wid), *right[1:]], float(cost), j))
-        else:
-            options.append((h, right, 0.0, -1))
-    w1s, w2s, w3s, owner = [], [], [], []
-    for o, (h, rights, _, _) in enumerate(options):
-        seq = left + middles[h] + rights
+        seq = left + middles[h] + ([] if with_next else right)
+        a = len(w1s)
         for k in range(2, len(seq)):
             w1s.append(seq[k - 2])
             w2s.append(seq[k - 1])
             w3s.append(seq[k])
-            owner.append(o)
-    lp = r.lm.logprob(np.array(w1s, np.int64), np.array(w2s, np.int64), np.array(w3s, np.int64))
-    per_option = np.zeros(len(options))
-    np.add.at(per_option, np.array(owner, np.int64), lp)
-    per_option = -r.config.lm_weight * per_option + np.array([o[2] for o in options])
+        fixed_spans.append((a, len(w1s)))
+    n_fixed = len(w1s)
+    c1 = np.array(w1s, np.int64)
+    c2 = np.array(w2s, np.int64)
+    c3 = np.array(w3s, np.int64)
+    if with_next:
+        assert nexts is not None
+        ids = np.asarray(nexts[0], np.int64)
+        n = len(ids)
+        # Trigram (last two words of the sequence, candidate j), and (last word, candidate j,
+        # the word after it) when there is one; sequence-major, candidate-minor.
+        before2 = np.array([(left + m)[-2] for m in middles], np.int64).repeat(n)
+        before1 = np.array([(left + m)[-1] for m in middles], np.int64).repeat(n)
+        cand = np.tile(ids, len(middles))
+        c1 = np.concatenate([c1, before2])
+        c2 = np.concatenate([c2, before1])
+        c3 = np.concatenate([c3, cand])
+        if len(right) > 1:
+            c1 = np.concatenate([c1, before1])
+            c2 = np.concatenate([c2, cand])
+            c3 = np.concatenate([c3, np.full(len(cand), right[1], np.int64)])
+    lp = r.lm.logprob(c1, c2, c3)
+    lp = np.asarray(lp, np.float64)
+    fixed = []
+    for a, b in fixed_spans:
+        total = 0.0
+        for v in lp[a:b].tolist():
+            total += v
+        fixed.append(total)
+    lw = r.config.lm_weight
     best = np.full(len(middles), np.inf)
     choice = np.full(len(middles), -1)
-    for o, (h, _, _, j) in enumerate(options):
-        if per_option[o] < best[h]:
-            best[h], choice[h] = per_option[o], j
+    if not with_next:
+        per = -lw * np.array(fixed) + np.zeros(len(middles))
+        return per, choice
+    assert nexts is not None
+    costs = np.asarray(nexts[1], np.float64)
+    n = len(costs)
+    tail1 = lp[n_fixed : n_fixed + n * len(middles)].reshape(len(middles), n)
+    tail2 = lp[n_fixed + n * len(middles) :]
+    for h in range(len(middles)):
+        x = fixed[h] + tail1[h]
+        if len(right) > 1:
+            x = x + tail2[h * n : (h + 1) * n]
+        per = -lw * x + costs
+        j = int(np.argmin(per))
+        if per[j] < best[h]:
+            best[h], choice[h] = per[j], j
     return best, choice
 
 
