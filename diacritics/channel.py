@@ -399,21 +399,10 @@ class CaseConfusion:
 
 
 def load_case_confusion() -> CaseConfusion:
-    path = DATA / "confusion_tokens.tsv"
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    try:
-        rows = _load_table(path) if path.exists() else []
-        for row in rows:
-            if len(row) < 3 or " " in row[0] or " " in row[1]:
-                continue
-            o, c = row[0], row[1]
-            if not (o[:1].isalpha() and c[:1].isalpha()):
-                continue
-            x = strip_marks(o[0].lower())
-            counts[x][2 * c[0].isupper() + o[0].isupper()] += int(row[2])
-    except (OSError, ValueError) as e:
-        log.warning("ignoring %s: %s", path, e)
-        counts.clear()
+    for o, c, n in _token_rows():
+        if o[:1].isalpha() and c[:1].isalpha():
+            counts[strip_marks(o[0].lower())][2 * c[0].isupper() + o[0].isupper()] += n
     lower = {x: (v[1] + 0.5) / (v[0] + v[1] + 1.0) for x, v in counts.items()}
     upper = {x: (v[3] + 0.5) / (v[2] + v[3] + 1.0) for x, v in counts.items()}
     tot = [sum(v[k] for v in counts.values()) for k in range(4)]
@@ -425,6 +414,25 @@ def load_case_confusion() -> CaseConfusion:
     )
 
 
+@lru_cache(maxsize=1)
+def _token_rows() -> tuple[tuple[str, str, int], ...]:
+    """The single-word rows of ``data/confusion_tokens.tsv`` as printed: (OCR token, clean
+    word, count), read once for the token table and the case confusion (empty when the
+    file is missing or unreadable)."""
+    path = DATA / "confusion_tokens.tsv"
+    if not path.exists():
+        return ()
+    try:
+        return tuple(
+            (row[0], row[1], int(row[2]))
+            for row in _load_table(path)
+            if len(row) >= 3 and " " not in row[0] and " " not in row[1]
+        )
+    except (OSError, ValueError) as e:
+        log.warning("ignoring %s: %s", path, e)
+        return ()
+
+
 def load_token_table() -> dict[str, list[tuple[str, float]]]:
     """OCR token (lowercase) -> [(clean syllable lowercase, P(clean | ocr))]."""
     return load_token_counts()[0]
@@ -432,20 +440,11 @@ def load_token_table() -> dict[str, list[tuple[str, float]]]:
 
 def load_token_counts() -> tuple[dict[str, list[tuple[str, float]]], dict[str, int]]:
     """The token table of :func:`load_token_table`, and how often each OCR token was seen."""
-    path = DATA / "confusion_tokens.tsv"
     out: dict[str, list[tuple[str, float]]] = {}
     totals: dict[str, int] = {}
-    if not path.exists():
-        return out, totals
     raw: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    try:
-        for row in _load_table(path):
-            if len(row) < 3 or " " in row[0] or " " in row[1]:
-                continue
-            raw[row[0].lower()][unicodedata.normalize("NFC", row[1].lower())] += int(row[2])
-    except (OSError, ValueError) as e:
-        log.warning("ignoring %s: %s", path, e)
-        return out, totals
+    for o, c, n in _token_rows():
+        raw[o.lower()][unicodedata.normalize("NFC", c.lower())] += n
     for o, cs in raw.items():
         tot = sum(cs.values())
         if tot < 2:

@@ -217,19 +217,19 @@ class TrigramLM:
         v = self.v
         i3, f3 = self._lookup(self.tri_h, (w1 * v + w2) * v + w3)
         a3 = _take(self.tri_alpha, i3, f3, 0.0)
-        i2, f2 = self._lookup(self.bi_h, w2 * v + w3)
-        a2 = _take(self.bi_alpha, i2, f2, 0.0)
         ic, fc = self._lookup(self.bi_h, w1 * v + w2)
         g3 = _take(self.bi_gamma3, ic, fc, 1.0)
-        p2 = a2 + self.gamma2[w2] * self.p_uni[w3]
-        p3 = a3 + g3 * p2
+        p3 = a3 + g3 * self._bigram_p(w2, w3)
         return np.log(np.maximum(p3, 1e-30)).reshape(shape)
+
+    def _bigram_p(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        """P(w3 | w2) of the interpolated bigram (flat int64 arrays)."""
+        i2, f2 = self._lookup(self.bi_h, w2 * self.v + w3)
+        return _take(self.bi_alpha, i2, f2, 0.0) + self.gamma2[w2] * self.p_uni[w3]
 
     def bigram_logprob(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """Natural log of the bigram P(w3 | w2) of the model (the trigram's lower order)."""
-        w2, w3 = np.asarray(w2, np.int64), np.asarray(w3, np.int64)
-        i2, f2 = self._lookup(self.bi_h, w2 * self.v + w3)
-        p2 = _take(self.bi_alpha, i2, f2, 0.0) + self.gamma2[w2] * self.p_uni[w3]
+        p2 = self._bigram_p(np.asarray(w2, np.int64), np.asarray(w3, np.int64))
         return np.log(np.maximum(p2, 1e-30))
 
     def logprob_grid(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:

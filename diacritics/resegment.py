@@ -187,19 +187,17 @@ def _lm_cost(
             c2 = np.concatenate([c2, cand])
             c3 = np.concatenate([c3, np.full(len(cand), right[1], np.int64)])
     lp = r.lm.logprob(c1, c2, c3)
-    lp = np.asarray(lp, np.float64)
     fixed = []
     for a, b in fixed_spans:
         total = 0.0
-        for v in lp[a:b].tolist():
+        for v in lp[a:b].tolist():  # left to right, as the reading's words come
             total += v
         fixed.append(total)
     lw = r.config.lm_weight
     best = np.full(len(middles), np.inf)
     choice = np.full(len(middles), -1)
     if not with_next:
-        per = -lw * np.array(fixed) + np.zeros(len(middles))
-        return per, choice
+        return -lw * np.array(fixed), choice
     assert nexts is not None
     costs = np.asarray(nexts[1], np.float64)
     n = len(costs)

@@ -425,25 +425,18 @@ class Restorer:
     def _caps_context(tokens: list[Token], i: int) -> bool:
         """Token i stands among capitals: a neighbour on its line is in capitals, or its line
         has at least half as many words in capitals as in small letters."""
-        t = tokens[i]
+        line = tokens[i].line
+        lo, hi = i, i + 1
+        while lo > 0 and tokens[lo - 1].line == line:
+            lo -= 1
+        while hi < len(tokens) and tokens[hi].line == line:
+            hi += 1
+        patterns = {j: case_pattern(tokens[j].text) for j in range(lo, hi) if j != i}
         for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and tokens[j].line == t.line:
-                u = tokens[j].text
-                if case_pattern(u) == "upper" and sum(ch.isalpha() for ch in u) > 1:
-                    return True
-        upper = lower = 0
-        for j in range(i - 1, -1, -1):
-            if tokens[j].line != t.line:
-                break
-            p = case_pattern(tokens[j].text)
-            upper += p == "upper"
-            lower += p == "lower"
-        for j in range(i + 1, len(tokens)):
-            if tokens[j].line != t.line:
-                break
-            p = case_pattern(tokens[j].text)
-            upper += p == "upper"
-            lower += p == "lower"
+            if patterns.get(j) == "upper" and sum(ch.isalpha() for ch in tokens[j].text) > 1:
+                return True
+        upper = sum(p == "upper" for p in patterns.values())
+        lower = sum(p == "lower" for p in patterns.values())
         return 2 * upper >= lower
 
     def _output_case(self, tokens: list[Token], i: int, w: str) -> str:
@@ -460,9 +453,9 @@ class Restorer:
         """
         t = tokens[i]
         pattern = case_pattern(t.text)
-        wid = self.vid.get(w, UNK)
         if pattern == "lower":
             return pattern
+        wid = self.vid.get(w, UNK)
         if pattern == "upper":
             if self._caps_context(tokens, i):
                 return "upper"
@@ -947,7 +940,7 @@ class Restorer:
         words: list[str],
         corpus: dict[int, str],
         names: dict[int, str],
-        ocr_case: bool = True,
+        ocr_case: bool,
     ) -> tuple[list[str], dict[int, _Why], list[int]]:
         """The new spelling of every token: the decoder's choice unless a corpus passage or a
         place name overrides it; (source, confidence, alternatives) of those that differ from

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from diacritics.api import load_restorer  # noqa: E402
 from diacritics.evaluate import eval_tokens, syllable_accuracy  # noqa: E402
-from diacritics.orthography import normalize_tone_placement  # noqa: E402
+from diacritics.orthography import normalize_tone_placement, strip_marks  # noqa: E402
 
 GOLD = ROOT.parent / "shared" / "dev-gold" / "dang-uy-phuong-binh-dinh-2025.clean.txt"
 SAMPLE = ROOT / "samples" / "dang-uy-phuong-binh-dinh-2025.txt"
@@ -87,72 +87,100 @@ def score(pairs: list[tuple[str, str]], fn, errors: Counter | None = None) -> tu
     return (right / total if total else float("nan")), total
 
 
-def _flagged_spans(changes, unresolved=()) -> dict[int, list[tuple[int, int]]]:
-    """Line -> (start, end) columns in the restored text of the words for review: flagged
-    changes, and the unresolved words (left as printed, no known syllable) when given."""
+def ocr_pairs(files: list[Path]) -> list[tuple[str, str]]:
+    """(OCR text, clean text) of each synthetic ``<doc>.ocr.txt`` and its ``<doc>.clean.txt``."""
+    return [
+        (p.read_text(), p.with_name(p.name.replace(".ocr.txt", ".clean.txt")).read_text())
+        for p in files
+    ]
+
+
+def change_spans(changes) -> dict[int, list[tuple[int, int, object]]]:
+    """Line -> (start, end, change) of every change, in columns of the restored text (a
+    change's input column shifted by the length differences of the changes before it)."""
     by_line: dict[int, list] = {}
     for c in changes:
         by_line.setdefault(c.line, []).append(c)
-    out: dict[int, list[tuple[int, int]]] = {}
-    for u in unresolved:
-        # Shift the input column by the changes before it on its line.
-        shift = sum(len(c.after) - len(c.before) for c in by_line.get(u.line, ()) if c.col < u.col)
-        out.setdefault(u.line, []).append((u.col + shift, u.col + shift + len(u.word)))
+    out: dict[int, list[tuple[int, int, object]]] = {}
     for ln, cs in by_line.items():
         shift = 0
         for c in sorted(cs, key=lambda c: c.col):
-            if c.flagged:
-                out.setdefault(ln, []).append((c.col + shift, c.col + shift + len(c.after)))
+            out.setdefault(ln, []).append((c.col + shift, c.col + shift + len(c.after), c))
             shift += len(c.after) - len(c.before)
     return out
 
 
+def _review_spans(changes, unresolved=()) -> dict[int, list[tuple[int, int]]]:
+    """Line -> (start, end) columns in the restored text of the words for review: flagged
+    changes, and the unresolved words (left as printed, no known syllable) when given."""
+    spans = change_spans(changes)
+    out: dict[int, list[tuple[int, int]]] = {}
+    for u in unresolved:
+        # Shift the input column by the changes before it on its line.
+        shift = sum(
+            len(c.after) - len(c.before) for _a, _b, c in spans.get(u.line, ()) if c.col < u.col
+        )
+        out.setdefault(u.line, []).append((u.col + shift, u.col + shift + len(u.word)))
+    for ln, cs in spans.items():
+        out.setdefault(ln, []).extend((a, b) for a, b, c in cs if c.flagged)
+    return out
+
+
+def output_words(line: str) -> list[re.Match]:
+    """The words of an output line with their columns (tokens with a letter)."""
+    return [m for m in re.finditer(r"\w+", line) if any(ch.isalpha() for ch in m[0])]
+
+
+def word_key(t: str) -> str:
+    """The accent-free lowercase form the gold alignment matches on."""
+    return strip_marks(t).lower()
+
+
 def flag_calibration(
-    restorer, pairs: list[tuple[str, str]], with_unresolved: bool = False
-) -> tuple[int, int, int, int]:
-    """(gold words, flagged words, wrong words, wrong words that are flagged) of our output.
+    restorer, pairs: list[tuple[str, str]]
+) -> dict[bool, tuple[int, int, int, int]]:
+    """(gold words, flagged words, wrong words, wrong words that are flagged) of our output,
+    without (False) and with (True) the unresolved words counted as marked for review.
 
     A gold word is flagged when the output word aligned with it (or, where no output word has
     its letters, one in its place) lies in a flagged change or is unresolved; a wrong known
     word that restoration left unchanged is never flagged (it counts as a miss)."""
-    import re as _re
     from difflib import SequenceMatcher
 
-    from diacritics.orthography import strip_marks
-
-    def key(t: str) -> str:
-        return strip_marks(t).lower()
-
-    words = flagged = wrong = wrong_flagged = 0
+    counts = {False: [0, 0, 0, 0], True: [0, 0, 0, 0]}
     for inp, gold in pairs:
         r = restorer.restore(inp)
-        spans = _flagged_spans(r.changes, r.unresolved if with_unresolved else ())
-        for ln, (o_line, g_line) in enumerate(
-            zip(r.text.split("\n"), gold.split("\n"), strict=False), start=1
-        ):
-            o_toks = [m for m in _re.finditer(r"\w+", o_line) if any(ch.isalpha() for ch in m[0])]
-            g_toks = eval_tokens(g_line)
-            words += len(g_toks)
-            is_flagged = [any(a <= m.start() < b for a, b in spans.get(ln, ())) for m in o_toks]
-            sm = SequenceMatcher(
-                None, [key(m[0]) for m in o_toks], [key(t) for t in g_toks], autojunk=False
-            )
-            for tag, a1, a2, b1, b2 in sm.get_opcodes():
-                if tag == "equal":
-                    for k in range(a2 - a1):
-                        f = is_flagged[a1 + k]
-                        flagged += f
-                        if o_toks[a1 + k][0] != g_toks[b1 + k]:
-                            wrong += 1
-                            wrong_flagged += f
-                    continue
-                # Gold words without an output word of the same letters: wrong; marked for
-                # review when an output word in their place is.
-                f = any(is_flagged[a1:a2])
-                wrong += b2 - b1
-                flagged += f * (b2 - b1)
-                wrong_flagged += f * (b2 - b1)
-    return words, flagged, wrong, wrong_flagged
+        for with_unresolved, acc in counts.items():
+            spans = _review_spans(r.changes, r.unresolved if with_unresolved else ())
+            for ln, (o_line, g_line) in enumerate(
+                zip(r.text.split("\n"), gold.split("\n"), strict=False), start=1
+            ):
+                o_toks = output_words(o_line)
+                g_toks = eval_tokens(g_line)
+                acc[0] += len(g_toks)
+                is_flagged = [any(a <= m.start() < b for a, b in spans.get(ln, ())) for m in o_toks]
+                sm = SequenceMatcher(
+                    None,
+                    [word_key(m[0]) for m in o_toks],
+                    [word_key(t) for t in g_toks],
+                    autojunk=False,
+                )
+                for tag, a1, a2, b1, b2 in sm.get_opcodes():
+                    if tag == "equal":
+                        for k in range(a2 - a1):
+                            f = is_flagged[a1 + k]
+                            acc[1] += f
+                            if o_toks[a1 + k][0] != g_toks[b1 + k]:
+                                acc[2] += 1
+                                acc[3] += f
+                        continue
+                    # Gold words without an output word of the same letters: wrong; marked for
+                    # review when an output word in their place is.
+                    f = any(is_flagged[a1:a2])
+                    acc[2] += b2 - b1
+                    acc[1] += f * (b2 - b1)
+                    acc[3] += f * (b2 - b1)
+    return {k: (v[0], v[1], v[2], v[3]) for k, v in counts.items()}
 
 
 def synthetic_breakdown(restorer, files: list[Path]) -> str:
@@ -278,10 +306,7 @@ def main() -> None:
     if args.quick:
         synth = synth[:4]
     if synth:
-        sets[f"2. synthetic OCR damage, held-out ({len(synth)} docs)"] = [
-            (p.read_text(), p.with_name(p.name.replace(".ocr.txt", ".clean.txt")).read_text())
-            for p in synth
-        ]
+        sets[f"2. synthetic OCR damage, held-out ({len(synth)} docs)"] = ocr_pairs(synth)
     sets[f"3. marks stripped, held-out ({len(docs)} docs)"] = [(unidecode(d), d) for _, d in docs]
 
     strip_pairs = [(unidecode(d), d) for _, d in docs]
@@ -308,10 +333,7 @@ def main() -> None:
         from diacritics.restorer import Restorer
 
         dev_restorer = Restorer(ensure_built(DEV_SPLIT / "corpus"), restorer.config)
-        pairs = [
-            (p.read_text(), p.with_name(p.name.replace(".ocr.txt", ".clean.txt")).read_text())
-            for p in dev_synth
-        ]
+        pairs = ocr_pairs(dev_synth)
         row = [f"0. development split, synthetic OCR damage ({len(pairs)} docs; tuned on)"]
         for sname, fn in syst.items():
             if sname == "ours":
@@ -351,10 +373,10 @@ def main() -> None:
     speed = timing["stripped"]
     ours_s, pyvi_s = speed["ours"], speed["pyvi"]
     flags = {
-        (name, unresolved): flag_calibration(restorer, pairs, unresolved)
+        (name, unresolved): figures
         for name, pairs in sets.items()
         if name.startswith(("1.", "2."))
-        for unresolved in (False, True)
+        for unresolved, figures in flag_calibration(restorer, pairs).items()
     }
 
     if build_info is None:
