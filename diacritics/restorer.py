@@ -242,7 +242,9 @@ class Restorer:
         self._near_marks = channel.MarkTable(self._near_words.tolist())
         self._dist_cache: dict[tuple[str, int, float, float | None], tuple[np.ndarray, np.ndarray]]
         self._dist_cache = {}
-        self._seg_cache: dict[tuple[object, ...], tuple[list[int], dict[int, str]]] = {}
+        self._seg_cache: dict[
+            tuple[object, ...], tuple[list[int], dict[int, str], list[_Cands]]
+        ] = {}
         # The tables above are a few hundred thousand small objects that live as long as the
         # process: taken out of the garbage collector's sight, they no longer make every full
         # collection during a restore walk them (about a tenth of a restore's time).
@@ -888,6 +890,9 @@ class Restorer:
         texts = [t.text for t in tokens]
         # (No token contains "\x1f": the joined words stand for the words.)
         keys = [(p, "\x1f".join(texts[a:b]), bytes(fixed[a:b])) for a, b in segments]
+        if len(self._seg_cache) > 200_000:
+            # Bounded over a long batch; cleared before this pass reads from it, never between.
+            self._seg_cache.clear()
         todo = [k for k, key in enumerate(keys) if key not in self._seg_cache]
         if self.config.prune_keep:
             cands = self._prune(cands, [segments[k] for k in todo])
@@ -906,14 +911,14 @@ class Restorer:
         for k in todo:
             a, b = segments[k]
             rel = {i - a: spans[i] for i in range(a, b) if i in spans}
-            self._seg_cache[keys[k]] = (sub[a:b], rel)
-        if len(self._seg_cache) > 200_000:
-            self._seg_cache.clear()
+            # The path indexes the candidates as decoded (pruned): they are kept with it.
+            self._seg_cache[keys[k]] = (sub[a:b], rel, cands[a:b])
         path = [0] * len(tokens)
         corpus: dict[int, str] = {}
         for (a, b), key in zip(segments, keys, strict=True):
-            seg_path, rel = self._seg_cache[key]
+            seg_path, rel, seg_cands = self._seg_cache[key]
             path[a:b] = seg_path
+            cands[a:b] = seg_cands
             for j, w in rel.items():
                 corpus[a + j] = w
         words = [cands[i].words[path[i]] for i in range(len(tokens))]

@@ -312,3 +312,15 @@ def test_candidates_of_an_unknown_token_keep_its_own_case() -> None:
     p = r.estimate_channel([])
     assert r.candidates("QXHOACH", p).words[-1] == "QXHOACH"
     assert r.candidates("qxhoach", p).words[-1] == "qxhoach"
+
+
+def test_restoring_the_same_text_again_gives_the_same_result() -> None:
+    # The restorer keeps caches across calls (a batch restores many pages with one restorer);
+    # a segment decoded before must come back with the candidates its path was chosen from.
+    from diacritics.restorer import Restorer
+
+    base = load_restorer()
+    r = Restorer(base._build, base.config)
+    text = "Ké hoach cua Pang uy vé cac chu c vu lanh dao\nHGi dong nhan dan x4 thyc hién"
+    first, again = r.restore(text), r.restore(text)
+    assert (again.text, again.changes) == (first.text, first.changes)
