@@ -14,6 +14,7 @@ with N raw counts, T type (continuation) counts; an unseen context backs off wit
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -200,6 +201,20 @@ class TrigramLM:
         self.bi_gamma3 = load("bi_gamma3")
         self.gamma2 = np.asarray(load("gamma2"))
         self.p_uni = np.asarray(load("uni"))
+        self.cache: DocCache | None = None
+
+    def with_cache(self, cache: DocCache | None) -> TrigramLM:
+        """The same model (arrays shared) mixed with a document's bigram cache."""
+        other = copy.copy(self)
+        other.cache = cache
+        return other
+
+    def _mix(self, p: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        """``p`` = P(w3 | .., w2) of the model, mixed with the document cache if there is one."""
+        if self.cache is None:
+            return p
+        lam, pc = self.cache.lookup(w2, w3)
+        return p * (1.0 - lam) + lam * pc
 
     @staticmethod
     def _lookup(
@@ -219,7 +234,7 @@ class TrigramLM:
         a3 = _take(self.tri_alpha, i3, f3, 0.0)
         ic, fc = self._lookup(self.bi_h, w1 * v + w2)
         g3 = _take(self.bi_gamma3, ic, fc, 1.0)
-        p3 = a3 + g3 * self._bigram_p(w2, w3)
+        p3 = self._mix(a3 + g3 * self._bigram_p(w2, w3), w2, w3)
         return np.log(np.maximum(p3, 1e-30)).reshape(shape)
 
     def _bigram_p(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
@@ -229,7 +244,8 @@ class TrigramLM:
 
     def bigram_logprob(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """Natural log of the bigram P(w3 | w2) of the model (the trigram's lower order)."""
-        p2 = self._bigram_p(np.asarray(w2, np.int64), np.asarray(w3, np.int64))
+        w2, w3 = np.asarray(w2, np.int64), np.asarray(w3, np.int64)
+        p2 = self._mix(self._bigram_p(w2, w3), w2, w3)
         return np.log(np.maximum(p2, 1e-30))
 
     def logprob_grid(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
@@ -267,5 +283,45 @@ class TrigramLM:
         if len(seen):
             i3, f3 = self._lookup(self.tri_h, pair[ctx[seen]] * v + second[nxt[seen]])
             p3[seen] += _take(self.tri_alpha, i3, f3, 0.0)
+        if self.cache is not None:
+            lam, pc = self.cache.lookup(first, second)
+            p3 *= 1.0 - lam[nxt]
+            p3 += lam[nxt] * pc[nxt]
         np.maximum(p3, 1e-30, out=p3)
         return np.log(p3, out=p3)
+
+
+class DocCache:
+    """Bigrams a document uses again and again, as a second model mixed into the first.
+
+    A plan repeats its terms ("cử tri" dozens of times in a plan about voters' meetings); where
+    OCR damaged one occurrence past reading ("cv tri"), the others say what it was. The cache
+    holds the document's current reading; each bigram's count is discounted by one, so a word
+    does not vote for itself and only bigrams seen twice count. Mixed as
+    P = (1 - λ(h)) P_model + λ(h) (c(h, w) - 1) / m(h), with m(h) the sum of c(h, .) - 1 and
+    λ(h) = λ · m(h) / (m(h) + k)
+    (Kuhn & De Mori's cache model, here over bigrams)."""
+
+    def __init__(self, ids: list[np.ndarray], v: int, weight: float, k: float = 2.0):
+        vv = np.int64(v)
+        pairs = [seq[:-1] * vv + seq[1:] for seq in ids if len(seq) > 1]
+        keys = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
+        uniq, cnt = np.unique(keys, return_counts=True)
+        keep = cnt > 1
+        self.v = vv
+        self.keys = uniq[keep]
+        hist = self.keys // vv
+        hist_n = np.zeros(v, np.float64)
+        np.add.at(hist_n, hist, cnt[keep] - 1)
+        self.p = (cnt[keep] - 1) / hist_n[hist]
+        self.lam = weight * hist_n / (hist_n + k)
+        self.fingerprint = hash((self.keys.tobytes(), weight, k))
+
+    def lookup(self, w2: np.ndarray, w3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(λ(w2), cache P(w3 | w2)) for arrays of ids."""
+        lam = self.lam[w2]
+        q = w2 * self.v + w3
+        if len(self.keys) == 0:
+            return lam, np.zeros(len(q))
+        i = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
+        return lam, np.where(self.keys[i] == q, self.p[i], 0.0)

@@ -143,7 +143,7 @@ def _tokenize_line(
     boundary = bool(_BULLET_RE.match(line))  # a list item starts a sentence
     for m in _TOKEN_RE.finditer(line):
         a, b = m.span()
-        if SENTENCE_END.search(line, last, a):
+        if SENTENCE_END.search(line, last, a) and not _hook_mark(line, last, a):
             boundary = True
         last = b
         tok = m.group(0)
@@ -159,6 +159,13 @@ def _tokenize_line(
         boundary = False
     ends = boundary or bool(SENTENCE_END.search(line, last))
     return tuple(out), ends
+
+
+def _hook_mark(line: str, end: int, start: int) -> bool:
+    """Whether what stands between a token ending at ``end`` and the next one starting at
+    ``start`` is a "?" glued to the first followed by one space and a lower-case word: Tesseract
+    prints "?" for the hook of "ử" ("cv? tri" for "cử tri"), and a question ends a sentence."""
+    return end > 0 and line[end:start] == "? " and line[start].islower()
 
 
 def case_pattern(token: str) -> str:

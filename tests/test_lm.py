@@ -9,7 +9,7 @@ import pytest
 from test_corpus_build import TINY, make_tiny_corpus
 
 from diacritics.corpus import build, build_dir
-from diacritics.lm import TrigramLM, modified_discounts
+from diacritics.lm import DocCache, TrigramLM, modified_discounts
 
 
 @pytest.fixture(scope="module", params=[None, 0.75], ids=["modified-kn", "one-discount"])
@@ -66,3 +66,46 @@ def test_modified_discounts_from_count_of_counts() -> None:
     np.testing.assert_allclose(modified_discounts(counts)[1:], [0.5, 1.1, 3 - 4 / 3])
     # Too few counts to estimate: the usual single discount.
     np.testing.assert_allclose(modified_discounts(np.array([1, 1, 2]))[1:], [0.75] * 3)
+
+
+def test_document_cache_raises_repeated_bigrams_only(lm: tuple[TrigramLM, dict[str, int]]) -> None:
+    """A bigram the document uses twice or more gains probability; one used once changes
+    nothing (its count is discounted by one: a word does not vote for itself)."""
+    model, vid = lm
+    doc = [vid[w] for w in ("huyện", "thưởng", "huyện", "thưởng", "dân", "huyện")]
+    cached = model.with_cache(DocCache([np.array(doc)], len(vid), weight=0.3))
+    a, b = vid["ủy"], vid["huyện"]
+    base = model.logprob(a, b, vid["thưởng"])
+    assert cached.logprob(a, b, vid["thưởng"]) > base + 0.1
+    # (huyện, thưởng) counts 2 - 1 = 1, all of huyện's repeated mass m: λ = 0.3 m / (m + 2),
+    # and P(. | huyện) of the other words is scaled by 1 - λ.
+    lam = 0.3 * 1 / (1 + 2.0)
+    for w in ("dân", "ban"):
+        assert float(cached.logprob(a, b, vid[w])) == pytest.approx(
+            float(model.logprob(a, b, vid[w])) + np.log(1 - lam)
+        )
+    # A history the document never repeats a bigram of: the model as it is.
+    c, d = vid["nhân"], vid["dân"]
+    assert cached.logprob(c, d, vid["huyện"]) == model.logprob(c, d, vid["huyện"])
+    b1, w1 = np.array([b]), np.array([vid["thưởng"]])
+    assert cached.bigram_logprob(b1, w1)[0] > model.bigram_logprob(b1, w1)[0] + 0.1
+    # The model itself is untouched.
+    assert model.cache is None
+
+
+def test_document_cache_grid_equals_logprob(lm: tuple[TrigramLM, dict[str, int]]) -> None:
+    """With a cache, the decoder's factored look-up still gives the per-triple probabilities."""
+    model, vid = lm
+    words = [vid[w] for w in ("ủy", "ban", "nhân", "dân", "huyện")]
+    model = model.with_cache(DocCache([np.array(words * 3)], len(vid), weight=0.3))
+    rng = np.random.default_rng(1)
+    ids = rng.integers(0, len(vid), (20, 5))
+    ids[:5] = words
+    grid = model.logprob_grid(ids[:, :, None, None], ids[:, None, :, None], ids[:, None, None, :])
+    shape = grid.shape
+    flat = model.logprob(
+        np.broadcast_to(ids[:, :, None, None], shape),
+        np.broadcast_to(ids[:, None, :, None], shape),
+        np.broadcast_to(ids[:, None, None, :], shape),
+    )
+    np.testing.assert_allclose(grid, flat, rtol=0, atol=1e-12)
