@@ -320,8 +320,11 @@ class DocCache:
     def lookup(self, w2: np.ndarray, w3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(λ(w2), cache P(w3 | w2)) for arrays of ids."""
         lam = self.lam[w2]
-        q = w2 * self.v + w3
-        if len(self.keys) == 0:
-            return lam, np.zeros(len(q))
-        i = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
-        return lam, np.where(self.keys[i] == q, self.p[i], 0.0)
+        pc = np.zeros(len(lam))
+        # Only histories with repeated bigrams have cache mass (few of the decoder's queries).
+        some = np.flatnonzero(lam)
+        if len(some):
+            q = w2[some] * self.v + w3[some]
+            i = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
+            pc[some] = np.where(self.keys[i] == q, self.p[i], 0.0)
+        return lam, pc

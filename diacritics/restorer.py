@@ -504,16 +504,24 @@ class Restorer:
         if not todo:
             return out
         # Every bigram of adjacent candidates (and <s> before each segment), in one batch.
+        # A word that recurs has one candidate list per pass (_pass_candidates), so a pair of
+        # neighbours that recurs ("cử tri") is one grid: looked up once (about half the pairs).
         prev_ids, next_ids, offs = [], [], {}
+        grid_at: dict[tuple[int, int], int] = {}
+        bos = np.array([BOS], np.int64)
         n = 0
         for a, b in todo:
             for i in range(a, b):
-                before = cands[i - 1].ids if i > a else np.array([BOS], np.int64)
+                before = cands[i - 1].ids if i > a else bos
                 k1, k2 = len(before), len(cands[i].ids)
-                prev_ids.append(np.repeat(before, k2))
-                next_ids.append(np.tile(cands[i].ids, k1))
-                offs[i] = (n, k1, k2)
-                n += k1 * k2
+                key = (id(cands[i - 1]) if i > a else 0, id(cands[i]))
+                o = grid_at.get(key)
+                if o is None:
+                    o = grid_at[key] = n
+                    prev_ids.append(np.repeat(before, k2))
+                    next_ids.append(np.tile(cands[i].ids, k1))
+                    n += k1 * k2
+                offs[i] = (o, k1, k2)
         lp = lw * self.lm.bigram_logprob(np.concatenate(prev_ids), np.concatenate(next_ids))
         for a, b in todo:
             grids = []
