@@ -296,7 +296,7 @@ class DocCache:
 
     A plan repeats its terms ("cử tri" dozens of times in a plan about voters' meetings); where
     OCR damaged one occurrence past reading ("cv tri"), the others say what it was. The cache
-    holds the document's current reading; each bigram's count is discounted by one, so a word
+    holds the document as a first pass read it; each bigram's count is discounted by one, so a word
     does not vote for itself and only bigrams seen twice count. Mixed as
     P = (1 - λ(h)) P_model + λ(h) (c(h, w) - 1) / m(h), with m(h) the sum of c(h, .) - 1 and
     λ(h) = λ · m(h) / (m(h) + k)

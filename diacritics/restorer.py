@@ -128,7 +128,7 @@ class RestoreConfig:
         merged (0.12%) on the synthetic training pages. split_cost 0 turns the step off
         (diacritics/resegment.py).
     doc_cache_weight, doc_cache_k: from the second pass on, the language model is mixed with the
-        bigrams the document repeats in its current reading, with weight doc_cache_weight ·
+        bigrams the document repeats in its first pass's reading, with weight doc_cache_weight ·
         m / (m + doc_cache_k) for a history with m repeated bigrams (defaults 0.3 and 2.0; 0 =
         off; see lm.DocCache). Not for correctly marked text. A plan repeats its terms ("cử tri"
         dozens of times): where OCR left one occurrence ambiguous, the others decide. Chosen on
@@ -1045,7 +1045,7 @@ class Restorer:
         A repaired word gives its neighbours better context, so a second pass fixes more; and
         stopping only at a fixed point makes restoring twice the same as restoring once. From
         the second pass on, the language model is mixed with the bigrams the document repeats
-        in its current reading (:class:`DocCache`, ``doc_cache_weight``)."""
+        in the first pass's reading (:class:`DocCache`, ``doc_cache_weight``)."""
         try:
             return self._restore(text)
         finally:
@@ -1072,7 +1072,9 @@ class Restorer:
             tokens = tokenize(cur_text, memo)
             if len(tokens) != len(tokens0):
                 break  # the repaired text tokenizes differently: keep the last consistent state
-            if k > 0:
+            if k == 1:
+                # Built once, from the first pass's reading, and then kept: with the model
+                # fixed, a later pass decodes again only the sentences where a word changed.
                 self.lm = self._base_lm.with_cache(self._doc_cache(tokens0, current, p_input))
             new, why = self._pass(
                 tokens, current, p, frozenset(frozen) if p is not None else frozenset()
@@ -1086,7 +1088,6 @@ class Restorer:
             frozen.update(i for i, w in why.items() if w[1] >= self.config.freeze_confidence)
             current = new
             cur_text = _rebuild(text, tokens0, current)
-        self.lm = self._base_lm.with_cache(self._doc_cache(tokens0, current, p_input))
         regions = resegment(self, text, tokens0, current, p_input) if p_input is not None else []
         in_region = {k for g in regions for k in range(g.first, g.last + 1)}
         changes: list[Change] = [self._region_change(text, tokens0, g) for g in regions]
