@@ -49,14 +49,7 @@ def test_logprob_grid_equals_logprob(lm: tuple[TrigramLM, dict[str, int]]) -> No
     rng = np.random.default_rng(0)
     ids = rng.integers(0, len(vid), (40, 5))
     ids[:5] = [vid[w] for w in ("ủy", "ban", "nhân", "dân", "huyện")]  # seen contexts too
-    grid = model.logprob_grid(ids[:, :, None, None], ids[:, None, :, None], ids[:, None, None, :])
-    shape = grid.shape
-    flat = model.logprob(
-        np.broadcast_to(ids[:, :, None, None], shape),
-        np.broadcast_to(ids[:, None, :, None], shape),
-        np.broadcast_to(ids[:, None, None, :], shape),
-    )
-    np.testing.assert_allclose(grid, flat, rtol=0, atol=1e-12)
+    _assert_grid_matches(model, ids)
 
 
 def test_modified_discounts_from_count_of_counts() -> None:
@@ -101,6 +94,11 @@ def test_document_cache_grid_equals_logprob(lm: tuple[TrigramLM, dict[str, int]]
     rng = np.random.default_rng(1)
     ids = rng.integers(0, len(vid), (20, 5))
     ids[:5] = words
+    _assert_grid_matches(model, ids)
+
+
+def _assert_grid_matches(model: TrigramLM, ids: np.ndarray) -> None:
+    """logprob_grid over all triples of each row of ``ids`` equals logprob triple by triple."""
     grid = model.logprob_grid(ids[:, :, None, None], ids[:, None, :, None], ids[:, None, None, :])
     shape = grid.shape
     flat = model.logprob(
