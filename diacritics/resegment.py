@@ -194,10 +194,10 @@ def _lm_cost(
             total += v
         fixed.append(total)
     lw = r.config.lm_weight
-    best = np.full(len(middles), np.inf)
     choice = np.full(len(middles), -1)
     if not with_next:
         return -lw * np.array(fixed), choice
+    best = np.empty(len(middles))
     assert nexts is not None
     costs = np.asarray(nexts[1], np.float64)
     n = len(costs)
@@ -209,8 +209,7 @@ def _lm_cost(
             x = x + tail2[h * n : (h + 1) * n]
         per = -lw * x + costs
         j = int(np.argmin(per))
-        if per[j] < best[h]:
-            best[h], choice[h] = per[j], j
+        best[h], choice[h] = per[j], j
     return best, choice
 
 

@@ -1126,7 +1126,8 @@ class Restorer:
     def _doc_cache(
         self, tokens: list[Token], words: list[str], p: channel.ChannelParams | None
     ) -> DocCache | None:
-        """The bigram cache of the document as currently read (see :class:`DocCache`)."""
+        """The bigram cache of the document read as ``words`` (see :class:`DocCache`); None
+        where the cache is off or the text is correctly marked."""
         w = self.config.doc_cache_weight
         if w <= 0 or p is None or p.keep_known:
             return None
