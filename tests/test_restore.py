@@ -156,6 +156,21 @@ def test_cli_restore_stdin_and_explain_file(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"), [(b"", "empty file"), (b"\x00\x01\x02 binary", "binary content")]
+)
+def test_cli_restore_refuses_empty_and_binary_files(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    r = subprocess.run([*PLANS, "restore", str(bad)], capture_output=True, text=True)
+    assert r.returncode == 3
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0] and reason in lines[0]
+
+
 def test_cli_missing_corpus_build_exit_code(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     r = subprocess.run(

@@ -51,15 +51,18 @@ def command(
     """
     from diacritics.api import RestoreConfig, load_restorer
 
+    from pipeline.textfile import TextFileConfig, decode_bytes
+
     if file == "-":
-        text = sys.stdin.read()
+        data, name = sys.stdin.buffer.read(), "<stdin>"
     else:
         try:
-            text = Path(file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputFileError(
-                f"cannot read: {e}", path=file, remedy="give a UTF-8 text file"
-            ) from e
+            data, name = Path(file).read_bytes(), file
+        except OSError as e:
+            raise InputFileError(f"cannot read ({e.strerror})", path=file) from e
+    # The decoding of `plans run` (empty and binary input refused, legacy encodings read);
+    # garbled text is what this command is for, so it is not asked to look Vietnamese.
+    text, _ = decode_bytes(data, name, TextFileConfig(check_vietnamese=False))
     config = RestoreConfig()
     if flag_threshold is not None:
         config = replace(config, flag_threshold=flag_threshold)
