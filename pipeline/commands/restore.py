@@ -50,7 +50,6 @@ def command(
       echo "Ke hoach trien khai" | plans restore -
     """
     from diacritics.api import RestoreConfig, load_restorer
-
     from pipeline.textfile import TextFileConfig, decode_bytes
 
     if file == "-":
