@@ -339,3 +339,29 @@ def test_restoring_the_same_text_again_gives_the_same_result() -> None:
     text = "Ké hoach cua Pang uy vé cac chu c vu lanh dao\nHGi dong nhan dan x4 thyc hién"
     first, again = r.restore(text), r.restore(text)
     assert (again.text, again.changes) == (first.text, first.changes)
+
+
+def test_a_word_the_document_repeats_is_a_candidate_beyond_the_inventory_search() -> None:
+    # "nhtthg" is three plain edits from "nhung": the inventory search (two edits) does not
+    # reach "những", but the document's other occurrences of it do (RestoreConfig.doc_vocab_*).
+    from dataclasses import replace
+
+    from diacritics.restorer import Restorer
+    from diacritics.tokens import tokenize
+
+    text = "\n".join(
+        [
+            "Danh séch nhitng ngudi ung cir dai biéu Hoi déng nhan dan x3",
+            "Tat cé nhitng ngudi ung cir phai cé don",
+            "Tiéu sir cua nhitng ngudi ung cir",
+            "Danh sach chinh thirc nhtthg ngudi ung cir",
+        ]
+    )
+    base = load_restorer()
+    assert "những" not in base.candidates("nhtthg", base.estimate_channel(tokenize(text))).words
+    on = Restorer(base._build, base.config)
+    off = Restorer(base._build, replace(base.config, doc_vocab_min_count=0))
+    assert on.restore(text).text.split("\n")[3] == "Danh sách chính thức những người ứng cử"
+    assert "nhtthg" in off.restore(text).text
+    # Nothing of the document stays behind for the next one.
+    assert on.restore("nhtthg").text == off.restore("nhtthg").text
