@@ -14,9 +14,10 @@ price of the split or merge itself, minus the language model over it and the two
 it, against the decoder's reading of the same tokens. The words before are held fixed; the word
 right after is chosen again among its candidates for each reading (it was decoded next to the
 broken word: "chu c nang" gave "chữ c nặng", "chức năng" needs both), and joins the change when
-it differs. The prices are -log of how often Tesseract split or merged words on the synthetic
-training pages of scripts/learn_confusion.py, as scripts/measure_split_rates.py counts them:
-0.133% and 0.119% of words, 6.6 and 6.7 nats. Only text whose channel lets OCR have changed base
+it differs. The prices are -log of how often, on the synthetic training pages of
+scripts/learn_confusion.py, a pair of neighbours this step would consider was one word Tesseract
+split (0.53%, 5.25 nats) and a token it would consider splitting was two words it glued (2.73%,
+3.6 nats), as scripts/measure_split_rates.py counts them. Only text whose channel lets OCR have changed base
 letters gets this step: correct and mark-stripped text never had its spaces moved by OCR.
 """
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 # How many of a half's candidates are combined when a token is split (4 x 4 pairs per cut).
 _HALF_CANDIDATES = 4
 _MAX_MERGED_LETTERS = 8
+_VOWELS = frozenset("aeiouy")
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,22 @@ def _splittable(r: Restorer, t: Token) -> bool:
         and strip_marks(t.text.lower()) not in r.by_key
         and t.text.lower() not in r.lexicon
     )
+
+
+def syllable_cuts(r: Restorer, text: str) -> list[int]:
+    """Where ``text`` may be cut into two syllables as printed, marks aside: both halves keys
+    of the inventory with a vowel (the inventory also holds abbreviations: "nhjin" is not
+    "nh" + "jin"), two letters at least on each side (a lone letter is a list label, "điểm c",
+    and "trucc" is one word with a doubled letter, not "trực c")."""
+    key = strip_marks(text.lower())
+    return [
+        cut
+        for cut in range(2, len(text) - 1)
+        if key[:cut] in r.by_key
+        and key[cut:] in r.by_key
+        and any(ch in _VOWELS for ch in key[:cut])
+        and any(ch in _VOWELS for ch in key[cut:])
+    ]
 
 
 # ---------------------------------------------------------------------------- scoring
@@ -326,12 +344,8 @@ def _try_split(
     token_text = tokens[i].text
     readings: list[list[str]] = []
     chan: list[float] = []
-    # Cuts leave two letters at least on each side: a lone letter is a list label ("điểm c"),
-    # and "trucc" is one word with a doubled letter, not "trực c".
-    for cut in range(2, len(token_text) - 1):
+    for cut in syllable_cuts(r, token_text):
         left, right = token_text[:cut], token_text[cut:]
-        if strip_marks(left.lower()) not in r.by_key or strip_marks(right.lower()) not in r.by_key:
-            continue  # both halves must be syllables as printed, marks aside
         cl, cr = r.candidates(left, p), r.candidates(right, p)
         for a, ca in zip(cl.words[:_HALF_CANDIDATES], cl.cost, strict=False):
             for b, cb in zip(cr.words[:_HALF_CANDIDATES], cr.cost, strict=False):

@@ -124,9 +124,14 @@ class RestoreConfig:
         has that form at least this many times as often (default 5.0).
     split_cost: price of reading two tokens as one word that OCR split ("chu c" -> "chức");
         merge_cost: price of reading one token as two words that OCR glued ("suco" -> "sự cố").
-        Defaults 6.6 and 6.7 nats: -log of the share of words Tesseract split (0.13%) and
-        merged (0.12%) on the synthetic training pages. split_cost 0 turns the step off
-        (diacritics/resegment.py).
+        Defaults 5.25 and 3.6 nats: -log of how often, on the synthetic training pages, a pair
+        of neighbours the step may merge was one word that Tesseract split (0.53%), and a token
+        the step may cut into two syllables was two words that it glued (2.73%)
+        (scripts/measure_split_rates.py).
+        The shares among all words (0.13%, 0.12%: 6.6 and 6.7 nats, the earlier defaults) are
+        the wrong prior: the step only looks at tokens that already look broken. Development
+        split: 95.58 -> 95.71% ("Cancu" -> "Căn cứ", "chitiet" -> "chi tiết"; merge_cost alone
+        3.0-4.5 gave the same). split_cost 0 turns the step off (diacritics/resegment.py).
     doc_cache_weight, doc_cache_k: from the second pass on, the language model is mixed with the
         bigrams the document repeats in its first pass's reading, with weight doc_cache_weight ·
         m / (m + doc_cache_k) for a history with m repeated bigrams (defaults 0.3 and 2.0; 0 =
@@ -179,8 +184,8 @@ class RestoreConfig:
     span_trust: float = 3.0
     channel: str | None = None
     abbreviation_ratio: float = 5.0
-    split_cost: float = 6.6
-    merge_cost: float = 6.7
+    split_cost: float = 5.25
+    merge_cost: float = 3.6
     doc_cache_weight: float = 0.3
     doc_cache_k: float = 2.0
     doc_vocab_min_count: int = 3

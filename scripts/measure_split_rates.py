@@ -10,6 +10,12 @@ Run:  .venv/bin/python scripts/measure_split_rates.py [build/confusion/pages-3.j
 Each clean line is aligned with its OCR line on accent-free lowercase tokens; a 1 clean : 2 OCR
 replacement whose joined OCR tokens resemble the clean word (difflib ratio >= 0.6) is a split,
 2 clean : 1 OCR a merge.
+
+Two shares are printed for each: among all words, and among the tokens the resegmentation step
+actually considers (the prices it uses): a pair of neighbours that ``resegment._mergeable``
+accepts, and a token that ``resegment._splittable`` accepts and that has a cut into two
+syllables of the inventory (``_try_split`` proposes nothing otherwise). The second needs the
+corpus build (``make setup``).
 """
 
 from __future__ import annotations
@@ -35,9 +41,31 @@ def _line(x: str | list[str]) -> str:
     return " ".join(x) if isinstance(x, list) else x
 
 
-def measure(pages: Path) -> tuple[int, int, int]:
-    """(clean words, splits, merges) over the pages of a learn_confusion cache file."""
+def _considered(ot: list[str]) -> tuple[list[bool], list[bool]]:
+    """Per OCR token: does the resegmentation step consider merging it with the next token,
+    and splitting it (the restorer's own predicates, on a one-line text of the tokens)."""
+    from diacritics import resegment
+    from diacritics.api import load_restorer
+    from diacritics.tokens import Token
+
+    r = load_restorer()
+    line = " ".join(ot)
+    toks, col = [], 0
+    for t in ot:
+        toks.append(Token(t, 1, col))
+        col += len(t) + 1
+    merge = [
+        i + 1 < len(toks) and resegment._mergeable(r, toks, [line], i) for i in range(len(toks))
+    ]
+    split = [resegment._splittable(r, t) and bool(resegment.syllable_cuts(r, t.text)) for t in toks]
+    return merge, split
+
+
+def measure(pages: Path) -> tuple[int, int, int, tuple[int, int, int, int]]:
+    """(clean words, splits, merges, (mergeable pairs, of them split words, splittable
+    tokens, of them merged words)) over the pages of a learn_confusion cache file."""
     words = splits = merges = 0
+    pairs = pairs_split = singles = singles_merged = 0
     with open(pages, encoding="utf-8") as f:
         for row in f:
             page = json.loads(row)
@@ -45,6 +73,7 @@ def measure(pages: Path) -> tuple[int, int, int]:
                 ct, ot = eval_tokens(_line(clean)), eval_tokens(_line(ocr))
                 words += len(ct)
                 sm = SequenceMatcher(None, [_key(t) for t in ot], [_key(t) for t in ct], False)
+                at_split, at_merge = set(), set()
                 for tag, a1, a2, b1, b2 in sm.get_opcodes():
                     if tag != "replace":
                         continue
@@ -53,19 +82,33 @@ def measure(pages: Path) -> tuple[int, int, int]:
                     similar = SequenceMatcher(None, o, c).ratio() >= 0.6
                     if (b2 - b1, a2 - a1) == (1, 2) and similar:
                         splits += 1
+                        at_split.add(a1)
                     elif (b2 - b1, a2 - a1) == (2, 1) and similar:
                         merges += 1
-    return words, splits, merges
+                        at_merge.add(a1)
+                mergeable, splittable = _considered(ot)
+                for i in range(len(ot)):
+                    pairs += mergeable[i]
+                    pairs_split += mergeable[i] and i in at_split
+                    singles += splittable[i]
+                    singles_merged += splittable[i] and i in at_merge
+    return words, splits, merges, (pairs, pairs_split, singles, singles_merged)
 
 
 def main() -> None:
     pages = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build/confusion/pages-3.jsonl"
     if not pages.exists():
         sys.exit(f"{pages}: not found; run scripts/learn_confusion.py first (make confusion)")
-    words, splits, merges = measure(pages)
+    words, splits, merges, (pairs, pairs_split, singles, singles_merged) = measure(pages)
     for name, n in (("split", splits), ("merge", merges)):
         share = n / words
         print(f"{name}: {n} of {words} words = {100 * share:.3f}% -> {-math.log(share):.2f} nats")
+    for name, n, of, what in (
+        ("split_cost", pairs_split, pairs, "neighbours the step may merge"),
+        ("merge_cost", singles_merged, singles, "tokens the step may split"),
+    ):
+        share = n / of
+        print(f"{name}: {n} of {of} {what} = {100 * share:.2f}% -> {-math.log(share):.2f} nats")
 
 
 if __name__ == "__main__":

@@ -365,3 +365,17 @@ def test_a_word_the_document_repeats_is_a_candidate_beyond_the_inventory_search(
     assert "nhtthg" in off.restore(text).text
     # Nothing of the document stays behind for the next one.
     assert on.restore("nhtthg").text == off.restore("nhtthg").text
+
+
+def test_a_glued_token_is_cut_only_into_two_syllables_with_vowels() -> None:
+    # The inventory also holds abbreviations ("nh", "bqt"): a cut into one of them is no
+    # reading of two glued words ("nhjin" is a damaged "nhận", not "nh" + "jin").
+    from diacritics.resegment import syllable_cuts
+
+    r = load_restorer()
+    assert "nh" in r.by_key
+    assert 2 in syllable_cuts(r, "uytIn")
+    assert syllable_cuts(r, "Cancu") == [3]
+    assert syllable_cuts(r, "nhjin") == []
+    assert syllable_cuts(r, "trucc") == []  # one letter on a side is no syllable
+    assert restore("cac ca nhan cé uytIn tiéu biéu").text == "các cá nhân có uy tín tiêu biểu"
