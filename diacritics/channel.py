@@ -50,6 +50,9 @@ class ChannelParams:
     vowel_drop: cost of a vowel the page had and OCR dropped (None = the edit table's cost). A
         font whose marked vowels are missing from its encoding loses them whole ("huyn", "h").
     keep_known: a token that is a known syllable as it is stays as it is (correctly marked text).
+    tone_table: when set, the tone prices by (OCR's tone, the syllable's tone), 6 x 6 (0 = no
+        tone, 1-5 = sắc huyền hỏi ngã nặng), in place of tone_lost/changed/invented: learned
+        from the token table (:func:`load_tone_table`).
     """
 
     tone_lost: float = 0.4
@@ -61,6 +64,7 @@ class ChannelParams:
     letter_scale: float = 1.0
     vowel_drop: float | None = None
     keep_known: bool = False
+    tone_table: tuple[tuple[float, ...], ...] | None = None
 
 
 GARBLED = ChannelParams()
@@ -454,6 +458,49 @@ def load_token_counts() -> tuple[dict[str, list[tuple[str, float]]], dict[str, i
     return out, totals
 
 
+def load_tone_table(
+    base: ChannelParams, max_cost: float = 6.0, min_count: int = 50
+) -> tuple[tuple[float, ...], ...]:
+    """Tone prices learned from the token table: cost[o][c] = -log P(OCR tone o | tone c) +
+    log max_c' P(o | c'), so that for each tone OCR printed the likeliest source tone costs 0
+    (a constant per OCR token changes no choice), capped at ``max_cost``; counted over the
+    one-word rows whose two sides are words of letters (add-one smoothed). A tone OCR printed
+    fewer than ``min_count`` times there (the Latin models have no "ỏ" or "ọ") keeps the
+    prices of ``base``."""
+    counts = [[1.0] * 6 for _ in range(6)]
+    for ocr, rows in _token_rows_by_ocr().items():
+        for clean, n in rows:
+            counts[mark_profile(ocr)[0]][mark_profile(clean)[0]] += n
+    totals = [sum(counts[o][c] for o in range(6)) for c in range(6)]
+    table = []
+    for o in range(6):
+        if sum(counts[o]) - 6 < min_count:
+            table.append(tuple(_rule_tone_cost(o, c, base) for c in range(6)))
+            continue
+        lp = [math.log(counts[o][c] / totals[c]) for c in range(6)]
+        best = max(lp)
+        table.append(tuple(min(best - v, max_cost) for v in lp))
+    return tuple(table)
+
+
+def _rule_tone_cost(to: int, tc: int, p: ChannelParams) -> float:
+    if to == tc:
+        return 0.0
+    if to == 0:
+        return p.tone_lost
+    return p.tone_invented if tc == 0 else p.tone_changed
+
+
+def _token_rows_by_ocr() -> dict[str, list[tuple[str, int]]]:
+    out: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for ocr, clean, n in _token_rows():
+        o, c = ocr.lower(), clean.lower()
+        if " " in o or " " in c or not o.isalpha() or not c.isalpha():
+            continue
+        out[o].append((c, n))
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def mark_profile(word: str) -> tuple[int, str]:
     """(tone, the word without its tone but with its vowel marks and đ)."""
@@ -468,7 +515,9 @@ def mark_cost(ocr: str, clean: str, p: ChannelParams) -> float:
     to, bo = mark_profile(ocr)
     tc, bc = mark_profile(clean)
     cost = 0.0
-    if to != tc:
+    if p.tone_table is not None:
+        cost += p.tone_table[to][tc]
+    elif to != tc:
         if to == 0:
             cost += p.tone_lost
         elif tc == 0:
@@ -500,6 +549,7 @@ def mark_costs(ocr: str, cleans: Sequence[str], p: ChannelParams) -> list[float]
     tone_lost, tone_invented, tone_changed = p.tone_lost, p.tone_invented, p.tone_changed
     vmark_lost, vmark_invented, vmark_changed = p.vmark_lost, p.vmark_invented, p.vmark_changed
     vmarked = _VMARKED
+    table = p.tone_table[to] if p.tone_table is not None else None
     kept = -1
     out = []
     for clean in cleans:
@@ -508,7 +558,9 @@ def mark_costs(ocr: str, cleans: Sequence[str], p: ChannelParams) -> list[float]
             continue
         tc, bc = mark_profile(clean)
         cost = 0.0
-        if to != tc:
+        if table is not None:
+            cost += table[tc]
+        elif to != tc:
             if to == 0:
                 cost += tone_lost
             elif tc == 0:
@@ -565,7 +617,9 @@ class MarkTable:
         """``mark_costs(ocr, [words[i] for i in ids], p)`` as an array."""
         to, bo = mark_profile(ocr)
         tc = self.tones[ids]
-        if to == 0:
+        if p.tone_table is not None:
+            tone = np.asarray(p.tone_table[to])[tc]
+        elif to == 0:
             tone = np.where(tc == 0, 0.0, p.tone_lost)
         else:
             tone = np.where(tc == to, 0.0, np.where(tc == 0, p.tone_invented, p.tone_changed))

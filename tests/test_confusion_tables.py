@@ -198,3 +198,31 @@ def test_case_confusion_is_learned_from_the_token_table():
     for looks_alike in "ckov":
         for differs in "dnt":
             assert cc.upper_if_lower[looks_alike] > cc.upper_if_lower[differs]
+
+
+def test_tone_prices_are_learned_from_the_token_table():
+    from dataclasses import replace
+
+    import numpy as np
+
+    from diacritics.channel import GARBLED, MarkTable, load_tone_table, mark_cost, mark_costs
+
+    table = load_tone_table(GARBLED)
+    # Per tone OCR printed, the likeliest source tone costs nothing, every price is finite.
+    for row in table:
+        assert min(row) == 0.0 and all(0.0 <= v <= 6.0 for v in row)
+    none, sac, huyen, hoi, nga, nang = range(6)
+    # Tesseract's Latin models print "é" for any tone on an e: an acute is a weaker cue
+    # against hỏi and nặng than the hand-set price said (1.5), and no tone at all is more
+    # likely lost than invented.
+    assert table[sac][sac] == 0.0
+    assert table[sac][hoi] < GARBLED.tone_changed and table[sac][nang] < GARBLED.tone_changed
+    assert table[none][sac] < table[sac][none]
+    # They cannot print "ỏ" or "ọ": those rows keep the hand-set prices.
+    assert table[hoi][hoi] == 0.0 and table[hoi][none] == GARBLED.tone_invented
+    p = replace(GARBLED, tone_table=table)
+    # The one-word, the list and the vectorised prices agree.
+    words = ["số", "sổ", "sợ", "so", "sờ", "sỡ", "sở"]
+    one = [mark_cost("sé", w, p) for w in words]
+    assert mark_costs("sé", words, p) == one
+    assert MarkTable(words).costs("sé", np.arange(len(words)), p).tolist() == one
