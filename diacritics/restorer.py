@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import math
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -222,6 +223,7 @@ class Restorer:
         self.vocab = (build / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
         self.vid = {w: i for i, w in enumerate(self.vocab)}
         self.lm = self._base_lm = TrigramLM(build, len(self.vocab))
+        self._lock = threading.Lock()
         # The words the document being restored repeats, by accent-free key (see _doc_vocab).
         self._doc_words: list[str] = []
         self._doc_keys: list[str] = []
@@ -1091,6 +1093,13 @@ class Restorer:
         stopping only at a fixed point makes restoring twice the same as restoring once. From
         the second pass on, the language model is mixed with the bigrams the document repeats
         in the first pass's reading (:class:`DocCache`, ``doc_cache_weight``)."""
+        # The document's cache and words live on the instance while it is restored: one
+        # document at a time (threads sharing a restorer wait their turn; a batch runs one
+        # restorer per worker process).
+        with self._lock:
+            return self._restore_locked(text)
+
+    def _restore_locked(self, text: str) -> Restoration:
         try:
             return self._restore(text)
         finally:

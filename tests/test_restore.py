@@ -379,3 +379,19 @@ def test_a_glued_token_is_cut_only_into_two_syllables_with_vowels() -> None:
     assert syllable_cuts(r, "nhjin") == []
     assert syllable_cuts(r, "trucc") == []  # one letter on a side is no syllable
     assert restore("cac ca nhan cé uytIn tiéu biéu").text == "các cá nhân có uy tín tiêu biểu"
+
+
+def test_threads_sharing_a_restorer_get_what_each_would_alone() -> None:
+    # restore() keeps the document's cache and words on the restorer while it runs.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from diacritics.restorer import Restorer
+
+    base = load_restorer()
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.txt"))]
+    alone = [base.restore(t).text for t in texts]
+    shared = Restorer(base._build, base.config)
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(lambda t: shared.restore(t).text, texts))
+    assert together == alone
