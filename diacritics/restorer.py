@@ -283,6 +283,8 @@ class Restorer:
         self._cache: dict[tuple[str, channel.ChannelParams], _Cands] = {}
         self._near_cache: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
         self._key_dist = channel.KeyDistances(self.edit, self.keys)
+        self._key_row = {k: i for i, k in enumerate(self.keys)}
+        self._doc_rows = np.zeros(0, np.intp)
         # The words a near key contributes (its 12 most frequent), all keys in a row: key r's
         # are _near_words[_near_start[r] : _near_start[r] + _near_count[r]].
         near_words = [by_key[k][:12] for k in self.keys]
@@ -1218,6 +1220,8 @@ class Restorer:
                 counts[lw] = counts.get(lw, 0) + 1
         self._doc_words = sorted(w for w, c in counts.items() if c >= n)
         self._doc_keys = [strip_marks(w) for w in self._doc_words]
+        # Each key's row among the inventory's keys (-1: none), for the vectorised distances.
+        self._doc_rows = np.array([self._key_row.get(k, -1) for k in self._doc_keys], np.intp)
         self._doc_lc = [math.log(counts[w]) for w in self._doc_words]
         self._doc_fp = hash(tuple((w, counts[w]) for w in self._doc_words))
 
@@ -1249,13 +1253,19 @@ class Restorer:
             limit=None,
         )
         have = set(c.words)
+        hits = [(key, j) for key, _d, j in hits if self._doc_words[j] not in have]
+        if not hits:
+            return c
         words, costs, rank = [], [], []
         scale, limit = p.letter_scale, cfg.doc_vocab_limit
-        for key, _d, j in hits:
+        rows = self._doc_rows[[j for _k, j in hits]]
+        dist = np.zeros(len(hits))
+        inv = rows >= 0
+        dist[inv] = self._key_dist.distances(ob, rows[inv], limit / scale, p.vowel_drop)
+        for h in np.flatnonzero(~inv).tolist():  # (a word whose key no lexicon word has)
+            dist[h] = self.edit.distance(ob, hits[h][0], limit / scale, p.vowel_drop)
+        for (_key, j), d in zip(hits, (dist * scale).tolist(), strict=True):
             w = self._doc_words[j]
-            if w in have:
-                continue
-            d = self.edit.distance(ob, key, limit / scale, p.vowel_drop) * scale
             if d > limit:
                 continue
             words.append(w)
