@@ -1253,18 +1253,18 @@ class Restorer:
             limit=None,
         )
         have = set(c.words)
-        hits = [(key, j) for key, _d, j in hits if self._doc_words[j] not in have]
-        if not hits:
+        todo = [(key, j) for key, _d, j in hits if self._doc_words[j] not in have]
+        if not todo:
             return c
         words, costs, rank = [], [], []
         scale, limit = p.letter_scale, cfg.doc_vocab_limit
-        rows = self._doc_rows[[j for _k, j in hits]]
-        dist = np.zeros(len(hits))
+        rows = self._doc_rows[[j for _k, j in todo]]
+        dist = np.zeros(len(todo))
         inv = rows >= 0
         dist[inv] = self._key_dist.distances(ob, rows[inv], limit / scale, p.vowel_drop)
         for h in np.flatnonzero(~inv).tolist():  # (a word whose key no lexicon word has)
-            dist[h] = self.edit.distance(ob, hits[h][0], limit / scale, p.vowel_drop)
-        for (_key, j), d in zip(hits, (dist * scale).tolist(), strict=True):
+            dist[h] = self.edit.distance(ob, todo[h][0], limit / scale, p.vowel_drop)
+        for (_key, j), d in zip(todo, (dist * scale).tolist(), strict=True):
             w = self._doc_words[j]
             if d > limit:
                 continue
