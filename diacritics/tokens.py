@@ -54,12 +54,25 @@ class Token:
     abbreviation: bool = False
 
 
+# The shape of a Vietnamese syllable, marks stripped, in capitals: onset, vowels, coda.
+_SYLLABLE_RE = re.compile(
+    r"(?:NGH|NG|NH|CH|GH|GI|KH|PH|QU|TH|TR|[BCDGHKLMNPRSTVX])?"
+    r"[AEIOUY]{1,3}(?:NG|NH|CH|[CMNPT])?"
+)
+
+
 def _is_symbol(chunk: str) -> bool:
-    """A document symbol: a chunk with '/' (or '-' and a digit), letters, no lowercase letter."""
+    """A document symbol: a chunk with '/' (or '-' and a digit), letters, no lowercase letter;
+    not words in capitals that a slash joins ("XÃ/PHƯỜNG", "THÔN/TỔ": every part shaped like
+    a syllable, while a symbol has a part that is not, "NQ/HU", "KH/UBND")."""
     if not any(c.isalpha() for c in chunk):
         return False
     if any(c.islower() for c in chunk):
         return False
+    if "/" in chunk and "-" not in chunk and not any(c.isdigit() for c in chunk):
+        parts = strip_marks(chunk).upper().split("/")
+        if all(_SYLLABLE_RE.fullmatch(x) for x in parts):
+            return False
     return "/" in chunk or ("-" in chunk and any(c.isdigit() for c in chunk))
 
 
