@@ -202,6 +202,41 @@ class TrigramLM:
         self.gamma2 = np.asarray(load("gamma2"))
         self.p_uni = np.asarray(load("uni"))
         self.cache: DocCache | None = None
+        self._bi_keys: np.ndarray | None = None  # sorted bigram keys, loaded when first needed
+        self._by_second: np.ndarray | None = None  # their order by second word
+        self._build = build
+
+    def _keys(self) -> np.ndarray:
+        if self._bi_keys is None:
+            self._bi_keys = np.load(self._build / "lm_bi_keys.npy")
+        return self._bi_keys
+
+    def leaders(self, w: int, n: int) -> np.ndarray:
+        """Ids of the (at most) ``n`` words that most often come right before word ``w``
+        (largest P(a) P(w | a) first)."""
+        keys = self._keys()
+        if self._by_second is None:
+            self._by_second = np.argsort(keys % self.v, kind="stable")
+            self._second_sorted = (keys % self.v)[self._by_second]
+        lo, hi = np.searchsorted(self._second_sorted, [w, w + 1])
+        if hi <= lo:
+            return np.zeros(0, np.int64)
+        rows = self._by_second[lo:hi]
+        first = keys[rows] // self.v
+        score = self.bi_alpha[rows] * self.p_uni[first]
+        top = np.argsort(-score, kind="stable")[:n]
+        return first[top].astype(np.int64)
+
+    def followers(self, w: int, n: int) -> np.ndarray:
+        """Ids of the (at most) ``n`` words that most often follow word ``w`` in the corpus
+        (largest discounted bigram probability first; ties by id)."""
+        keys = self._keys()
+        lo, hi = np.searchsorted(keys, [w * self.v, (w + 1) * self.v])
+        if hi <= lo:
+            return np.zeros(0, np.int64)
+        alpha = self.bi_alpha[lo:hi]
+        top = np.argsort(-alpha, kind="stable")[:n]
+        return (keys[lo:hi][top] % self.v).astype(np.int64)
 
     def with_cache(self, cache: DocCache | None) -> TrigramLM:
         """The same model (arrays shared) mixed with a document's bigram cache."""

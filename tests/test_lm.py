@@ -107,3 +107,22 @@ def _assert_grid_matches(model: TrigramLM, ids: np.ndarray) -> None:
         np.broadcast_to(ids[:, None, None, :], shape),
     )
     np.testing.assert_allclose(grid, flat, rtol=0, atol=1e-12)
+
+
+def test_followers_and_leaders_are_the_corpus_neighbours(
+    lm: tuple[TrigramLM, dict[str, int]],
+) -> None:
+    model, vid = lm
+    inv = {i: w for w, i in vid.items()}
+    keys = np.load(model._build / "lm_bi_keys.npy")
+    pairs = {(int(k // model.v), int(k % model.v)) for k in keys}
+    after = [inv[i] for i in model.followers(vid["ủy"], 5).tolist()]
+    assert after and after[0] == "ban"
+    assert all((vid["ủy"], vid[w]) in pairs for w in after)
+    before = [inv[i] for i in model.leaders(vid["ban"], 5).tolist()]
+    assert "ủy" in before
+    assert all((vid[w], vid["ban"]) in pairs for w in before)
+    # Ranked: the first follower is the likeliest by the bigram model.
+    ids = model.followers(vid["nhân"], 50)
+    p = model.bigram_logprob(np.full(len(ids), vid["nhân"]), ids)
+    assert p[0] == p.max()

@@ -359,8 +359,10 @@ def test_a_word_the_document_repeats_is_a_candidate_beyond_the_inventory_search(
     )
     base = load_restorer()
     assert "những" not in base.candidates("nhtthg", base.estimate_channel(tokenize(text))).words
-    on = Restorer(base._build, base.config)
-    off = Restorer(base._build, replace(base.config, doc_vocab_min_count=0))
+    # (The corpus's neighbours of "thức" and "người" would reach it too: left out here.)
+    alone = replace(base.config, context_followers=0, context_leaders=0)
+    on = Restorer(base._build, alone)
+    off = Restorer(base._build, replace(alone, doc_vocab_min_count=0))
     assert on.restore(text).text.split("\n")[3] == "Danh sách chính thức những người ứng cử"
     assert "nhtthg" in off.restore(text).text
     # Nothing of the document stays behind for the next one.
@@ -395,3 +397,20 @@ def test_threads_sharing_a_restorer_get_what_each_would_alone() -> None:
     with ThreadPoolExecutor(2) as pool:
         together = list(pool.map(lambda t: shared.restore(t).text, texts))
     assert together == alone
+
+
+def test_a_word_the_corpus_puts_next_to_the_neighbours_is_a_candidate() -> None:
+    # "cfm" is beyond the inventory search's reach of "cấm"; "bị cấm" is among the corpus's
+    # most frequent pairs after "bị" (RestoreConfig.context_followers / context_leaders).
+    from dataclasses import replace
+
+    from diacritics.restorer import Restorer
+    from diacritics.tokens import tokenize
+
+    text = "- Trach nhiém cia ngw@i tfng ctr; Nhifng hanh vi bi cfm trong van dong bau cit"
+    base = load_restorer()
+    assert "cấm" not in base.candidates("cfm", base.estimate_channel(tokenize(text))).words
+    on = Restorer(base._build, base.config)
+    off = Restorer(base._build, replace(base.config, context_followers=0, context_leaders=0))
+    assert "hành vi bị cấm trong vận động" in on.restore(text).text
+    assert "bị cfm" in off.restore(text).text
