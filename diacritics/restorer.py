@@ -228,6 +228,13 @@ class _Cands:
 class Restorer:
     """Loads a corpus build once; ``restore(text)`` may then be called many times."""
 
+    # Candidate lists kept across restores at most (a batch meets new OCR garbage in every
+    # document: unbounded, the cache grew by ~0.5 MB a document). Cleared between documents.
+    cache_limit = 100_000
+    # Decoded segments kept at most, with their candidate lists (a few kB a word). Only a
+    # document's own later passes and repeated headers (first passes) can reuse them.
+    seg_cache_limit = 20_000
+
     def __init__(self, build: Path, config: RestoreConfig | None = None):
         self.config = config or RestoreConfig()
         self.vocab = (build / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
@@ -970,7 +977,7 @@ class Restorer:
         # (No token contains "\x1f": the joined words stand for the words.)
         cache = (self.lm.cache.fingerprint if self.lm.cache is not None else None, self._doc_fp)
         keys = [(p, "\x1f".join(texts[a:b]), bytes(fixed[a:b]), cache) for a, b in segments]
-        if len(self._seg_cache) > 200_000:
+        if len(self._seg_cache) > self.seg_cache_limit:
             # Bounded over a long batch; cleared before this pass reads from it, never between.
             self._seg_cache.clear()
         todo = [k for k, key in enumerate(keys) if key not in self._seg_cache]
@@ -1165,6 +1172,8 @@ class Restorer:
             self._later_pass = False
 
     def _restore(self, text: str) -> Restoration:
+        if len(self._cache) > self.cache_limit:
+            self._cache.clear()
         memo: LineMemo = {}
         tokens0 = tokenize(text, memo)
         current = [t.text for t in tokens0]

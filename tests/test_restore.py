@@ -414,3 +414,19 @@ def test_a_word_the_corpus_puts_next_to_the_neighbours_is_a_candidate() -> None:
     off = Restorer(base._build, replace(base.config, context_followers=0, context_leaders=0))
     assert "hành vi bị cấm trong vận động" in on.restore(text).text
     assert "bị cfm" in off.restore(text).text
+
+
+def test_the_candidate_cache_is_bounded_across_a_batch() -> None:
+    from diacritics.restorer import Restorer
+
+    base = load_restorer()
+    r = Restorer(base._build, base.config)
+    r.cache_limit = 5
+    first = r.restore("Ké hoach cua Pang uy vé cac chu c vu lanh dao").text
+    assert len(r._cache) > 5 and any(token == "Pang" for token, _p in r._cache)
+    # The next document starts with an empty cache, and restores as a fresh restorer would.
+    again = r.restore("HGi dong nhan dan x4 thyc hién ké hoach")
+    assert not any(token == "Pang" for token, _p in r._cache)  # the first document's
+    fresh = Restorer(base._build, base.config)
+    assert again.text == fresh.restore("HGi dong nhan dan x4 thyc hién ké hoach").text
+    assert r.restore("Ké hoach cua Pang uy vé cac chu c vu lanh dao").text == first
