@@ -23,7 +23,7 @@ import math
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,6 +53,8 @@ class ChannelParams:
     tone_table: when set, the tone prices by (OCR's tone, the syllable's tone), 6 x 6 (0 = no
         tone, 1-5 = sắc huyền hỏi ngã nặng), in place of tone_lost/changed/invented: learned
         from the token table (:func:`load_tone_table`).
+    tones: the tone prices in use (derived): ``tone_table``, or the table that tone_lost,
+        tone_changed and tone_invented make.
     """
 
     tone_lost: float = 0.4
@@ -65,6 +67,23 @@ class ChannelParams:
     vowel_drop: float | None = None
     keep_known: bool = False
     tone_table: tuple[tuple[float, ...], ...] | None = None
+    tones: tuple[tuple[float, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rule = tuple(
+            tuple(
+                0.0
+                if o == c
+                else self.tone_lost
+                if o == 0
+                else self.tone_invented
+                if c == 0
+                else self.tone_changed
+                for c in range(6)
+            )
+            for o in range(6)
+        )
+        object.__setattr__(self, "tones", self.tone_table or rule)
 
 
 GARBLED = ChannelParams()
@@ -468,37 +487,19 @@ def load_tone_table(
     fewer than ``min_count`` times there (the Latin models have no "ỏ" or "ọ") keeps the
     prices of ``base``."""
     counts = [[1.0] * 6 for _ in range(6)]
-    for ocr, rows in _token_rows_by_ocr().items():
-        for clean, n in rows:
-            counts[mark_profile(ocr)[0]][mark_profile(clean)[0]] += n
+    for ocr, clean, n in _token_rows():  # (one word on each side)
+        if ocr.isalpha() and clean.isalpha():
+            counts[mark_profile(ocr.lower())[0]][mark_profile(clean.lower())[0]] += n
     totals = [sum(counts[o][c] for o in range(6)) for c in range(6)]
     table = []
     for o in range(6):
         if sum(counts[o]) - 6 < min_count:
-            table.append(tuple(_rule_tone_cost(o, c, base) for c in range(6)))
+            table.append(base.tones[o])
             continue
         lp = [math.log(counts[o][c] / totals[c]) for c in range(6)]
         best = max(lp)
         table.append(tuple(min(best - v, max_cost) for v in lp))
     return tuple(table)
-
-
-def _rule_tone_cost(to: int, tc: int, p: ChannelParams) -> float:
-    if to == tc:
-        return 0.0
-    if to == 0:
-        return p.tone_lost
-    return p.tone_invented if tc == 0 else p.tone_changed
-
-
-def _token_rows_by_ocr() -> dict[str, list[tuple[str, int]]]:
-    out: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for ocr, clean, n in _token_rows():
-        o, c = ocr.lower(), clean.lower()
-        if " " in o or " " in c or not o.isalpha() or not c.isalpha():
-            continue
-        out[o].append((c, n))
-    return out
 
 
 @lru_cache(maxsize=200_000)
@@ -514,16 +515,7 @@ def mark_cost(ocr: str, clean: str, p: ChannelParams) -> float:
         return 0.0
     to, bo = mark_profile(ocr)
     tc, bc = mark_profile(clean)
-    cost = 0.0
-    if p.tone_table is not None:
-        cost += p.tone_table[to][tc]
-    elif to != tc:
-        if to == 0:
-            cost += p.tone_lost
-        elif tc == 0:
-            cost += p.tone_invented
-        else:
-            cost += p.tone_changed
+    cost = p.tones[to][tc]
     if bo == bc:
         return cost
     if len(bo) == len(bc):
@@ -546,10 +538,9 @@ def mark_cost(ocr: str, clean: str, p: ChannelParams) -> float:
 def mark_costs(ocr: str, cleans: Sequence[str], p: ChannelParams) -> list[float]:
     """:func:`mark_cost` of ``ocr`` against each of ``cleans`` (the same values, one call)."""
     to, bo = mark_profile(ocr)
-    tone_lost, tone_invented, tone_changed = p.tone_lost, p.tone_invented, p.tone_changed
     vmark_lost, vmark_invented, vmark_changed = p.vmark_lost, p.vmark_invented, p.vmark_changed
     vmarked = _VMARKED
-    table = p.tone_table[to] if p.tone_table is not None else None
+    tones = p.tones[to]
     kept = -1
     out = []
     for clean in cleans:
@@ -557,16 +548,7 @@ def mark_costs(ocr: str, cleans: Sequence[str], p: ChannelParams) -> list[float]
             out.append(0.0)
             continue
         tc, bc = mark_profile(clean)
-        cost = 0.0
-        if table is not None:
-            cost += table[tc]
-        elif to != tc:
-            if to == 0:
-                cost += tone_lost
-            elif tc == 0:
-                cost += tone_invented
-            else:
-                cost += tone_changed
+        cost = tones[tc]
         if bo == bc:
             out.append(cost)
             continue
@@ -617,12 +599,7 @@ class MarkTable:
         """``mark_costs(ocr, [words[i] for i in ids], p)`` as an array."""
         to, bo = mark_profile(ocr)
         tc = self.tones[ids]
-        if p.tone_table is not None:
-            tone = np.asarray(p.tone_table[to])[tc]
-        elif to == 0:
-            tone = np.where(tc == 0, 0.0, p.tone_lost)
-        else:
-            tone = np.where(tc == to, 0.0, np.where(tc == 0, p.tone_invented, p.tone_changed))
+        tone = np.asarray(p.tones[to])[tc]
         cost = 0.0 + tone
         kept = sum(ch in _VMARKED for ch in bo)
         lost = self.lost[ids]

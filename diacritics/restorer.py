@@ -19,7 +19,7 @@ import gc
 import math
 import threading
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -128,7 +128,7 @@ class RestoreConfig:
         Defaults 5.25 and 3.6 nats: -log of how often, on the synthetic training pages, a pair
         of neighbours the step may merge was one word that Tesseract split (0.53%), and a token
         the step may cut into two syllables was two words that it glued (2.73%)
-        (scripts/measure_split_rates.py).
+        (`scripts/measure_split_rates.py build/confusion/pages-3.jsonl 640`).
         The shares among all words (0.13%, 0.12%: 6.6 and 6.7 nats, the earlier defaults) are
         the wrong prior: the step only looks at tokens that already look broken. Development
         split: 95.58 -> 95.71% ("Cancu" -> "Căn cứ", "chitiet" -> "chi tiết"; merge_cost alone
@@ -213,6 +213,24 @@ class RestoreConfig:
     context_leaders: int = 10
 
 
+@dataclass
+class _Document:
+    """What restoring one text learned from its first pass, for its later passes: whether
+    they may add candidates (OCR damage), the known words it repeats (``doc_vocab_*``), and
+    the candidate lists built from them and from the corpus's neighbours."""
+
+    later: bool = False
+    words: list[str] = field(default_factory=list)  # read at least doc_vocab_min_count times
+    keys: list[str] = field(default_factory=list)  # their accent-free forms
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))  # key rows, -1: none
+    log_counts: list[float] = field(default_factory=list)
+    fingerprint: int = 0
+    cands: dict[tuple[str, channel.ChannelParams], _Cands] = field(default_factory=dict)
+    context: dict[tuple[str, bool, int, int, channel.ChannelParams], _Cands] = field(
+        default_factory=dict
+    )
+
+
 # Why a word changed: source, confidence, alternatives.
 _Why = tuple[Source, float, tuple[str, ...]]
 _LM_SURE: _Why = (Source.LM, 1.0, ())  # the decoder's choice, confidence not computed (yet)
@@ -241,15 +259,7 @@ class Restorer:
         self.vid = {w: i for i, w in enumerate(self.vocab)}
         self.lm = self._base_lm = TrigramLM(build, len(self.vocab))
         self._lock = threading.Lock()
-        # The words the document being restored repeats, by accent-free key (see _doc_vocab).
-        self._doc_words: list[str] = []
-        self._doc_keys: list[str] = []
-        self._doc_lc: list[float] = []
-        self._doc_fp = 0
-        self._doc_cands: dict[tuple[str, channel.ChannelParams], _Cands] = {}
-        self._ctx_cands: dict[tuple[str, bool, int, int, channel.ChannelParams], _Cands] = {}
-        # From the second pass on (the document's first reading is known): see _doc_vocab.
-        self._later_pass = False
+        self._doc = _Document()  # of the text being restored (see _document)
         self.lexicon: dict[str, int] = {}
         with open(build / "lexicon.tsv", encoding="utf-8") as f:
             for line in f:
@@ -310,7 +320,6 @@ class Restorer:
             [self._key_row[strip_marks(w)] if w in self.lexicon else -1 for w in self.vocab],
             np.intp,
         )
-        self._doc_rows = np.zeros(0, np.intp)
         # The words a near key contributes (its 12 most frequent), all keys in a row: key r's
         # are _near_words[_near_start[r] : _near_start[r] + _near_count[r]].
         near_words = [by_key[k][:12] for k in self.keys]
@@ -975,7 +984,10 @@ class Restorer:
         # pass that confirms a fixed point, and repeated headers, cost (almost) nothing.
         texts = [t.text for t in tokens]
         # (No token contains "\x1f": the joined words stand for the words.)
-        cache = (self.lm.cache.fingerprint if self.lm.cache is not None else None, self._doc_fp)
+        cache = (
+            self.lm.cache.fingerprint if self.lm.cache is not None else None,
+            self._doc.fingerprint,
+        )
         keys = [(p, "\x1f".join(texts[a:b]), bytes(fixed[a:b]), cache) for a, b in segments]
         if len(self._seg_cache) > self.seg_cache_limit:
             # Bounded over a long batch; cleared before this pass reads from it, never between.
@@ -1099,18 +1111,12 @@ class Restorer:
         # (the case channel looks at the boundary); the text decides number or not.
         seen: tuple[dict[str, _Cands], ...] = ({}, {}, {}, {})
         out = []
-        later = self._later_pass and p.letter_scale < 2.0 and not p.keep_known
+        later = self._doc.later and p.letter_scale < 2.0 and not p.keep_known
         for i, (t, f) in enumerate(zip(tokens, fixed, strict=True)):
             table = seen[2 * f + t.boundary]
             c = table.get(t.text)
             if c is None:
-                if f:
-                    c = self._fixed(t)
-                else:
-                    raw = self.candidates(t.text, p)
-                    if later and self._doc_words:
-                        raw = self._with_doc_words(t.text, raw, p)
-                    c = self._with_case(t, raw)
+                c = self._fixed(t) if f else self._with_case(t, self._raw(t.text, p, later))
                 table[t.text] = c
             if later and not f:
                 c = self._with_context(tokens, i, c, p)
@@ -1133,11 +1139,9 @@ class Restorer:
         if prev <= UNK and nxt <= UNK:
             return c
         key = (t.text, t.boundary, prev, nxt, p)
-        hit = self._ctx_cands.get(key)
+        hit = self._doc.context.get(key)
         if hit is None:
-            raw = self.candidates(t.text, p)
-            if self._doc_words:
-                raw = self._with_doc_words(t.text, raw, p)
+            raw = self._raw(t.text, p, True)
             ids = [np.zeros(0, np.int64)]
             if prev > UNK:
                 ids.append(self.lm.followers(prev, cfg.context_followers))
@@ -1145,8 +1149,14 @@ class Restorer:
                 ids.append(self.lm.leaders(nxt, cfg.context_leaders))
             more = self._add_words(t.text, raw, p, np.concatenate(ids))
             # Nothing new: the shared object, so that the pruning pass meets it again.
-            hit = self._ctx_cands[key] = c if more is raw else self._with_case(t, more)
+            hit = self._doc.context[key] = c if more is raw else self._with_case(t, more)
         return hit
+
+    def _raw(self, text: str, p: channel.ChannelParams, later: bool) -> _Cands:
+        """The candidates of a token before the case channel: the inventory's, and in a later
+        pass over OCR damage the document's repeated words too."""
+        c = self.candidates(text, p)
+        return self._with_doc_words(text, c, p) if later and self._doc.words else c
 
     def restore(self, text: str) -> Restoration:
         """Restore ``text``, repeating the pass on its own output until nothing changes.
@@ -1165,11 +1175,8 @@ class Restorer:
         try:
             return self._restore(text)
         finally:
-            self.lm = self._base_lm  # the cache belongs to this text only
-            self._doc_words, self._doc_keys, self._doc_lc, self._doc_fp = [], [], [], 0
-            self._doc_cands = {}
-            self._ctx_cands = {}
-            self._later_pass = False
+            self.lm = self._base_lm  # the cache and the words belong to this text only
+            self._doc = _Document()
 
     def _restore(self, text: str) -> Restoration:
         if len(self._cache) > self.cache_limit:
@@ -1198,7 +1205,7 @@ class Restorer:
                 # Built once, from the first pass's reading, and then kept: with the model
                 # fixed, a later pass decodes again only the sentences where a word changed.
                 self.lm = self._base_lm.with_cache(self._doc_cache(tokens0, current, p_input))
-                self._doc_vocab(tokens0, current, p_input)
+                self._doc = self._document(tokens0, current, p_input)
             new, why = self._pass(
                 tokens, current, p, frozenset(frozen) if p is not None else frozenset()
             )
@@ -1267,29 +1274,30 @@ class Restorer:
             seqs.append(np.array(cur, np.int64))
         return DocCache(seqs, len(self.vocab), w, self.config.doc_cache_k)
 
-    def _doc_vocab(
+    def _document(
         self, tokens: list[Token], words: list[str], p: channel.ChannelParams | None
-    ) -> None:
-        """Remember the known words that the document's first reading ``words`` repeats at
-        least ``doc_vocab_min_count`` times (see :meth:`_with_doc_words`)."""
+    ) -> _Document:
+        """What the later passes keep of the document's first reading ``words``: the known
+        words it repeats at least ``doc_vocab_min_count`` times (see :meth:`_with_doc_words`)."""
+        later = p is not None and not p.keep_known and p.letter_scale < 2.0
         n = self.config.doc_vocab_min_count
-        self._doc_words, self._doc_keys, self._doc_lc, self._doc_fp = [], [], [], 0
-        self._doc_cands = {}
-        self._ctx_cands = {}
-        self._later_pass = p is not None and not p.keep_known and p.letter_scale < 2.0
-        if n <= 0 or p is None or p.keep_known or p.letter_scale >= 2.0:
-            return
+        if not later or n <= 0:
+            return _Document(later=later)
         counts: dict[str, int] = {}
         for t, w in zip(tokens, words, strict=True):
             lw = w.lower()
             if not (t.protected or t.number) and lw in self.vid:
                 counts[lw] = counts.get(lw, 0) + 1
-        self._doc_words = sorted(w for w, c in counts.items() if c >= n)
-        self._doc_keys = [strip_marks(w) for w in self._doc_words]
-        # Each key's row among the inventory's keys (-1: none), for the vectorised distances.
-        self._doc_rows = np.array([self._key_row.get(k, -1) for k in self._doc_keys], np.intp)
-        self._doc_lc = [math.log(counts[w]) for w in self._doc_words]
-        self._doc_fp = hash(tuple((w, counts[w]) for w in self._doc_words))
+        repeated = sorted(w for w, c in counts.items() if c >= n)
+        keys = [strip_marks(w) for w in repeated]
+        return _Document(
+            later=True,
+            words=repeated,
+            keys=keys,
+            rows=np.array([self._key_row.get(k, -1) for k in keys], np.intp),
+            log_counts=[math.log(counts[w]) for w in repeated],
+            fingerprint=hash(tuple((w, counts[w]) for w in repeated)),
+        )
 
     def _with_doc_words(self, token: str, c: _Cands, p: channel.ChannelParams) -> _Cands:
         """Add to ``c`` the words the document repeats that OCR could have damaged into
@@ -1300,53 +1308,38 @@ class Restorer:
         "nguvod tg cử", the inventory's near keys (distance 2) do not hold "người" and "ứng",
         but the document's other occurrences do; the language model with the document cache
         then decides."""
-        hit = self._doc_cands.get((token, p))
+        hit = self._doc.cands.get((token, p))
         if hit is None:
-            hit = self._doc_cands[(token, p)] = self._add_doc_words(token, c, p)
+            hit = self._doc.cands[(token, p)] = self._add_doc_words(token, c, p)
         return hit
 
     def _add_doc_words(self, token: str, c: _Cands, p: channel.ChannelParams) -> _Cands:
-        cfg = self.config
-        o = token.lower()
-        ob = strip_marks(o)
+        cfg, doc = self.config, self._doc
+        ob = strip_marks(token.lower())
         if not any(ch.isalpha() for ch in ob):
             return c
         hits = process.extract(
             ob,
-            self._doc_keys,
+            doc.keys,
             scorer=Levenshtein.distance,
             score_cutoff=cfg.doc_vocab_max_dist,
             limit=None,
         )
         have = set(c.words)
-        todo = [(key, j) for key, _d, j in hits if self._doc_words[j] not in have]
-        if not todo:
+        js = [j for _key, _d, j in hits if doc.words[j] not in have]
+        if not js:
             return c
-        words, costs, rank = [], [], []
-        scale, limit = p.letter_scale, cfg.doc_vocab_limit
-        rows = self._doc_rows[[j for _k, j in todo]]
-        dist = np.zeros(len(todo))
-        inv = rows >= 0
-        dist[inv] = self._key_dist.distances(ob, rows[inv], limit / scale, p.vowel_drop)
-        for h in np.flatnonzero(~inv).tolist():  # (a word whose key no lexicon word has)
-            dist[h] = self.edit.distance(ob, todo[h][0], limit / scale, p.vowel_drop)
-        for (_key, j), d in zip(todo, (dist * scale).tolist(), strict=True):
-            w = self._doc_words[j]
-            if d > limit:
-                continue
-            words.append(w)
-            costs.append(d + channel.mark_cost(o, w, p) + cfg.doc_vocab_cost)
-            rank.append(costs[-1] - self._doc_lc[j])
-        if not words:
-            return c
+        kept, costs = self._reachable(
+            token, [doc.words[j] for j in js], [doc.keys[j] for j in js], doc.rows[js], p
+        )
+        words = [doc.words[js[h]] for h in kept]
         if len(words) > cfg.doc_vocab_keep:
+            # The most likely ones: cheap to reach, and frequent in the document.
+            rank = [cost - doc.log_counts[js[h]] for h, cost in zip(kept, costs, strict=True)]
             best = sorted(range(len(words)), key=rank.__getitem__)[: cfg.doc_vocab_keep]
             words = [words[k] for k in best]
             costs = [costs[k] for k in best]
-        ids = np.array([self.vid[w] for w in words], np.int64)
-        return _Cands(
-            c.words + words, np.concatenate([c.ids, ids]), np.concatenate([c.cost, costs])
-        )
+        return self._extended(c, words, costs)
 
     def _add_words(
         self, token: str, c: _Cands, p: channel.ChannelParams, ids: np.ndarray
@@ -1354,35 +1347,59 @@ class Restorer:
         """``c`` plus the lexicon words among ``ids`` that are within reach of ``token`` (as
         for the document's words: plain edit distance doc_vocab_max_dist of the accent-free
         forms, weighted edit cost at most doc_vocab_limit), priced like other candidates."""
-        cfg = self.config
         rows = self._vid_row[ids]
         ids, rows = ids[rows >= 0], rows[rows >= 0]  # (lexicon words only)
         if not len(ids):
             return c
+        keys = self._key_arr[rows]
+        ob = strip_marks(token.lower())
+        plain = process.cdist([ob], keys.tolist(), scorer=Levenshtein.distance, dtype=np.int32)[0]
+        have = set(c.words)
+        pick = []  # near ones, each word once
+        for h in np.flatnonzero(plain <= self.config.doc_vocab_max_dist).tolist():
+            w = self.vocab[ids[h]]
+            if w not in have:
+                have.add(w)
+                pick.append(h)
+        words = [self.vocab[ids[h]] for h in pick]
+        kept, costs = self._reachable(token, words, keys[pick].tolist(), rows[pick], p)
+        return self._extended(c, [words[h] for h in kept], costs)
+
+    def _reachable(
+        self,
+        token: str,
+        words: list[str],
+        keys: list[str],
+        rows: np.ndarray,
+        p: channel.ChannelParams,
+    ) -> tuple[list[int], list[float]]:
+        """Which of ``words`` (accent-free ``keys``, their rows among the inventory's keys or
+        -1) OCR could have damaged into ``token`` at a weighted edit cost up to
+        ``doc_vocab_limit``, as positions in ``words``, and their prices as candidates (that
+        cost, the marks' and ``doc_vocab_cost``)."""
+        cfg = self.config
         o = token.lower()
         ob = strip_marks(o)
-        keys = self._key_arr[rows]
-        plain = process.cdist([ob], keys.tolist(), scorer=Levenshtein.distance, dtype=np.int32)[0]
-        near = plain <= cfg.doc_vocab_max_dist
-        if not near.any():
-            return c
-        ids, rows = ids[near], rows[near]
         scale, limit = p.letter_scale, cfg.doc_vocab_limit
-        dist = self._key_dist.distances(ob, rows, limit / scale, p.vowel_drop) * scale
-        have = set(c.words)
-        words, costs = [], []
-        for wid, d in zip(ids.tolist(), dist.tolist(), strict=True):
-            w = self.vocab[wid]
-            if d > limit or w in have:
-                continue
-            have.add(w)
-            words.append(w)
-            costs.append(d + channel.mark_cost(o, w, p) + cfg.doc_vocab_cost)
+        dist = np.zeros(len(words))
+        inv = rows >= 0
+        dist[inv] = self._key_dist.distances(ob, rows[inv], limit / scale, p.vowel_drop)
+        for h in np.flatnonzero(~inv).tolist():  # (a word whose key no lexicon word has)
+            dist[h] = self.edit.distance(ob, keys[h], limit / scale, p.vowel_drop)
+        kept, costs = [], []
+        for h, d in enumerate((dist * scale).tolist()):
+            if d <= limit:
+                kept.append(h)
+                costs.append(d + channel.mark_cost(o, words[h], p) + cfg.doc_vocab_cost)
+        return kept, costs
+
+    def _extended(self, c: _Cands, words: list[str], costs: list[float]) -> _Cands:
+        """``c`` with ``words`` at ``costs`` after its own candidates (``c`` when none)."""
         if not words:
             return c
-        new_ids = np.array([self.vid[w] for w in words], np.int64)
+        ids = np.array([self.vid[w] for w in words], np.int64)
         return _Cands(
-            c.words + words, np.concatenate([c.ids, new_ids]), np.concatenate([c.cost, costs])
+            c.words + words, np.concatenate([c.ids, ids]), np.concatenate([c.cost, costs])
         )
 
     def _region_change(self, text: str, tokens: list[Token], g: Region) -> Change:

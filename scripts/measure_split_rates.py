@@ -5,7 +5,11 @@ as two words (``merge_cost``) at -log of these shares (diacritics/resegment.py).
 those OCR'd by scripts/learn_confusion.py (its cache, build/confusion/pages-<seed>.jsonl: corpus
 text only, never held-out documents, samples or the dev gold).
 
-Run:  .venv/bin/python scripts/measure_split_rates.py [build/confusion/pages-3.jsonl]
+Run:  .venv/bin/python scripts/measure_split_rates.py [build/confusion/pages-3.jsonl [N]]
+
+N: count only the first N pages (by index). The cache only grows, so a run of learn_confusion.py
+with more pages leaves more in it than the committed tables were learned from (640 pages, see
+diacritics/data/CONFUSION.md); the restorer's defaults were measured with N = 640.
 
 Each clean line is aligned with its OCR line on accent-free lowercase tokens; a 1 clean : 2 OCR
 replacement whose joined OCR tokens resemble the clean word (difflib ratio >= 0.6) is a split,
@@ -29,8 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from diacritics import resegment  # noqa: E402
+from diacritics.api import load_restorer  # noqa: E402
 from diacritics.evaluate import eval_tokens  # noqa: E402
 from diacritics.orthography import strip_marks  # noqa: E402
+from diacritics.restorer import Restorer  # noqa: E402
+from diacritics.tokens import Token  # noqa: E402
 
 
 def _key(t: str) -> str:
@@ -41,14 +49,9 @@ def _line(x: str | list[str]) -> str:
     return " ".join(x) if isinstance(x, list) else x
 
 
-def _considered(ot: list[str]) -> tuple[list[bool], list[bool]]:
+def _considered(r: Restorer, ot: list[str]) -> tuple[list[bool], list[bool]]:
     """Per OCR token: does the resegmentation step consider merging it with the next token,
     and splitting it (the restorer's own predicates, on a one-line text of the tokens)."""
-    from diacritics import resegment
-    from diacritics.api import load_restorer
-    from diacritics.tokens import Token
-
-    r = load_restorer()
     line = " ".join(ot)
     toks, col = [], 0
     for t in ot:
@@ -61,14 +64,20 @@ def _considered(ot: list[str]) -> tuple[list[bool], list[bool]]:
     return merge, split
 
 
-def measure(pages: Path) -> tuple[int, int, int, tuple[int, int, int, int]]:
+def measure(
+    pages: Path, first: int | None = None
+) -> tuple[int, int, int, tuple[int, int, int, int]]:
     """(clean words, splits, merges, (mergeable pairs, of them split words, splittable
-    tokens, of them merged words)) over the pages of a learn_confusion cache file."""
+    tokens, of them merged words)) over the pages of a learn_confusion cache file (those with
+    an index below ``first`` when given)."""
     words = splits = merges = 0
     pairs = pairs_split = singles = singles_merged = 0
+    r = load_restorer()
     with open(pages, encoding="utf-8") as f:
         for row in f:
             page = json.loads(row)
+            if first is not None and page["index"] >= first:
+                continue
             for clean, ocr in zip(page["lines"], page["ocr"], strict=False):
                 ct, ot = eval_tokens(_line(clean)), eval_tokens(_line(ocr))
                 words += len(ct)
@@ -86,7 +95,7 @@ def measure(pages: Path) -> tuple[int, int, int, tuple[int, int, int, int]]:
                     elif (b2 - b1, a2 - a1) == (2, 1) and similar:
                         merges += 1
                         at_merge.add(a1)
-                mergeable, splittable = _considered(ot)
+                mergeable, splittable = _considered(r, ot)
                 for i in range(len(ot)):
                     pairs += mergeable[i]
                     pairs_split += mergeable[i] and i in at_split
@@ -99,7 +108,8 @@ def main() -> None:
     pages = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build/confusion/pages-3.jsonl"
     if not pages.exists():
         sys.exit(f"{pages}: not found; run scripts/learn_confusion.py first (make confusion)")
-    words, splits, merges, (pairs, pairs_split, singles, singles_merged) = measure(pages)
+    first = int(sys.argv[2]) if len(sys.argv) > 2 else None
+    words, splits, merges, (pairs, pairs_split, singles, singles_merged) = measure(pages, first)
     for name, n in (("split", splits), ("merge", merges)):
         share = n / words
         print(f"{name}: {n} of {words} words = {100 * share:.3f}% -> {-math.log(share):.2f} nats")
