@@ -204,6 +204,7 @@ class TrigramLM:
         self.cache: DocCache | None = None
         self._bi_keys: np.ndarray | None = None  # sorted bigram keys, loaded when first needed
         self._by_second: np.ndarray | None = None  # their order by second word
+        self._second_sorted = np.zeros(0, np.int64)  # the second words in that order
         self._build = build
 
     def _keys(self) -> np.ndarray:
@@ -216,8 +217,9 @@ class TrigramLM:
         (largest P(a) P(w | a) first)."""
         keys = self._keys()
         if self._by_second is None:
-            self._by_second = np.argsort(keys % self.v, kind="stable")
-            self._second_sorted = (keys % self.v)[self._by_second]
+            second = keys % self.v
+            self._by_second = np.argsort(second, kind="stable")
+            self._second_sorted = second[self._by_second]
         lo, hi = np.searchsorted(self._second_sorted, [w, w + 1])
         if hi <= lo:
             return np.zeros(0, np.int64)
