@@ -156,6 +156,20 @@ def test_cli_restore_stdin_and_explain_file(tmp_path: Path) -> None:
     )
 
 
+def test_cli_restore_explain_file_it_cannot_write_is_a_one_line_error(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-dir" / "changes.jsonl"
+    r = subprocess.run(
+        [*PLANS, "restore", "-", "--explain-file", str(target)],
+        input="Ke hoach\n",
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 6  # the output could not be written
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(target) in lines[0] and "cannot write" in lines[0]
+    assert not list(tmp_path.iterdir())  # no temporary file left behind
+
+
 @pytest.mark.parametrize(
     ("content", "reason"), [(b"", "empty file"), (b"\x00\x01\x02 binary", "binary content")]
 )

@@ -50,6 +50,7 @@ def command(
       echo "Ke hoach trien khai" | plans restore -
     """
     from diacritics.api import RestoreConfig, load_restorer
+    from pipeline.atomic import write_atomic
     from pipeline.textfile import TextFileConfig, decode_bytes
 
     if file == "-":
@@ -70,6 +71,6 @@ def command(
     if explain or explain_file:
         lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in result.changes)
         if explain_file:
-            explain_file.write_text(lines, encoding="utf-8")
+            write_atomic(explain_file, lines)  # a failed write leaves the old file whole
         else:
             click.echo(lines, err=True, nl=False)
