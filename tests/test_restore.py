@@ -444,3 +444,39 @@ def test_the_candidate_cache_is_bounded_across_a_batch() -> None:
     fresh = Restorer(base._build, base.config)
     assert again.text == fresh.restore("HGi dong nhan dan x4 thyc hién ké hoach").text
     assert r.restore("Ké hoach cua Pang uy vé cac chu c vu lanh dao").text == first
+
+
+def test_a_token_the_document_repeats_is_read_the_way_its_occurrences_agree_on() -> None:
+    # "Hithng" is font damage of "Hướng": alone, two of its occurrences keep it; pooled over
+    # the document, the reading that the LM prefers in all three contexts, its channel price
+    # paid once, is offered to each occurrence (RestoreConfig.type_min_count,
+    # type_max_discount).
+    from dataclasses import replace
+
+    from diacritics.restorer import Restorer
+
+    text = "\n".join(
+        [
+            "Thuc hién Hithng dan sé 12 cua Ban Tuyén giao tinh",
+            "Theo Hithng dan cua Sé Noi vu vé cong tac thi dua",
+            "Can cir Hithng dan sé 05 ngay 10/3/2022 cua Uy ban nhan dan huyén",
+        ]
+    )
+    base = load_restorer()
+    priors = []
+
+    def spying(config):  # the prior each restorer computes for the document
+        r = Restorer(base._build, config)
+        compute = r._type_prior
+        r._type_prior = lambda *a: priors.append(compute(*a)) or priors[-1]  # type: ignore[method-assign]
+        return r
+
+    on = spying(base.config)
+    off = Restorer(base._build, replace(base.config, type_min_count=0))
+    assert on.restore(text).text.count("Hướng dẫn") == 3
+    assert off.restore(text).text.count("Hithng") == 2
+    # The price is the channel's over the 3 occurrences, lowered by type_max_discount at most.
+    spying(replace(base.config, type_max_discount=0.0)).restore(text)
+    (word, price), (word0, full) = priors[0]["hithng"], priors[1]["hithng"]
+    assert word == word0 == "hướng"
+    assert price == max(full / 3, full - base.config.type_max_discount) < full
