@@ -1100,45 +1100,67 @@ class Restorer:
         for a, b in segments:
             start[a:b] = [a] * (b - a)
             end[a:b] = [b] * (b - a)
-        ctx_rows, ids, plan = [], [], []
+        prior: dict[str, tuple[str, float]] = {}
+        batch: list[tuple[str, list[str], list[float], int, np.ndarray, np.ndarray]] = []
+        rows = 0
         for key, pos in groups.items():
             words: dict[str, float] = {}  # each known reading, at its lowest price
             wid: dict[str, int] = {}
-            for i in pos:
-                c = cands[i]
+            for c in {id(cands[i]): cands[i] for i in pos}.values():
                 for w, k, cost in zip(c.words, c.ids.tolist(), c.cost.tolist(), strict=True):
                     if k > UNK and cost < words.get(w, math.inf):
                         words[w], wid[w] = cost, k
             if len(words) < 2:
                 continue
             ws = list(words)
+            # A word the document repeats hundreds of times: an even sample of its contexts
+            # (their sum scaled up) bounds the work and the memory.
+            used = pos[:: -(-len(pos) // _TYPE_CONTEXTS)]
+            ctx = np.array(
+                [
+                    (
+                        read[i - 2] if i - 2 >= start[i] else BOS,
+                        read[i - 1] if i - 1 >= start[i] else BOS,
+                        read[i + 1] if i + 1 < end[i] else 0,
+                        read[i + 2] if i + 2 < end[i] else 0,
+                        i + 1 < end[i],
+                        i + 2 < end[i],
+                    )
+                    for i in used
+                ],
+                np.int64,
+            )
             row = np.array([wid[w] for w in ws], np.int64)
-            for i in pos:
-                a, b = start[i], end[i]
-                ctx = (
-                    read[i - 2] if i - 2 >= a else BOS,
-                    read[i - 1] if i - 1 >= a else BOS,
-                    read[i + 1] if i + 1 < b else 0,
-                    read[i + 2] if i + 2 < b else 0,
-                    i + 1 < b,
-                    i + 2 < b,
-                )
-                ctx_rows.append(np.tile(np.array(ctx, np.int64), (len(ws), 1)))
-                ids.append(row)
-            plan.append((key, ws, [words[w] for w in ws], len(pos)))
-        if not plan:
-            return {}
-        # The corpus's model: the document cache holds the first reading, the one to check.
-        scores = self._in_context(np.concatenate(ctx_rows), np.concatenate(ids), self._base_lm)
-        prior: dict[str, tuple[str, float]] = {}
-        off = 0
-        for key, ws, costs, n in plan:
-            m = len(ws)
-            total = scores[off : off + n * m].reshape(n, m).sum(axis=0) - np.array(costs)
-            off += n * m
-            best = int(np.argmax(total))
-            prior[key] = (ws[best], max(costs[best] / n, costs[best] - cfg.type_max_discount))
+            batch.append((key, ws, [words[w] for w in ws], len(pos), ctx, row))
+            rows += len(used) * len(ws)
+            if rows >= _TYPE_BATCH_ROWS:
+                self._decide_types(batch, prior)
+                batch, rows = [], 0
+        self._decide_types(batch, prior)
         return prior
+
+    def _decide_types(
+        self,
+        batch: list[tuple[str, list[str], list[float], int, np.ndarray, np.ndarray]],
+        prior: dict[str, tuple[str, float]],
+    ) -> None:
+        """The reading and price of each token of ``batch`` (key, readings, their channel
+        prices, occurrences, the contexts scored, the readings' ids), into ``prior``."""
+        if not batch:
+            return
+        ctx = np.concatenate([np.repeat(c, len(ws), axis=0) for _k, ws, _p, _n, c, _r in batch])
+        ids = np.concatenate([np.tile(r, len(c)) for _k, _ws, _p, _n, c, r in batch])
+        # The corpus's model: the document cache holds the first reading, the one to check.
+        scores = self._in_context(ctx, ids, self._base_lm)
+        off = 0
+        for key, ws, costs, n, c, _r in batch:
+            m, k = len(ws), len(c)
+            lm = scores[off : off + k * m].reshape(k, m).sum(axis=0) * (n / k)
+            off += k * m
+            total = lm - np.array(costs)
+            best = int(np.argmax(total))
+            cap = self.config.type_max_discount
+            prior[key] = (ws[best], max(costs[best] / n, costs[best] - cap))
 
     def _with_prior(self, cands: list[_Cands], fixed: list[bool]) -> list[_Cands]:
         """``cands`` with each repeated input token's prior reading at its lowered price (see
@@ -1584,6 +1606,10 @@ _SPAN_WINDOW = 32
 
 # Transitions per decoding chunk (bounds the memory of its lattice: ~50 bytes each).
 _CHUNK_TRANSITIONS = 1 << 20
+# Contexts scored per repeated token at most, and (context, reading) rows per LM batch
+# (Restorer._type_prior).
+_TYPE_CONTEXTS = 64
+_TYPE_BATCH_ROWS = 1 << 18
 
 
 class _Lattice:
