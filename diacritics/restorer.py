@@ -1177,9 +1177,11 @@ class Restorer:
                 w, price = hit
                 if w in c.words:
                     j = c.words.index(w)
-                    cost = c.cost.copy()
-                    cost[j] = min(cost[j], price)
-                    new = _Cands(c.words, c.ids, cost)
+                    new = c
+                    if price < c.cost[j]:
+                        cost = c.cost.copy()
+                        cost[j] = price
+                        new = _Cands(c.words, c.ids, cost)
                 else:
                     new = self._extended(c, [w], [price])
                 done[(id(c), types[i])] = new
