@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_corpus_build import TINY, make_tiny_corpus
 
 from diacritics.corpus import build, build_dir
@@ -126,3 +128,24 @@ def test_followers_and_leaders_are_the_corpus_neighbours(
     ids = model.followers(vid["nhân"], 50)
     p = model.bigram_logprob(np.full(len(ids), vid["nhân"]), ids)
     assert p[0] == p.max()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.sets(st.integers(0, 2**40), min_size=1, max_size=300),
+    others=st.lists(st.integers(0, 2**40), max_size=300),
+)
+def test_hash_lookup_with_the_key_filter_finds_what_it_finds_without(
+    keys: set[int], others: list[int]
+) -> None:
+    # The filter only answers "absent" early: it may never hide a key (no false negatives).
+    from diacritics.lm import hash_lookup, hash_table, key_filter
+
+    k = np.array(sorted(keys), np.int64)
+    tk, ti = hash_table(k)
+    q = np.concatenate([k, np.array(others, np.int64)])
+    plain = hash_lookup(tk, ti, q)
+    filtered = hash_lookup(tk, ti, q, key_filter(tk))
+    assert (plain[1] == filtered[1]).all()
+    assert (plain[0][plain[1]] == filtered[0][filtered[1]]).all()
+    assert filtered[1][: len(k)].all() and (k[filtered[0][: len(k)]] == k).all()
