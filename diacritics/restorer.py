@@ -344,6 +344,10 @@ class Restorer:
         self._near_start = np.cumsum(self._near_count) - self._near_count
         self._near_words = np.array([w for ws in near_words for w in ws], dtype=object)
         self._near_marks = channel.MarkTable(self._near_words.tolist())
+        # Per near word: its position there, whether the LM knows it, its log unigram.
+        self._near_index = {w: j for j, w in enumerate(self._near_words.tolist())}
+        self._near_known = np.array([w in self.vid for w in self._near_words.tolist()], bool)
+        self._near_uni = np.array([self._uni_lp[w] for w in self._near_words.tolist()])
         self._dist_cache: dict[tuple[str, int, float, float | None], tuple[np.ndarray, np.ndarray]]
         self._dist_cache = {}
         self._seg_cache: dict[
@@ -417,25 +421,23 @@ class Restorer:
             self._dist_cache[ck] = hit
         return hit
 
-    def _add_near(
-        self, cost: dict[str, float], o: str, ob: str, maxd: int, p: channel.ChannelParams
-    ) -> None:
-        """Add to ``cost`` the words of the keys near ``ob`` (the first 12 of each key within
-        ``max_edit_cost``, key by key): edit cost times ``letter_scale`` plus mark cost."""
+    def _near_prices(
+        self, o: str, ob: str, maxd: int, p: channel.ChannelParams
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The words of the keys near ``ob`` (the first 12 of each key within
+        ``max_edit_cost``, key by key), as positions in ``_near_words``, and their prices:
+        edit cost times ``letter_scale`` plus mark cost (below 1e9, which stands for none)."""
         limit, scale = self.config.max_edit_cost, p.letter_scale
         rows, dist = self._near_distances(ob, maxd, limit / scale, p.vowel_drop)
         d = dist * scale
         kept = ~(d > limit)
         if not kept.any():
-            return
+            return np.zeros(0, np.intp), np.zeros(0)
         n_words = self._near_count[rows[kept]]
         ids = _ranges(self._near_start[rows[kept]], n_words)
         c = np.repeat(d[kept], n_words) + self._near_marks.costs(o, ids, p)
-        # The words are new to ``cost`` (it holds only words of key ``ob``, and two keys share
-        # no word), so each one's first price is taken as long as it is below the 1e9 that
-        # stands for none.
         new = c < 1e9
-        cost.update(zip(self._near_words[ids[new]].tolist(), c[new].tolist(), strict=True))
+        return ids[new], c[new]
 
     def candidates(self, token: str, p: channel.ChannelParams) -> _Cands:
         o = token.lower()
@@ -451,18 +453,23 @@ class Restorer:
             res = _Cands([o], np.array([self.vid.get(o, UNK)], np.int64), np.zeros(1))
             self._cache[(token, p)] = res
             return res
-        cost: dict[str, float] = {}
+        # The prices, in the order they are first set: the token and the words of its key
+        # (``head``), the words of near keys (arrays over ``_near_words``; two keys share no
+        # word, and none is in ``head``), then words only the token table names (``tail``).
+        head: dict[str, float] = {}
         if o in self.lexicon:
-            cost[o] = 0.0
+            head[o] = 0.0
         same = self.by_key.get(ob, ())[:24]
         for w, c in zip(same, channel.mark_costs(o, same, p), strict=True):
-            if c < cost.get(w, 1e9):
-                cost[w] = c
+            if c < head.get(w, 1e9):
+                head[w] = c
         maxd = 1 if len(ob) <= 2 and p.vowel_drop is None else 2
         if p.letter_scale >= 2.0 and ob in self.by_key:
             maxd = 0  # base letters look reliable and this is a known key: marks only
+        near, near_c = np.zeros(0, np.intp), np.zeros(0)
         if maxd:
-            self._add_near(cost, o, ob, maxd, p)
+            near, near_c = self._near_prices(o, ob, maxd, p)
+        tail: dict[str, float] = {}
         table = self.token_table.get(o, ())
         trusted = (
             cfg.token_table_trust > 0
@@ -470,40 +477,74 @@ class Restorer:
             and self.token_totals.get(o, 0) >= cfg.token_table_trust
             and (not cfg.token_table_trust_marked or (has_marks(o) and o in self.lexicon))
         )
+        # Where each of the table's words stands among the near words (-1: not there).
+        at: dict[str, int] = {}
+        for w, _prob in table:
+            j = self._near_index.get(w)
+            at[w] = -1
+            if j is not None and w not in head:
+                spot = np.flatnonzero(near == j)
+                if len(spot):
+                    at[w] = int(spot[0])
         if trusted:
             # OCR printed this token often enough in the synthetic pages for its table row to
             # be the channel: what it stood for there, and little else.
             listed = dict(table)
             rest = -math.log(max(1.0 - sum(listed.values()), cfg.token_table_residual))
-            for w in cost:
+            for w in head:
                 if w not in listed:
-                    cost[w] += cfg.token_table_weight * rest
+                    head[w] += cfg.token_table_weight * rest
+            others = np.ones(len(near), bool)
+            others[[at[w] for w in listed if at[w] >= 0]] = False
+            near_c[others] += cfg.token_table_weight * rest
         for w, prob in table:
             if w in self.lexicon:
                 c = cfg.token_table_floor - cfg.token_table_weight * math.log(max(prob, 1e-6))
-                if trusted or c < cost.get(w, 1e9):
-                    cost[w] = c
-        vid, oov = self.vid, cfg.oov_cost
-        items = [(w, c if w in vid else c + oov) for w, c in cost.items()]
-        puw, uni_lp = cfg.prune_unigram_weight, self._uni_lp
-        rank = [c - puw * uni_lp[w] for w, c in items]
-        order = sorted(range(len(items)), key=rank.__getitem__)
-        ranked = []
-        if order:
-            beam = cfg.beam
-            if maxd:
-                beam = cfg.letter_beam + (cfg.unknown_extra_beam if o not in self.lexicon else 0.0)
-            cut = rank[order[0]] + beam
-            for i in order:  # (by rank: the first one past the beam ends the beam)
-                if rank[i] > cut:
-                    break
-                ranked.append(items[i])
+                if w in head:
+                    if trusted or c < head[w]:
+                        head[w] = c
+                elif at[w] >= 0:
+                    if trusted or c < near_c[at[w]]:
+                        near_c[at[w]] = c
+                elif trusted or c < tail.get(w, 1e9):
+                    tail[w] = c
+        vid, oov, uni_lp = self.vid, cfg.oov_cost, self._uni_lp
+        ends = [(w, c if w in vid else c + oov) for w, c in (*head.items(), *tail.items())]
+        near_c = np.where(self._near_known[near], near_c, near_c + oov)
+        n_head = len(head)
+        price = np.concatenate(
+            [[c for _w, c in ends[:n_head]], near_c, [c for _w, c in ends[n_head:]]]
+        )
+        puw = cfg.prune_unigram_weight
+        uni = np.concatenate(
+            [
+                [uni_lp[w] for w, _c in ends[:n_head]],
+                self._near_uni[near],
+                [uni_lp[w] for w, _c in ends[n_head:]],
+            ]
+        )
+        rank = price - puw * uni
+        order = np.argsort(rank, kind="stable")
         n_keep = cfg.max_candidates if maxd == 0 else cfg.letter_candidates
         if maxd and o not in self.lexicon:
             n_keep = max(n_keep, cfg.unknown_candidates)
-        ranked = ranked[:n_keep]
-        words = [w for w, _ in ranked]
-        costs = [c for _, c in ranked]
+        if len(order):
+            beam = cfg.beam
+            if maxd:
+                beam = cfg.letter_beam + (cfg.unknown_extra_beam if o not in self.lexicon else 0.0)
+            # (By rank: the first one past the beam ends the beam.)
+            within = int(np.searchsorted(rank[order], rank[order[0]] + beam, side="right"))
+            order = order[: min(within, n_keep)]
+        n_near = len(near)
+        words = []
+        for j in order.tolist():
+            if j < n_head:
+                words.append(ends[j][0])
+            elif j < n_head + n_near:
+                words.append(self._near_words[near[j - n_head]])
+            else:
+                words.append(ends[j - n_near][0])
+        costs = price[order].tolist()
         if o not in self.lexicon:
             words.append(token)  # keep it as it is: a name or a word we do not know
             costs.append(cfg.keep_unknown_cost * p.letter_scale)
