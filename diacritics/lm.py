@@ -58,7 +58,7 @@ def key_filter(tkeys: np.ndarray) -> np.ndarray:
     """A bit set over the keys of a table made by :func:`hash_table`, 8 bits per slot, for
     :func:`hash_lookup`: a query whose bit is clear is not in the table (no false negatives;
     false positives about one in twenty at the table's load factor)."""
-    bits = (len(tkeys).bit_length() - 1) + 3
+    bits = (len(tkeys).bit_length() - 1) + 3  # (bit h of key k: its slot is h >> 3)
     h = _slots(tkeys[tkeys >= 0], bits)
     byte, bit = np.unique(h >> 3, return_inverse=True)
     flags = np.zeros(len(byte), np.uint8)
@@ -73,17 +73,25 @@ def hash_lookup(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(index, found) of each query in a table made by :func:`hash_table`; ``filt``, its
     :func:`key_filter`, answers most absent queries first (they would probe to an empty slot)."""
-    if filt is not None:
-        bits = (len(filt).bit_length() - 1) + 3
-        h = _slots(q, bits)
-        maybe = np.flatnonzero((filt[h >> 3] >> (h & 7).astype(np.uint8)) & 1)
-        res = np.zeros(len(q), np.int64)
-        found = np.zeros(len(q), bool)
-        res[maybe], found[maybe] = hash_lookup(tkeys, tidx, q[maybe])
-        return res, found
     size = len(tkeys)
     bits = size.bit_length() - 1
-    s = _slots(q, bits)
+    if filt is None:
+        return _probe(tkeys, tidx, q, _slots(q, bits))
+    # One hash for both: a query's filter bit is its slot's byte, bit (hash & 7).
+    h = _slots(q, bits + 3)
+    s = h >> 3
+    maybe = np.flatnonzero((filt[s] >> (h & 7).astype(np.uint8)) & 1)
+    res = np.zeros(len(q), np.int64)
+    found = np.zeros(len(q), bool)
+    res[maybe], found[maybe] = _probe(tkeys, tidx, q[maybe], s[maybe])
+    return res, found
+
+
+def _probe(
+    tkeys: np.ndarray, tidx: np.ndarray, q: np.ndarray, s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Linear probing from slots ``s`` (changed in place) for the queries ``q``."""
+    size = len(tkeys)
     # The first probe settles most queries: it runs on whole arrays, without index lists.
     tk = tkeys[s]
     hit = tk == q
