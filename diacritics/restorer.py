@@ -509,42 +509,48 @@ class Restorer:
                 elif trusted or c < tail.get(w, 1e9):
                     tail[w] = c
         vid, oov, uni_lp = self.vid, cfg.oov_cost, self._uni_lp
-        ends = [(w, c if w in vid else c + oov) for w, c in (*head.items(), *tail.items())]
-        near_c = np.where(self._near_known[near], near_c, near_c + oov)
-        n_head = len(head)
-        price = np.concatenate(
-            [[c for _w, c in ends[:n_head]], near_c, [c for _w, c in ends[n_head:]]]
-        )
         puw = cfg.prune_unigram_weight
-        uni = np.concatenate(
-            [
-                [uni_lp[w] for w, _c in ends[:n_head]],
-                self._near_uni[near],
-                [uni_lp[w] for w, _c in ends[n_head:]],
-            ]
-        )
-        rank = price - puw * uni
-        order = np.argsort(rank, kind="stable")
+        ends = [(w, c if w in vid else c + oov) for w, c in (*head.items(), *tail.items())]
         n_keep = cfg.max_candidates if maxd == 0 else cfg.letter_candidates
         if maxd and o not in self.lexicon:
             n_keep = max(n_keep, cfg.unknown_candidates)
-        if len(order):
-            beam = cfg.beam
-            if maxd:
-                beam = cfg.letter_beam + (cfg.unknown_extra_beam if o not in self.lexicon else 0.0)
-            # (By rank: the first one past the beam ends the beam.)
-            within = int(np.searchsorted(rank[order], rank[order[0]] + beam, side="right"))
-            order = order[: min(within, n_keep)]
-        n_near = len(near)
-        words = []
-        for j in order.tolist():
-            if j < n_head:
-                words.append(ends[j][0])
-            elif j < n_head + n_near:
-                words.append(self._near_words[near[j - n_head]])
-            else:
-                words.append(ends[j - n_near][0])
-        costs = price[order].tolist()
+        beam = cfg.beam
+        if maxd:
+            beam = cfg.letter_beam + (cfg.unknown_extra_beam if o not in self.lexicon else 0.0)
+        # Ranked by price less a little unigram log-probability; the first one past the beam
+        # ends the beam (stable: ties keep the order the prices were set in).
+        if not len(near):
+            # (Marked or stripped text: a few words of one key, quicker in lists.)
+            rank = [c - puw * uni_lp[w] for w, c in ends]
+            order = sorted(range(len(ends)), key=rank.__getitem__)
+            kept = [j for j in order if rank[j] <= rank[order[0]] + beam][:n_keep]
+            words = [ends[j][0] for j in kept]
+            costs = [ends[j][1] for j in kept]
+        else:
+            near_c = np.where(self._near_known[near], near_c, near_c + oov)
+            n_head, n_near = len(head), len(near)
+            price = np.concatenate(
+                [[c for _w, c in ends[:n_head]], near_c, [c for _w, c in ends[n_head:]]]
+            )
+            uni = np.concatenate(
+                [
+                    [uni_lp[w] for w, _c in ends[:n_head]],
+                    self._near_uni[near],
+                    [uni_lp[w] for w, _c in ends[n_head:]],
+                ]
+            )
+            rank_a = price - puw * uni
+            by_rank = np.argsort(rank_a, kind="stable")
+            within = int(np.searchsorted(rank_a[by_rank], rank_a[by_rank[0]] + beam, "right"))
+            words = []
+            for j in by_rank[: min(within, n_keep)].tolist():
+                if j < n_head:
+                    words.append(ends[j][0])
+                elif j < n_head + n_near:
+                    words.append(self._near_words[near[j - n_head]])
+                else:
+                    words.append(ends[j - n_near][0])
+            costs = price[by_rank[: min(within, n_keep)]].tolist()
         if o not in self.lexicon:
             words.append(token)  # keep it as it is: a name or a word we do not know
             costs.append(cfg.keep_unknown_cost * p.letter_scale)
