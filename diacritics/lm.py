@@ -239,6 +239,9 @@ class TrigramLM:
         self._by_second: np.ndarray | None = None  # their order by second word
         self._second_sorted = np.zeros(0, np.int64)  # the second words in that order
         self._build = build
+        # Leaders and followers of the words asked for (a document asks for the same ones on
+        # every pass); shared by the copies that with_cache makes.
+        self._neighbours: dict[tuple[str, int, int], np.ndarray] = {}
 
     def _keys(self) -> np.ndarray:
         if self._bi_keys is None:
@@ -248,6 +251,12 @@ class TrigramLM:
     def leaders(self, w: int, n: int) -> np.ndarray:
         """Ids of the (at most) ``n`` words that most often come right before word ``w``
         (largest P(a) P(w | a) first)."""
+        hit = self._neighbours.get(("leaders", w, n))
+        if hit is None:
+            hit = self._neighbours[("leaders", w, n)] = self._leaders(w, n)
+        return hit
+
+    def _leaders(self, w: int, n: int) -> np.ndarray:
         keys = self._keys()
         if self._by_second is None:
             second = keys % self.v
@@ -265,6 +274,12 @@ class TrigramLM:
     def followers(self, w: int, n: int) -> np.ndarray:
         """Ids of the (at most) ``n`` words that most often follow word ``w`` in the corpus
         (largest discounted bigram probability first; ties by id)."""
+        hit = self._neighbours.get(("followers", w, n))
+        if hit is None:
+            hit = self._neighbours[("followers", w, n)] = self._followers(w, n)
+        return hit
+
+    def _followers(self, w: int, n: int) -> np.ndarray:
         keys = self._keys()
         lo, hi = np.searchsorted(keys, [w * self.v, (w + 1) * self.v])
         if hi <= lo:
