@@ -85,6 +85,12 @@ class ChannelParams:
         )
         object.__setattr__(self, "tones", self.tone_table or rule)
 
+    @property
+    def ocr_damage(self) -> bool:
+        """Whether OCR may have changed base letters (garbled and font damage), as opposed to
+        correctly marked text and text whose marks were only stripped."""
+        return self.letter_scale < 2.0 and not self.keep_known
+
 
 GARBLED = ChannelParams()
 STRIPPED = ChannelParams(tone_lost=0.05, vmark_lost=0.05, letter_scale=2.5)

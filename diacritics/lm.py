@@ -251,10 +251,7 @@ class TrigramLM:
     def leaders(self, w: int, n: int) -> np.ndarray:
         """Ids of the (at most) ``n`` words that most often come right before word ``w``
         (largest P(a) P(w | a) first)."""
-        hit = self._neighbours.get(("leaders", w, n))
-        if hit is None:
-            hit = self._neighbours[("leaders", w, n)] = self._leaders(w, n)
-        return hit
+        return self._remembered("leaders", w, n)
 
     def _leaders(self, w: int, n: int) -> np.ndarray:
         keys = self._keys()
@@ -274,9 +271,13 @@ class TrigramLM:
     def followers(self, w: int, n: int) -> np.ndarray:
         """Ids of the (at most) ``n`` words that most often follow word ``w`` in the corpus
         (largest discounted bigram probability first; ties by id)."""
-        hit = self._neighbours.get(("followers", w, n))
+        return self._remembered("followers", w, n)
+
+    def _remembered(self, kind: str, w: int, n: int) -> np.ndarray:
+        hit = self._neighbours.get((kind, w, n))
         if hit is None:
-            hit = self._neighbours[("followers", w, n)] = self._followers(w, n)
+            compute = self._leaders if kind == "leaders" else self._followers
+            hit = self._neighbours[(kind, w, n)] = compute(w, n)
         return hit
 
     def _followers(self, w: int, n: int) -> np.ndarray:

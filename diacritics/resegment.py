@@ -17,8 +17,9 @@ broken word: "chu c nang" gave "chữ c nặng", "chức năng" needs both), and
 it differs. The prices are -log of how often, on the synthetic training pages of
 scripts/learn_confusion.py, a pair of neighbours this step would consider was one word Tesseract
 split (0.53%, 5.25 nats) and a token it would consider splitting was two words it glued (2.73%,
-3.6 nats), as scripts/measure_split_rates.py counts them. Only text whose channel lets OCR have changed base
-letters gets this step: correct and mark-stripped text never had its spaces moved by OCR.
+3.6 nats), as scripts/measure_split_rates.py counts them. Only text whose channel lets OCR have
+changed base letters gets this step: correct and mark-stripped text never had its spaces moved
+by OCR.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def resegment(
 ) -> list[Region]:
     """Merges and splits that beat the decoder's reading of the same tokens, left to right."""
     cfg = r.config
-    if cfg.split_cost <= 0 or p.keep_known or p.letter_scale >= 2.0 or not tokens:
+    if cfg.split_cost <= 0 or not p.ocr_damage or not tokens:
         return []
     lines = text.split("\n")
     ctx = _context_ids(r, tokens, words)

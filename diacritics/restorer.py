@@ -19,6 +19,7 @@ import gc
 import math
 import threading
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -229,8 +230,9 @@ class RestoreConfig:
 @dataclass
 class _Document:
     """What restoring one text learned from its first pass, for its later passes: whether
-    they may add candidates (OCR damage), the known words it repeats (``doc_vocab_*``), and
-    the candidate lists built from them and from the corpus's neighbours."""
+    they may add candidates (OCR damage), the known words it repeats (``doc_vocab_*``), the
+    candidate lists built from them and from the corpus's neighbours, and the reading of each
+    input token it repeats (``type_*``)."""
 
     later: bool = False
     words: list[str] = field(default_factory=list)  # read at least doc_vocab_min_count times
@@ -342,12 +344,13 @@ class Restorer:
         near_words = [by_key[k][:12] for k in self.keys]
         self._near_count = np.array([len(ws) for ws in near_words], np.intp)
         self._near_start = np.cumsum(self._near_count) - self._near_count
-        self._near_words = np.array([w for ws in near_words for w in ws], dtype=object)
-        self._near_marks = channel.MarkTable(self._near_words.tolist())
+        flat = [w for ws in near_words for w in ws]
+        self._near_words = np.array(flat, dtype=object)
+        self._near_marks = channel.MarkTable(flat)
         # Per near word: its position there, whether the LM knows it, its log unigram.
-        self._near_index = {w: j for j, w in enumerate(self._near_words.tolist())}
-        self._near_known = np.array([w in self.vid for w in self._near_words.tolist()], bool)
-        self._near_uni = np.array([self._uni_lp[w] for w in self._near_words.tolist()])
+        self._near_index = {w: j for j, w in enumerate(flat)}
+        self._near_known = np.array([w in self.vid for w in flat], bool)
+        self._near_uni = np.array([self._uni_lp[w] for w in flat])
         self._dist_cache: dict[tuple[str, int, float, float | None], tuple[np.ndarray, np.ndarray]]
         self._dist_cache = {}
         self._seg_cache: dict[
@@ -749,18 +752,14 @@ class Restorer:
         if not todo:
             return out
 
-        def wid(k: int, a: int) -> int:
-            return int(cands[k].ids[path[k]]) if k >= a else BOS
+        def chosen(k: int) -> int:
+            return int(cands[k].ids[path[k]])
 
-        # The context of each position: two words before (or <s>), two after (0 where the
-        # segment ends first), and whether there are one and two words after.
         ctx = []
         starts = [a for a, _ in segments]
         for i in todo:
             a, b = segments[bisect_right(starts, i) - 1]
-            after1 = wid(i + 1, a) if i + 1 < b else 0
-            after2 = wid(i + 2, a) if i + 2 < b else 0
-            ctx.append((wid(i - 2, a), wid(i - 1, a), after1, after2, i + 1 < b, i + 2 < b))
+            ctx.append(_window(chosen, i, a, b))
         lens = np.array([len(cands[i].ids) for i in todo])
         ids = np.concatenate([cands[i].ids for i in todo])
         s = self._in_context(np.repeat(np.array(ctx), lens, axis=0), ids)
@@ -782,9 +781,8 @@ class Restorer:
     def _in_context(
         self, ctx: np.ndarray, ids: np.ndarray, lm: TrigramLM | None = None
     ) -> np.ndarray:
-        """The weighted LM log-probability of word ``ids[j]`` in the context ``ctx[j]`` = (two
-        words before or <s>, two after, whether there are one and two words after): the sum of
-        the three trigrams it is part of, in one batch."""
+        """The weighted LM log-probability of word ``ids[j]`` in the context ``ctx[j]`` (see
+        :func:`_window`): the sum of the three trigrams it is part of, in one batch."""
         c2, c1, n1, n2, has1, has2 = ctx.T
         has1, has2 = has1.astype(bool), has2.astype(bool)
         flat = (lm or self.lm).logprob(
@@ -1051,7 +1049,7 @@ class Restorer:
                 segments.append((start, i))
                 start = i
         doc = self._doc
-        if doc.later and self.config.type_min_count and p.letter_scale < 2.0 and not p.keep_known:
+        if doc.later and self.config.type_min_count and p.ocr_damage:
             if doc.prior is None:
                 doc.prior = self._type_prior(tokens, fixed, cands, segments)
                 doc.fingerprint = hash((doc.fingerprint, tuple(sorted(doc.prior.items()))))
@@ -1101,7 +1099,7 @@ class Restorer:
         names = self._place_names(tokens, words, fixed, cands) if self.names else {}
         # Letter case is OCR evidence only where OCR damage is: correctly marked and stripped
         # text keep the case they have.
-        ocr_case = self.config.case_output and p.letter_scale < 2.0 and not p.keep_known
+        ocr_case = self.config.case_output and p.ocr_damage
         out, why, need_conf = self._pass_output(
             tokens, previous, fixed, cands, path, words, corpus, names, ocr_case
         )
@@ -1163,20 +1161,7 @@ class Restorer:
             # A word the document repeats hundreds of times: an even sample of its contexts
             # (their sum scaled up) bounds the work and the memory.
             used = pos[:: -(-len(pos) // _TYPE_CONTEXTS)]
-            ctx = np.array(
-                [
-                    (
-                        read[i - 2] if i - 2 >= start[i] else BOS,
-                        read[i - 1] if i - 1 >= start[i] else BOS,
-                        read[i + 1] if i + 1 < end[i] else 0,
-                        read[i + 2] if i + 2 < end[i] else 0,
-                        i + 1 < end[i],
-                        i + 2 < end[i],
-                    )
-                    for i in used
-                ],
-                np.int64,
-            )
+            ctx = np.array([_window(read.__getitem__, i, start[i], end[i]) for i in used], np.int64)
             row = np.array([wid[w] for w in ws], np.int64)
             batch.append((key, ws, [words[w] for w in ws], len(pos), ctx, row))
             rows += len(used) * len(ws)
@@ -1199,14 +1184,13 @@ class Restorer:
         ids = np.concatenate([np.tile(r, len(c)) for _k, _ws, _p, _n, c, r in batch])
         # The corpus's model: the document cache holds the first reading, the one to check.
         scores = self._in_context(ctx, ids, self._base_lm)
+        cap = self.config.type_max_discount
         off = 0
         for key, ws, costs, n, c, _r in batch:
             m, k = len(ws), len(c)
             lm = scores[off : off + k * m].reshape(k, m).sum(axis=0) * (n / k)
             off += k * m
-            total = lm - np.array(costs)
-            best = int(np.argmax(total))
-            cap = self.config.type_max_discount
+            best = int(np.argmax(lm - np.array(costs)))
             prior[key] = (ws[best], max(costs[best] / n, costs[best] - cap))
 
     def _with_prior(self, cands: list[_Cands], fixed: list[bool]) -> list[_Cands]:
@@ -1312,7 +1296,7 @@ class Restorer:
         # (the case channel looks at the boundary); the text decides number or not.
         seen: tuple[dict[str, _Cands], ...] = ({}, {}, {}, {})
         out = []
-        later = self._doc.later and p.letter_scale < 2.0 and not p.keep_known
+        later = self._doc.later and p.ocr_damage
         for i, (t, f) in enumerate(zip(tokens, fixed, strict=True)):
             table = seen[2 * f + t.boundary]
             c = table.get(t.text)
@@ -1370,14 +1354,11 @@ class Restorer:
         # document at a time (threads sharing a restorer wait their turn; a batch runs one
         # restorer per worker process).
         with self._lock:
-            return self._restore_locked(text)
-
-    def _restore_locked(self, text: str) -> Restoration:
-        try:
-            return self._restore(text)
-        finally:
-            self.lm = self._base_lm  # the cache and the words belong to this text only
-            self._doc = _Document()
+            try:
+                return self._restore(text)
+            finally:
+                self.lm = self._base_lm  # the cache and the words belong to this text only
+                self._doc = _Document()
 
     def _restore(self, text: str) -> Restoration:
         if len(self._cache) > self.cache_limit:
@@ -1480,7 +1461,7 @@ class Restorer:
     ) -> _Document:
         """What the later passes keep of the document's first reading ``words``: the known
         words it repeats at least ``doc_vocab_min_count`` times (see :meth:`_with_doc_words`)."""
-        later = p is not None and not p.keep_known and p.letter_scale < 2.0
+        later = p is not None and p.ocr_damage
         n = self.config.doc_vocab_min_count
         types = [t.text.lower() for t in tokens]
         if not later or n <= 0:
@@ -1659,6 +1640,20 @@ _CHUNK_TRANSITIONS = 1 << 20
 # (Restorer._type_prior).
 _TYPE_CONTEXTS = 64
 _TYPE_BATCH_ROWS = 1 << 18
+
+
+def _window(word: Callable[[int], int], i: int, a: int, b: int) -> tuple[int, ...]:
+    """The context of position ``i`` of the segment a..b for :meth:`Restorer._in_context`: the
+    ids (``word(k)``) of the two words before it (<s> before the segment), of the two after it
+    (0 past its end), and whether there are one and two words after."""
+    return (
+        word(i - 2) if i - 2 >= a else BOS,
+        word(i - 1) if i - 1 >= a else BOS,
+        word(i + 1) if i + 1 < b else 0,
+        word(i + 2) if i + 2 < b else 0,
+        i + 1 < b,
+        i + 2 < b,
+    )
 
 
 class _Lattice:
