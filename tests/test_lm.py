@@ -149,3 +149,25 @@ def test_hash_lookup_with_the_key_filter_finds_what_it_finds_without(
     assert (plain[1] == filtered[1]).all()
     assert (plain[0][plain[1]] == filtered[0][filtered[1]]).all()
     assert filtered[1][: len(k)].all() and (k[filtered[0][: len(k)]] == k).all()
+
+
+def test_large_queries_in_steps_equal_one_batch(
+    lm: tuple[TrigramLM, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query longer than a step (answered piecewise, for the cache) gives the same values,
+    in the same order, as one batch; with a document cache too."""
+    import diacritics.lm as lm_module
+
+    model, vid = lm
+    words = [vid[w] for w in ("ủy", "ban", "nhân", "dân", "huyện")]
+    cached = model.with_cache(DocCache([np.array(words * 3)], len(vid), weight=0.3))
+    rng = np.random.default_rng(2)
+    w1, w2, w3 = rng.integers(0, len(vid), (3, 1000))
+    w1[:5], w2[:5], w3[:5] = words, words[1:] + words[:1], words[2:] + words[:2]
+    for m in (model, cached):
+        whole = m.bigram_logprob(w2, w3), m.logprob(w1, w2, w3)
+        monkeypatch.setattr(lm_module, "_STEP", 7)  # 143 steps, the last one short
+        steps = m.bigram_logprob(w2, w3), m.logprob(w1, w2, w3)
+        monkeypatch.setattr(lm_module, "_STEP", 1 << 18)
+        np.testing.assert_array_equal(whole[0], steps[0])
+        np.testing.assert_array_equal(whole[1], steps[1])

@@ -258,16 +258,23 @@ def test_split_decoding_finds_the_best_path() -> None:
         assert score(tuple(path)) == pytest.approx(score(best), abs=1e-9)
 
 
-def test_pruning_keeps_the_best_bigram_paths() -> None:
+@pytest.mark.parametrize("batch_rows", [1 << 18, 3], ids=["one-batch", "many-batches"])
+def test_pruning_keeps_the_best_bigram_paths(
+    batch_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The pruning pass keeps, at each word, the candidates with the best bigram max-marginals
-    (the best path through each, checked against enumerating every path)."""
+    (the best path through each, checked against enumerating every path); its grids are looked
+    up in batches, here also a few rows each (a grid per batch, every batch flushed)."""
     import dataclasses
     import itertools
 
     import numpy as np
 
+    import diacritics.restorer as restorer_module
     from diacritics.corpus import BOS
     from diacritics.restorer import Restorer, _Cands
+
+    monkeypatch.setattr(restorer_module, "_BATCH_ROWS", batch_rows)
 
     base = load_restorer()
     keep = 2
