@@ -80,43 +80,58 @@ def key_filter(tkeys: np.ndarray) -> np.ndarray:
 def hash_lookup(
     tkeys: np.ndarray, tidx: np.ndarray, q: np.ndarray, filt: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(index, found) of each query in a table made by :func:`hash_table`; ``filt``, its
+    """(index, found) of each query in a table made by :func:`hash_table` (index 0 where not
+    found); see :func:`hash_find`."""
+    rows, idx = hash_find(tkeys, tidx, q, filt)
+    res = np.zeros(len(q), np.int64)
+    found = np.zeros(len(q), bool)
+    res[rows] = idx
+    found[rows] = True
+    return res, found
+
+
+def hash_find(
+    tkeys: np.ndarray, tidx: np.ndarray, q: np.ndarray, filt: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(positions in ``q``, indices) of the queries found in a table made by :func:`hash_table`.
+
+    Sparse, because the decoder's queries are mostly absent (nine in ten of the pruning pass's
+    bigrams): values are gathered for the found ones only. ``filt``, the table's
     :func:`key_filter`, answers most absent queries first (they would probe to an empty slot)."""
     size = len(tkeys)
     bits = size.bit_length() - 1
     if filt is None:
-        return _probe(tkeys, tidx, q, _slots(q, bits))
+        return _probe(tkeys, tidx, q, _slots(q, bits), np.arange(len(q)))
     # One hash for both: a query's filter bit is its slot's byte, bit (hash & 7).
     h = _slots(q, bits + 3)
     s = h >> 3
     maybe = np.flatnonzero((filt[s] >> (h & 7).astype(np.uint8)) & 1)
-    res = np.zeros(len(q), np.int64)
-    found = np.zeros(len(q), bool)
-    res[maybe], found[maybe] = _probe(tkeys, tidx, q[maybe], s[maybe])
-    return res, found
+    return _probe(tkeys, tidx, q[maybe], s[maybe], maybe)
 
 
 def _probe(
-    tkeys: np.ndarray, tidx: np.ndarray, q: np.ndarray, s: np.ndarray
+    tkeys: np.ndarray, tidx: np.ndarray, q: np.ndarray, s: np.ndarray, at: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Linear probing from slots ``s`` (changed in place) for the queries ``q``."""
+    """Linear probing from slots ``s`` (changed in place) for the queries ``q``, which stand at
+    positions ``at``: (positions, indices) of those found."""
     size = len(tkeys)
     # The first probe settles most queries: it runs on whole arrays, without index lists.
     tk = tkeys[s]
     hit = tk == q
-    res = np.full(len(q), -1, np.int64)
-    first = np.flatnonzero(hit)
-    res[first] = tidx[s[first]]
+    rows = [at[hit]]
+    idx = [tidx[s[hit]]]
     active = np.flatnonzero(~hit & (tk != -1))
     while active.size:
         sa = (s[active] + 1) & (size - 1)
         s[active] = sa
         tk = tkeys[sa]
         hit = tk == q[active]
-        res[active[hit]] = tidx[sa[hit]]
+        rows.append(at[active[hit]])
+        idx.append(tidx[sa[hit]])
         active = active[~hit & (tk != -1)]
-    found = res >= 0
-    return np.maximum(res, 0), found
+    if len(rows) == 1:
+        return rows[0], idx[0].astype(np.int64)
+    return np.concatenate(rows), np.concatenate(idx).astype(np.int64)
 
 
 def _group_sums(sorted_ctx: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -231,10 +246,14 @@ def _in_steps(fn, *cols: np.ndarray) -> np.ndarray:
     return out
 
 
-def _take(values: np.ndarray, idx: np.ndarray, found: np.ndarray, default: float) -> np.ndarray:
-    if len(values) == 0:  # an empty corpus: nothing is ever found
-        return np.full(len(idx), default)
-    return np.where(found, values[idx], default)
+def _gather(
+    values: np.ndarray, n: int, found: tuple[np.ndarray, np.ndarray], default: float
+) -> np.ndarray:
+    """Values of ``n`` queries of which :func:`hash_find` found ``found``, else ``default``."""
+    out = np.full(n, default)
+    rows, idx = found
+    out[rows] = values[idx]
+    return out
 
 
 class TrigramLM:
@@ -319,14 +338,16 @@ class TrigramLM:
         """``p`` = P(w3 | .., w2) of the model, mixed with the document cache if there is one."""
         if self.cache is None:
             return p
-        lam, pc = self.cache.lookup(w2, w3)
-        return p * (1.0 - lam) + lam * pc
+        # Only the rows whose history has cache mass change (λ = 0 leaves p as it is).
+        rows, lam, pc = self.cache.lookup_sparse(w2, w3)
+        p[rows] = p[rows] * (1.0 - lam) + lam * pc
+        return p
 
     @staticmethod
-    def _lookup(
+    def _find(
         table: tuple[np.ndarray, np.ndarray, np.ndarray], q: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        return hash_lookup(table[0], table[1], q, table[2])
+        return hash_find(table[0], table[1], q, table[2])
 
     def logprob(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """Natural log of P(w3 | w1, w2) for arrays of ids (broadcast together)."""
@@ -338,17 +359,17 @@ class TrigramLM:
 
     def _logprob(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         v = self.v
-        i3, f3 = self._lookup(self.tri_h, (w1 * v + w2) * v + w3)
-        a3 = _take(self.tri_alpha, i3, f3, 0.0)
-        ic, fc = self._lookup(self.bi_h, w1 * v + w2)
-        g3 = _take(self.bi_gamma3, ic, fc, 1.0)
+        a3 = _gather(self.tri_alpha, len(w1), self._find(self.tri_h, (w1 * v + w2) * v + w3), 0.0)
+        g3 = _gather(self.bi_gamma3, len(w1), self._find(self.bi_h, w1 * v + w2), 1.0)
         p3 = self._mix(a3 + g3 * self._bigram_p(w2, w3), w2, w3)
         return np.log(np.maximum(p3, 1e-30))
 
     def _bigram_p(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """P(w3 | w2) of the interpolated bigram (flat int64 arrays)."""
-        i2, f2 = self._lookup(self.bi_h, w2 * self.v + w3)
-        return _take(self.bi_alpha, i2, f2, 0.0) + self.gamma2[w2] * self.p_uni[w3]
+        rows, idx = self._find(self.bi_h, w2 * self.v + w3)
+        p = self.gamma2[w2] * self.p_uni[w3]
+        p[rows] += self.bi_alpha[idx]
+        return p
 
     def bigram_logprob(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """Natural log of the bigram P(w3 | w2) of the model (the trigram's lower order)."""
@@ -383,16 +404,19 @@ class TrigramLM:
         first = np.asarray(first, np.int64)
         second = np.asarray(second, np.int64)
         pair = first * v + second
-        i2, f2 = self._lookup(self.bi_h, pair)
-        p2 = _take(self.bi_alpha, i2, f2, 0.0) + self.gamma2[first] * self.p_uni[second]
-        g3 = _take(self.bi_gamma3, i2, f2, 1.0)
+        rows, idx = self._find(self.bi_h, pair)
+        p2 = self.gamma2[first] * self.p_uni[second]
+        p2[rows] += self.bi_alpha[idx]
+        g3 = _gather(self.bi_gamma3, len(pair), (rows, idx), 1.0)
+        f2 = np.zeros(len(pair), bool)
+        f2[rows] = True
         # A triple has a trigram count only if both its pairs occurred (every trigram's pairs
         # are bigrams of the same stream): look up only those (a minority of the decoder's).
         seen = np.flatnonzero(f2[ctx] & f2[nxt])
         p3 = g3[ctx] * p2[nxt]  # plus the trigram part, where there is one (else 0)
         if len(seen):
-            i3, f3 = self._lookup(self.tri_h, pair[ctx[seen]] * v + second[nxt[seen]])
-            p3[seen] += _take(self.tri_alpha, i3, f3, 0.0)
+            rows3, idx3 = self._find(self.tri_h, pair[ctx[seen]] * v + second[nxt[seen]])
+            p3[seen[rows3]] += self.tri_alpha[idx3]
         if self.cache is not None:
             lam, pc = self.cache.lookup(first, second)
             p3 *= 1.0 - lam[nxt]
@@ -431,10 +455,20 @@ class DocCache:
         """(λ(w2), cache P(w3 | w2)) for arrays of ids."""
         lam = self.lam[w2]
         pc = np.zeros(len(lam))
-        # Only histories with repeated bigrams have cache mass (few of the decoder's queries).
-        some = np.flatnonzero(lam)
-        if len(some):
-            q = w2[some] * self.v + w3[some]
-            i = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
-            pc[some] = np.where(self.keys[i] == q, self.p[i], 0.0)
+        rows, _lam, pc_rows = self.lookup_sparse(w2, w3)
+        pc[rows] = pc_rows
         return lam, pc
+
+    def lookup_sparse(
+        self, w2: np.ndarray, w3: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, λ, cache P) of the queries whose history w2 has cache mass (λ > 0); only
+        histories with repeated bigrams have any (few of the decoder's queries)."""
+        rows = np.flatnonzero(self.lam[w2])
+        h, w = w2[rows], w3[rows]
+        q = h * self.v + w
+        pc = np.zeros(len(rows))
+        if len(self.keys):
+            i = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
+            pc = np.where(self.keys[i] == q, self.p[i], 0.0)
+        return rows, self.lam[h], pc

@@ -317,13 +317,13 @@ def _try_merge(
     if not readings:
         return None
     nexts = _next_candidates(r, tokens, i + 2, seg_start, p)
-    lm, nxt = _lm_cost(
-        r, ctx, seg_start, i, i + 1, [[r.vid.get(w[0], UNK)] for w in readings], nexts
-    )
-    costs = np.array([c.cost[c.words.index(w[0])] for w in readings]) + r.config.split_cost + lm
     keep_ids, keep_ch = _decoder_reading(r, tokens, words, i, i + 1, p)
-    keep_lm, _ = _lm_cost(r, ctx, seg_start, i, i + 1, [keep_ids], nexts)
-    decided = _decide(keep_ch + float(keep_lm[0]), costs, readings)
+    # The decoder's reading is scored in the same batch, as the last sequence.
+    lm, nxt = _lm_cost(
+        r, ctx, seg_start, i, i + 1, [[r.vid.get(w[0], UNK)] for w in readings] + [keep_ids], nexts
+    )
+    costs = np.array([c.cost[c.words.index(w[0])] for w in readings]) + r.config.split_cost
+    decided = _decide(keep_ch + float(lm[-1]), costs + lm[:-1], readings)
     if decided is None:
         return None
     h, conf, alts = decided
@@ -356,19 +356,12 @@ def _try_split(
     if not readings:
         return None
     nexts = _next_candidates(r, tokens, i + 1, seg_start, p)
-    lm, nxt = _lm_cost(
-        r,
-        ctx,
-        seg_start,
-        i,
-        i,
-        [[r.vid.get(a, UNK), r.vid.get(b, UNK)] for a, b in readings],
-        nexts,
-    )
-    costs = np.array(chan) + r.config.merge_cost + lm
     keep_ids, keep_ch = _decoder_reading(r, tokens, words, i, i, p)
-    keep_lm, _ = _lm_cost(r, ctx, seg_start, i, i, [keep_ids], nexts)
-    decided = _decide(keep_ch + float(keep_lm[0]), costs, readings)
+    # The decoder's reading (one word) is scored in the same batch, as the last sequence.
+    middles = [[r.vid.get(a, UNK), r.vid.get(b, UNK)] for a, b in readings]
+    lm, nxt = _lm_cost(r, ctx, seg_start, i, i, middles + [keep_ids], nexts)
+    costs = np.array(chan) + r.config.merge_cost + lm[:-1]
+    decided = _decide(keep_ch + float(lm[-1]), costs, readings)
     if decided is None:
         return None
     h, conf, alts = decided
