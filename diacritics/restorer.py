@@ -31,6 +31,7 @@ from rapidfuzz.distance import Levenshtein
 from diacritics import channel
 from diacritics.changes import Change, Restoration, Source, Unresolved, replay
 from diacritics.corpus import BOS, NUM, UNK
+from diacritics.deletes import DeletionIndex
 from diacritics.lm import DocCache, TrigramLM
 from diacritics.orthography import has_marks
 from diacritics.orthography import strip_marks as _strip_marks
@@ -297,6 +298,7 @@ class Restorer:
             by_key[k].sort(key=lambda w: -self._uni_lp[w])
         self.by_key = by_key
         self.keys = sorted(by_key)
+        self._deletions: DeletionIndex | None = None
         self.edit = channel.load_edit_costs()
         self._garbled = channel.GARBLED
         if self.config.learned_tones:
@@ -401,10 +403,24 @@ class Restorer:
         if hit is None:
             if len(self._near_cache) > 200_000:
                 self._near_cache.clear()
-            hit = self._near_cache[(ob, maxd)] = process.extract(
-                ob, self.keys, scorer=Levenshtein.distance, score_cutoff=maxd, limit=400
+            # The keys the deletion index names, in their order: extract() breaks ties of
+            # distance by position, so the list is the one a search over all keys gives.
+            rows = self._deletion_index().candidates(ob, maxd)
+            found = process.extract(
+                ob,
+                [self.keys[i] for i in rows],
+                scorer=Levenshtein.distance,
+                score_cutoff=maxd,
+                limit=400,
             )
+            hit = self._near_cache[(ob, maxd)] = [(k, d, rows[j]) for k, d, j in found]
         return hit
+
+    def _deletion_index(self) -> DeletionIndex:
+        """The keys' deletion index, built on first use (0.1 s; correct text never asks)."""
+        if self._deletions is None:
+            self._deletions = DeletionIndex(self.keys, 2)
+        return self._deletions
 
     def _near_distances(
         self, ob: str, maxd: int, limit: float, vowel_drop: float | None
