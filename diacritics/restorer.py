@@ -298,7 +298,10 @@ class Restorer:
             by_key[k].sort(key=lambda w: -self._uni_lp[w])
         self.by_key = by_key
         self.keys = sorted(by_key)
+        # The near-key search compares a token with every key until it has been asked this
+        # often (then the deletion index pays for itself): stripped text asks a few times.
         self._deletions: DeletionIndex | None = None
+        self._near_searches = 0
         self.edit = channel.load_edit_costs()
         self._garbled = channel.GARBLED
         if self.config.learned_tones:
@@ -403,21 +406,28 @@ class Restorer:
         if hit is None:
             if len(self._near_cache) > 200_000:
                 self._near_cache.clear()
-            # The keys the deletion index names, in their order: extract() breaks ties of
-            # distance by position, so the list is the one a search over all keys gives.
-            rows = self._deletion_index().candidates(ob, maxd)
-            found = process.extract(
-                ob,
-                [self.keys[i] for i in rows],
-                scorer=Levenshtein.distance,
-                score_cutoff=maxd,
-                limit=400,
-            )
-            hit = self._near_cache[(ob, maxd)] = [(k, d, rows[j]) for k, d, j in found]
+            self._near_searches += 1
+            if self._near_searches < _SEARCHES_BEFORE_INDEX:
+                hit = process.extract(
+                    ob, self.keys, scorer=Levenshtein.distance, score_cutoff=maxd, limit=400
+                )
+            else:
+                # The keys the deletion index names, in their order: extract() breaks ties of
+                # distance by position, so the list is the one a search over all keys gives.
+                rows = self._deletion_index().candidates(ob, maxd)
+                found = process.extract(
+                    ob,
+                    [self.keys[i] for i in rows],
+                    scorer=Levenshtein.distance,
+                    score_cutoff=maxd,
+                    limit=400,
+                )
+                hit = [(k, d, rows[j]) for k, d, j in found]
+            self._near_cache[(ob, maxd)] = hit
         return hit
 
     def _deletion_index(self) -> DeletionIndex:
-        """The keys' deletion index, built on first use (0.1 s; correct text never asks)."""
+        """The keys' deletion index, built on first use."""
         if self._deletions is None:
             self._deletions = DeletionIndex(self.keys, 2)
         return self._deletions
@@ -1669,6 +1679,9 @@ def _d_variants(word: str) -> list[str]:
 # Corpus tokens compared at a time when a match is extended.
 _SPAN_WINDOW = 32
 
+# Near-key searches over all keys before the deletion index is built (0.1 s, the cost of about
+# 300 such searches).
+_SEARCHES_BEFORE_INDEX = 300
 # Transitions per decoding chunk (bounds the memory of its lattice: ~50 bytes each).
 _CHUNK_TRANSITIONS = 1 << 20
 # Contexts scored per repeated token at most (Restorer._type_prior).

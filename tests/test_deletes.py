@@ -29,19 +29,27 @@ def test_a_far_key_is_not_read() -> None:
         index.candidates("xa", 3)
 
 
-def test_near_keys_of_the_restorer_equal_a_search_over_all_keys() -> None:
-    """Restorer._near reads the index's keys only, and returns what rapidfuzz's extract over
-    every key returns, in the same order (ties by position)."""
+@pytest.mark.parametrize("before_index", [0, 10_000], ids=["index", "all-keys"])
+def test_near_keys_of_the_restorer_equal_a_search_over_all_keys(
+    before_index: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Restorer._near, through the deletion index or over every key (its first searches),
+    returns what rapidfuzz's extract over every key returns, in the same order (ties by
+    position)."""
     from rapidfuzz import process
 
+    import diacritics.restorer as restorer_module
     from diacritics.api import load_restorer
     from diacritics.corpus import build
 
     build()  # cached: instant when corpora/ is built and unchanged
-    r = load_restorer()
+    base = load_restorer()
+    r = restorer_module.Restorer(base._build, base.config)  # empty caches
+    monkeypatch.setattr(restorer_module, "_SEARCHES_BEFORE_INDEX", before_index)
     for ob in ("nguoi", "nudc", "thirc", "huyn", "x", "chittc", "cuatoan", "ke", "hoach"):
         for d in (1, 2):
             full = process.extract(
                 ob, r.keys, scorer=Levenshtein.distance, score_cutoff=d, limit=400
             )
             assert [tuple(x) for x in r._near(ob, d)] == [tuple(x) for x in full]
+    assert (r._deletions is not None) == (before_index == 0)
