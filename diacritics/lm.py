@@ -15,6 +15,7 @@ with N raw counts, T type (continuation) counts; an unseen context backs off wit
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +66,7 @@ def hash_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def key_filter(tkeys: np.ndarray) -> np.ndarray:
     """A bit set over the keys of a table made by :func:`hash_table`, 8 bits per slot, for
-    :func:`hash_lookup`: a query whose bit is clear is not in the table (no false negatives;
+    :func:`hash_find`: a query whose bit is clear is not in the table (no false negatives;
     false positives about one in twenty at the table's load factor)."""
     bits = (len(tkeys).bit_length() - 1) + 3  # (bit h of key k: its slot is h >> 3)
     h = _slots(tkeys[tkeys >= 0], bits)
@@ -235,7 +236,7 @@ def _discount_of(counts: np.ndarray, discount: float | None) -> np.ndarray:
     return modified_discounts(counts)[np.minimum(counts, 3)]
 
 
-def _in_steps(fn, *cols: np.ndarray) -> np.ndarray:
+def _in_steps(fn: Callable[..., np.ndarray], *cols: np.ndarray) -> np.ndarray:
     """``fn`` (elementwise over equal-length 1-d arrays) over ``cols`` in steps of ``_STEP``."""
     n = len(cols[0])
     if n <= _STEP:
@@ -453,10 +454,9 @@ class DocCache:
 
     def lookup(self, w2: np.ndarray, w3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(λ(w2), cache P(w3 | w2)) for arrays of ids."""
-        lam = self.lam[w2]
-        pc = np.zeros(len(lam))
-        rows, _lam, pc_rows = self.lookup_sparse(w2, w3)
-        pc[rows] = pc_rows
+        rows, lam_rows, pc_rows = self.lookup_sparse(w2, w3)
+        lam, pc = np.zeros(len(w2)), np.zeros(len(w2))
+        lam[rows], pc[rows] = lam_rows, pc_rows  # (λ is 0 off those rows)
         return lam, pc
 
     def lookup_sparse(
@@ -464,11 +464,10 @@ class DocCache:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(rows, λ, cache P) of the queries whose history w2 has cache mass (λ > 0); only
         histories with repeated bigrams have any (few of the decoder's queries)."""
-        rows = np.flatnonzero(self.lam[w2])
-        h, w = w2[rows], w3[rows]
-        q = h * self.v + w
-        pc = np.zeros(len(rows))
-        if len(self.keys):
-            i = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
-            pc = np.where(self.keys[i] == q, self.p[i], 0.0)
-        return rows, self.lam[h], pc
+        lam = self.lam[w2]
+        rows = np.flatnonzero(lam)
+        if not len(rows):  # (always so when the cache is empty)
+            return rows, lam[rows], np.zeros(0)
+        q = w2[rows] * self.v + w3[rows]
+        i = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
+        return rows, lam[rows], np.where(self.keys[i] == q, self.p[i], 0.0)

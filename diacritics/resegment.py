@@ -322,8 +322,10 @@ def _try_merge(
     lm, nxt = _lm_cost(
         r, ctx, seg_start, i, i + 1, [[r.vid.get(w[0], UNK)] for w in readings] + [keep_ids], nexts
     )
-    costs = np.array([c.cost[c.words.index(w[0])] for w in readings]) + r.config.split_cost
-    decided = _decide(keep_ch + float(lm[-1]), costs + lm[:-1], readings)
+    costs = (
+        np.array([c.cost[c.words.index(w[0])] for w in readings]) + r.config.split_cost + lm[:-1]
+    )
+    decided = _decide(keep_ch + float(lm[-1]), costs, readings)
     if decided is None:
         return None
     h, conf, alts = decided

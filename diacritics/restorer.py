@@ -407,30 +407,21 @@ class Restorer:
             if len(self._near_cache) > 200_000:
                 self._near_cache.clear()
             self._near_searches += 1
-            if self._near_searches < _SEARCHES_BEFORE_INDEX:
-                hit = process.extract(
-                    ob, self.keys, scorer=Levenshtein.distance, score_cutoff=maxd, limit=400
-                )
-            else:
-                # The keys the deletion index names, in their order: extract() breaks ties of
+            choices, rows = self.keys, None
+            if self._near_searches >= _SEARCHES_BEFORE_INDEX:
+                if self._deletions is None:
+                    self._deletions = DeletionIndex(self.keys, 2)
+                # Only the keys the index names, in their order: extract() breaks ties of
                 # distance by position, so the list is the one a search over all keys gives.
-                rows = self._deletion_index().candidates(ob, maxd)
-                found = process.extract(
-                    ob,
-                    [self.keys[i] for i in rows],
-                    scorer=Levenshtein.distance,
-                    score_cutoff=maxd,
-                    limit=400,
-                )
-                hit = [(k, d, rows[j]) for k, d, j in found]
+                rows = self._deletions.candidates(ob, maxd)
+                choices = [self.keys[i] for i in rows]
+            hit = process.extract(
+                ob, choices, scorer=Levenshtein.distance, score_cutoff=maxd, limit=400
+            )
+            if rows is not None:
+                hit = [(k, d, rows[j]) for k, d, j in hit]
             self._near_cache[(ob, maxd)] = hit
         return hit
-
-    def _deletion_index(self) -> DeletionIndex:
-        """The keys' deletion index, built on first use."""
-        if self._deletions is None:
-            self._deletions = DeletionIndex(self.keys, 2)
-        return self._deletions
 
     def _near_distances(
         self, ob: str, maxd: int, limit: float, vowel_drop: float | None
@@ -678,18 +669,16 @@ class Restorer:
         # A word that recurs has one candidate list per pass (_pass_candidates), so a pair of
         # neighbours that recurs ("cử tri") is one grid: looked up once (about half the pairs).
         pairs: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        grid_of: dict[int, tuple[int, int]] = {}  # position -> its grid's key
         bos = np.array([BOS], np.int64)
         for a, b in todo:
             for i in range(a, b):
-                key = (id(cands[i - 1]) if i > a else 0, id(cands[i]))
+                key = grid_of[i] = (id(cands[i - 1]) if i > a else 0, id(cands[i]))
                 if key not in pairs:
                     pairs[key] = (cands[i - 1].ids if i > a else bos, cands[i].ids)
         grid_lp = self._grids(pairs)
         for a, b in todo:
-            grids = []
-            for i in range(a, b):
-                key = (id(cands[i - 1]) if i > a else 0, id(cands[i]))
-                grids.append(grid_lp[key] - cands[i].cost[None, :])
+            grids = [grid_lp[grid_of[i]] - cands[i].cost[None, :] for i in range(a, b)]
             fwd = [grids[0][0]]
             for g in grids[1:]:
                 fwd.append((fwd[-1][:, None] + g).max(axis=0))
