@@ -19,13 +19,14 @@ from diacritics.orthography import strip_marks
 GLYPH_NOISE = "€¢¥&©®£§%"
 # Standalone, only the glyphs that are never punctuation ("¢" for "ở"; not "&" or "%").
 GLYPH_ALONE = "€¢¥©®£§"
-# Printed inside a word for a horned vowel Tesseract could not read ("ngu@i", "chi?c"); part of a
-# token only between two letters ("?" only before a lower-case letter), so a question mark that
-# ends a sentence stays punctuation even without its space ("không?Có").
-GLYPH_INSIDE = "@?"
+# Printed inside a word for a horned vowel Tesseract could not read ("ngu@i", "chi?c", and the
+# horn as an apostrophe: "tru'c", "Thu’éng"); part of a token only between two letters ("?" only
+# before a lower-case letter), so a question mark that ends a sentence stays punctuation even
+# without its space ("không?Có").
+GLYPH_INSIDE = "@?'’"
 _TOKEN_RE = re.compile(
     rf"(?:[^\W_]|(?<=[^\W_])[{GLYPH_NOISE}]|[{GLYPH_NOISE}](?=[^\W_])"
-    rf"|(?<=[^\W_])@(?=[^\W_])|(?<=[^\W_])\?(?=[a-zđà-ỹ]))+"
+    rf"|(?<=[^\W_])[@'’](?=[^\W_])|(?<=[^\W_])\?(?=[a-zđà-ỹ]))+"
     rf"|(?<!\S)[{GLYPH_ALONE}](?!\S)",
     re.UNICODE,
 )
