@@ -129,7 +129,8 @@ class RestoreConfig:
         merge_cost: price of reading one token as two words that OCR glued ("suco" -> "sự cố").
         Defaults 5.25 and 3.6 nats: -log of how often, on the synthetic training pages, a pair
         of neighbours the step may merge was one word that Tesseract split (0.53%), and a token
-        the step may cut into two syllables was two words that it glued (2.73%)
+        the step may cut into two syllables was two words that it glued (2.68%; 2.73% when
+        both halves had to be inventory keys)
         (`scripts/measure_split_rates.py build/confusion/pages-3.jsonl 640`).
         The shares among all words (0.13%, 0.12%: 6.6 and 6.7 nats, the earlier defaults) are
         the wrong prior: the step only looks at tokens that already look broken. Development

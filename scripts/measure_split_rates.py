@@ -18,7 +18,7 @@ replacement whose joined OCR tokens resemble the clean word (difflib ratio >= 0.
 Two shares are printed for each: among all words, and among the tokens the resegmentation step
 actually considers (the prices it uses): a pair of neighbours that ``resegment._mergeable``
 accepts, and a token that ``resegment._splittable`` accepts and that has a cut into two
-syllables of the inventory (``_try_split`` proposes nothing otherwise). The second needs the
+syllables (``resegment.syllable_cuts``; ``_try_split`` proposes nothing otherwise). The second needs the
 corpus build (``make setup``).
 """
 
