@@ -46,7 +46,7 @@ from pipeline.errors import InputFileError, MissingDependencyError
 log = logging.getLogger(__name__)
 
 # Bump when the build output changes meaning, so old caches are rebuilt.
-BUILD_VERSION = "9"
+BUILD_VERSION = "10"
 BOS, UNK, NUM = 0, 1, 2
 MARKERS = ("<s>", "<unk>", "<num>")
 # A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
@@ -310,35 +310,43 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
 
 
 _UNIT_RE = re.compile(
-    r"^(?:Xã|Phường|Thị trấn|Huyện|Quận|Thị xã|Thành phố|Tỉnh|Đặc khu)\s+(.+)$", re.IGNORECASE
+    r"^(Xã|Phường|Thị trấn|Huyện|Quận|Thị xã|Thành phố|Tỉnh|Đặc khu)\s+(.+)$", re.IGNORECASE
 )
 
 
 def _write_names(corpus_dir: Path, out: Path) -> None:
-    """Place names (two syllables or more) of the gazetteer: accent-free key -> spelling.
+    """Place names (two syllables or more) of the gazetteer: accent-free key -> spelling, and
+    the last words of the unit types named so ("phường" for "Bắc Cam Ranh", "xã,phường" for a
+    name that is both a commune and a ward somewhere).
 
     A key spelled two ways ("Hòa An" / "Hóa An") keeps its spelling only when at least three
     quarters of the units with that key spell it so."""
     spell: dict[str, dict[str, int]] = {}
+    units: dict[str, set[str]] = {}
     for p in sorted(corpus_dir.glob("gazetteer*/*.txt")):
         for line in _read_text(p).splitlines():
             for part in line.split(","):
                 m = _UNIT_RE.match(part.strip())
                 if not m:
                     continue
-                name = normalize_text(m.group(1).strip())
+                name = normalize_text(m.group(2).strip())
                 words = name.split()
                 if len(words) < 2 or not all(w.isalpha() for w in words):
                     continue
-                forms = spell.setdefault(strip_marks(name).lower(), {})
+                key = strip_marks(name).lower()
+                forms = spell.setdefault(key, {})
                 forms[name] = forms.get(name, 0) + 1
+                units.setdefault(key, set()).add(normalize_text(m.group(1).split()[-1].lower()))
     with open(out, "w", encoding="utf-8") as f:
-        f.write("# place names of the gazetteer: accent-free key, spelling; `plans corpus build`\n")
+        f.write(
+            "# place names of the gazetteer: accent-free key, spelling, unit words;"
+            " `plans corpus build`\n"
+        )
         for key in sorted(spell):
             forms = spell[key]
             best = max(sorted(forms), key=lambda n: forms[n])
             if forms[best] >= 0.75 * sum(forms.values()):
-                f.write(f"{key}\t{best}\n")
+                f.write(f"{key}\t{best}\t{','.join(sorted(units[key]))}\n")
 
 
 def ensure_built(corpus_dir: Path) -> Path:

@@ -325,13 +325,18 @@ class Restorer:
         for arr in (self._title_cost, self._lower_cost):
             arr[:3] = 0.0  # markers and <unk>: no case evidence
         self.names: dict[tuple[str, ...], list[str]] = {}
+        # The unit word a place name takes when the gazetteer knows it as one kind of unit only.
+        self.name_unit: dict[tuple[str, ...], str] = {}
         names_file = build / "names.tsv"
         if names_file.exists():
             for line in names_file.read_text(encoding="utf-8").splitlines():
                 if line.startswith("#") or "\t" not in line:
                     continue
-                key, name = line.split("\t")
+                key, name, *units = line.split("\t")
                 self.names[tuple(key.split())] = name.lower().split()
+                kinds = units[0].split(",") if units else []
+                if len(kinds) == 1:
+                    self.name_unit[tuple(key.split())] = kinds[0]
         self._spans: SpanIndex | None = None
         self._real_keys: np.ndarray | None = None
         self._build = build
@@ -834,7 +839,9 @@ class Restorer:
     def _place_names(
         self, tokens: list[Token], words: list[str], fixed: list[bool], cands: list[_Cands]
     ) -> dict[int, str]:
-        """Positions -> spelling of a gazetteer place name matched by a capitalized run."""
+        """Positions -> spelling of a gazetteer place name matched by a capitalized run, and of
+        the unit word before it where the gazetteer knows the name as one kind of unit only
+        ("phuong Bac Cam Ranh": "phường", which the corpus's "phương" outnumbers)."""
         out: dict[int, str] = {}
         n = len(tokens)
         texts = [t.text for t in tokens]
@@ -842,10 +849,12 @@ class Restorer:
         while i < n:
             done = False
             # Only right after a unit word ("xã", "phường", "thành phố"...): elsewhere a run of
-            # capitals is more often a term ("Dân vận") than a place.
-            if i == 0 or words[i - 1].lower() not in _UNIT_WORDS:
+            # capitals is more often a term ("Dân vận") than a place. A word read otherwise but
+            # with a unit word's letters ("phương") only when the name makes it that unit.
+            if i == 0 or strip_marks(words[i - 1].lower()) not in _UNIT_KEYS:
                 i += 1
                 continue
+            unit_read = words[i - 1].lower() in _UNIT_WORDS
             for length in (4, 3, 2):
                 j = i + length
                 if j > n:
@@ -864,6 +873,17 @@ class Restorer:
                     if name is not None:
                         break
                 if name is None or any(name[k - i] not in cands[k].words for k in run):
+                    continue
+                unit = self.name_unit.get(key)
+                if (
+                    unit is not None
+                    and unit != words[i - 1].lower()
+                    and strip_marks(unit) == strip_marks(words[i - 1].lower())
+                    and not fixed[i - 1]
+                    and unit in cands[i - 1].words
+                ):
+                    out[i - 1] = unit
+                elif not unit_read:
                     continue
                 for k in run:
                     out[k] = name[k - i]
@@ -1637,20 +1657,12 @@ class Restorer:
         )
 
 
-_UNIT_WORDS = {
-    "xã",
-    "phường",
-    "huyện",
-    "tỉnh",
-    "quận",
-    "trấn",
-    "phố",
-    "tp",
-    "xa",
-    "phuong",
-    "huyen",
-}
-_UNIT_WORDS |= {"tinh", "quan", "tran", "pho"}
+# The last words of unit names, as read or printed without marks.
+_UNIT_WORDS = frozenset(
+    ["xã", "phường", "huyện", "tỉnh", "quận", "trấn", "phố", "khu", "tp"]
+    + ["xa", "phuong", "huyen", "tinh", "quan", "tran", "pho"]
+)
+_UNIT_KEYS = frozenset(strip_marks(w) for w in _UNIT_WORDS)
 
 
 def _d_variants(word: str) -> list[str]:

@@ -490,3 +490,27 @@ def test_a_token_the_document_repeats_is_read_the_way_its_occurrences_agree_on()
     (word, price), (word0, full) = priors[0]["hithng"], priors[1]["hithng"]
     assert word == word0 == "hướng"
     assert price == max(full / 3, full - base.config.type_max_discount) < full
+
+
+def test_a_gazetteer_name_after_a_unit_word_spells_the_name_and_the_unit() -> None:
+    # The decoder's reading is given: "phương Bắc" (north) is what the corpus says most often,
+    # but the gazetteer knows "Bắc Gianh" as a ward (phường) only. "Tây Hồ" is a ward, a
+    # district and a commune: the unit word stays as read, and "phương" is no unit word.
+    from diacritics.tokens import tokenize
+
+    r = load_restorer()
+    assert r.name_unit[("bac", "gianh")] == "phường"
+    assert ("tay", "ho") in r.names and ("tay", "ho") not in r.name_unit
+
+    def names(text: str, words: list[str]) -> dict[int, str]:
+        toks = tokenize(text)
+        p = r.estimate_channel(toks)
+        cands = [r.candidates(t.text, p) for t in toks]
+        return r._place_names(toks, words, [False] * len(toks), cands)
+
+    read = ["mặt", "trận", "phương", "bắc", "gianh"]
+    assert names("Mat tran phuong Bac Gianh", read) == {2: "phường", 3: "bắc", 4: "gianh"}
+    assert names("Mat tran phuong Tay Ho", ["mặt", "trận", "phương", "tây", "hồ"]) == {}
+    read = ["ủy", "ban", "xã", "tây", "hồ"]
+    assert names("Uy ban xa Tay Ho", read) == {3: "tây", 4: "hồ"}
+    assert names("cac nuoc phuong Bac", ["các", "nước", "phương", "bắc"]) == {}
