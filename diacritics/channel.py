@@ -462,6 +462,27 @@ def _token_rows() -> tuple[tuple[str, str, int], ...]:
         return ()
 
 
+@lru_cache(maxsize=1)
+def load_number_words() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Numbers Tesseract printed for words (``data/number_words.tsv``): OCR number ->
+    ((reading, -log P(reading | number)), ...), the number itself read as ``<num>``; empty when
+    the file is missing or unreadable (numbers then stay numbers)."""
+    path = DATA / "number_words.tsv"
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    try:
+        for row in _load_table(path) if path.exists() else []:
+            counts[row[0]][row[1]] = int(row[2])
+    except (OSError, ValueError, IndexError) as e:
+        log.warning("ignoring %s: %s", path, e)
+        return {}
+    out = {}
+    for o, readings in counts.items():
+        total = sum(readings.values())
+        if "<num>" in readings:  # the number itself must be one of the readings
+            out[o] = tuple((c, -math.log(n / total)) for c, n in readings.items())
+    return out
+
+
 def load_token_table() -> dict[str, list[tuple[str, float]]]:
     """OCR token (lowercase) -> [(clean syllable lowercase, P(clean | ocr))]."""
     return load_token_counts()[0]

@@ -138,7 +138,7 @@ def syllable_cuts(r: Restorer, text: str) -> list[int]:
 def _context_ids(r: Restorer, tokens: list[Token], words: list[str]) -> np.ndarray:
     ids = np.empty(len(tokens), np.int64)
     for k, (t, w) in enumerate(zip(tokens, words, strict=True)):
-        ids[k] = NUM if t.number else r.vid.get(w.lower(), UNK)
+        ids[k] = NUM if t.number and w == t.text else r.vid.get(w.lower(), UNK)
     return ids
 
 

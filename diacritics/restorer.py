@@ -320,6 +320,16 @@ class Restorer:
         # capitals, nor first in a sentence): near 0 for abbreviations ("ubnd").
         self._cased_share = (cc[0] + cc[1]) / np.maximum(np.load(build / "counts.npy"), 1)
         self._case_conf = channel.load_case_confusion()
+        # Numbers OCR printed for words ("6" for "ở"): the readings the LM knows, as candidates.
+        self._number_words: dict[str, _Cands] = {}
+        for number, readings in channel.load_number_words().items():
+            known = [(w, c) for w, c in readings if w == "<num>" or w in self.vid]
+            known.sort(key=lambda r: r[0] != "<num>")  # the number itself first ("keep")
+            self._number_words[number] = _Cands(
+                [number if w == "<num>" else w for w, _ in known],
+                np.array([NUM if w == "<num>" else self.vid[w] for w, _ in known], np.int64),
+                np.array([c for _, c in known]),
+            )
         self._title_cost = -np.log(p_cap)
         self._lower_cost = -np.log1p(-p_cap)
         for arr in (self._title_cost, self._lower_cost):
@@ -1093,10 +1103,11 @@ class Restorer:
             return [], {}
         if p is None:
             p = self.estimate_channel(tokens)
-        fixed = [t.protected or t.number for t in tokens]
+        numbers = self._number_word_candidates(tokens, p)
+        fixed = [t.protected and i not in numbers for i, t in enumerate(tokens)]
         for i in frozen:
             fixed[i] = True
-        cands = self._pass_candidates(tokens, fixed, p)
+        cands = self._pass_candidates(tokens, fixed, p, numbers)
         segments = []
         start = 0
         for i in range(1, len(tokens) + 1):
@@ -1186,14 +1197,15 @@ class Restorer:
         cfg = self.config
         groups: dict[str, list[int]] = {}
         for i, key in enumerate(self._doc.types):
-            if fixed[i] or len(cands[i].ids) < 2:
+            # (A number that may be a word is read in its own context: "6" is "ở" or six.)
+            if fixed[i] or tokens[i].number or len(cands[i].ids) < 2:
                 continue
             groups.setdefault(key, []).append(i)
         groups = {k: v for k, v in groups.items() if len(v) >= cfg.type_min_count}
         if not groups:
             return {}
         read = [
-            int(c.ids[0]) if f else self.vid.get(t.text.lower(), UNK)
+            int(c.ids[0]) if f or t.number else self.vid.get(t.text.lower(), UNK)
             for t, f, c in zip(tokens, fixed, cands, strict=True)
         ]
         start, end = [0] * len(tokens), [0] * len(tokens)
@@ -1343,16 +1355,47 @@ class Restorer:
                 why[i] = hit
         return out, why, need_conf
 
+    def _number_word_candidates(
+        self, tokens: list[Token], p: channel.ChannelParams
+    ) -> dict[int, _Cands]:
+        """Positions of numbers that OCR may have printed for a word, with their readings.
+
+        Only in OCR-damaged text, and only a number of ``data/number_words.tsv`` standing
+        between two words on its line, as it was counted there ("dân chủ 6 cơ sở": "ở";
+        "Điều 6", "6/2015" and "6 tháng" at a line start stay out). The number itself is one
+        of the readings, at its price: the language model decides ("trong 6 tháng" keeps it)."""
+        if not (p.ocr_damage and self._number_words):
+            return {}
+        out = {}
+        for i in range(1, len(tokens) - 1):
+            t = tokens[i]
+            c = self._number_words.get(t.text) if t.number else None
+            if c is None:
+                continue
+            before, after = tokens[i - 1], tokens[i + 1]
+            if before.line == t.line == after.line and not (before.protected or after.protected):
+                out[i] = c  # (a number and a symbol's parts are protected)
+        return out
+
     def _pass_candidates(
-        self, tokens: list[Token], fixed: list[bool], p: channel.ChannelParams
+        self,
+        tokens: list[Token],
+        fixed: list[bool],
+        p: channel.ChannelParams,
+        numbers: dict[int, _Cands] | None = None,
     ) -> list[_Cands]:
-        """The candidates of every token; a word that recurs is looked up once."""
+        """The candidates of every token; a word that recurs is looked up once. ``numbers``:
+        the candidates of numbers that may stand for words (:meth:`_number_word_candidates`)."""
         # By text, one table for each of fixed or not, and sentence boundary before it or not
         # (the case channel looks at the boundary); the text decides number or not.
         seen: tuple[dict[str, _Cands], ...] = ({}, {}, {}, {})
         out = []
         later = self._doc.later and p.ocr_damage
+        numbers = numbers or {}
         for i, (t, f) in enumerate(zip(tokens, fixed, strict=True)):
+            if i in numbers and not f:
+                out.append(numbers[i])
+                continue
             table = seen[2 * f + t.boundary]
             c = table.get(t.text)
             if c is None:
@@ -1501,7 +1544,7 @@ class Restorer:
         seqs: list[np.ndarray] = []
         cur: list[int] = []
         for t, word in zip(tokens, words, strict=True):
-            wid = NUM if t.number else self.vid.get(word.lower(), UNK)
+            wid = NUM if t.number and word == t.text else self.vid.get(word.lower(), UNK)
             if (t.boundary or wid == UNK) and cur:  # no bigram across a sentence or <unk>
                 seqs.append(np.array(cur, np.int64))
                 cur = []

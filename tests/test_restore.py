@@ -85,7 +85,7 @@ def test_sample_improves_a_lot() -> None:
 
 _syllables = st.sampled_from(
     "ke hoach trien khai thuc hien uy ban nhan dan xa huyen tinh dang bo cong tac "
-    "Dan van kheo t6 chuc x4 Pang wong v€ hién tiép cta 2024 13-KH/DU".split()
+    "Dan van kheo t6 chuc x4 Pang wong v€ hién tiép cta 2024 13-KH/DU 6 14".split()
 )
 _sep = st.sampled_from([" ", " ", ", ", ". ", "\n", " - ", "\n\n", "  "])
 _texts = st.lists(st.tuples(_syllables, _sep), max_size=25).map(
@@ -514,3 +514,20 @@ def test_a_gazetteer_name_after_a_unit_word_spells_the_name_and_the_unit() -> No
     read = ["ủy", "ban", "xã", "tây", "hồ"]
     assert names("Uy ban xa Tay Ho", read) == {3: "tây", 4: "hồ"}
     assert names("cac nuoc phuong Bac", ["các", "nước", "phương", "bắc"]) == {}
+
+
+def test_numbers_ocr_prints_for_words_are_read_from_a_learned_table() -> None:
+    # data/number_words.tsv, counted on the synthetic training pages: each number that OCR
+    # printed for a word also has its reading as itself, so the LM can keep the number.
+    from diacritics.channel import load_number_words
+
+    table = load_number_words()
+    assert {"6", "14"} <= set(table)
+    for readings in table.values():
+        words = dict(readings)
+        assert "<num>" in words and all(c >= 0 for c in words.values())
+    six = dict(table["6"])
+    assert six["ở"] < 1.0 and six["<num>"] < 1.0  # "6" between words: ở or six, about even
+    # Only between two words on a line: a number next to a number or a symbol is a number.
+    text = "ngay 6/5/2024 theo 6/KH-UBND va 6 6 cai\n6 dan chu 6\nco sé 6"
+    assert restore(text).text.count("6") == text.count("6")
