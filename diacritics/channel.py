@@ -465,7 +465,7 @@ def _token_rows() -> tuple[tuple[str, str, int], ...]:
 @lru_cache(maxsize=1)
 def load_number_words() -> dict[str, tuple[tuple[str, float], ...]]:
     """Numbers Tesseract printed for words (``data/number_words.tsv``): OCR number ->
-    ((reading, -log P(reading | number)), ...), the number itself read as ``<num>``; empty when
+    ((reading, -log P(reading | number)), ...), the number itself read as ``<keep>``; empty when
     the file is missing or unreadable (numbers then stay numbers)."""
     path = DATA / "number_words.tsv"
     counts: dict[str, dict[str, int]] = defaultdict(dict)
@@ -478,7 +478,7 @@ def load_number_words() -> dict[str, tuple[tuple[str, float], ...]]:
     out = {}
     for o, readings in counts.items():
         total = sum(readings.values())
-        if "<num>" in readings:  # the number itself must be one of the readings
+        if "<keep>" in readings:  # the number itself must be one of the readings
             out[o] = tuple((c, -math.log(n / total)) for c, n in readings.items())
     return out
 

@@ -320,14 +320,16 @@ class Restorer:
         # capitals, nor first in a sentence): near 0 for abbreviations ("ubnd").
         self._cased_share = (cc[0] + cc[1]) / np.maximum(np.load(build / "counts.npy"), 1)
         self._case_conf = channel.load_case_confusion()
-        # Numbers OCR printed for words ("6" for "ở"): the readings the LM knows, as candidates.
+        # Numbers (and "&") OCR printed for words ("6" for "ở"): the readings the LM knows, as
+        # candidates; the token itself first ("keep"), which the LM reads as <num> or "và".
         self._number_words: dict[str, _Cands] = {}
         for number, readings in channel.load_number_words().items():
-            known = [(w, c) for w, c in readings if w == "<num>" or w in self.vid]
-            known.sort(key=lambda r: r[0] != "<num>")  # the number itself first ("keep")
+            known = [(w, c) for w, c in readings if w == "<keep>" or w in self.vid]
+            known.sort(key=lambda r: r[0] != "<keep>")
+            keep = self.vid.get("và", UNK) if number == "&" else NUM
             self._number_words[number] = _Cands(
-                [number if w == "<num>" else w for w, _ in known],
-                np.array([NUM if w == "<num>" else self.vid[w] for w, _ in known], np.int64),
+                [number if w == "<keep>" else w for w, _ in known],
+                np.array([keep if w == "<keep>" else self.vid[w] for w, _ in known], np.int64),
                 np.array([c for _, c in known]),
             )
         self._title_cost = -np.log(p_cap)
@@ -662,7 +664,11 @@ class Restorer:
         return "lower" if small > capital else pattern
 
     def _fixed(self, token: Token) -> _Cands:
-        wid = NUM if token.number else self.vid.get(token.text.lower(), UNK)
+        wid = (
+            NUM
+            if token.number
+            else self.vid.get(_SYMBOL_READS.get(token.text, token.text.lower()), UNK)
+        )
         return _Cands([token.text], np.array([wid], np.int64), np.zeros(1))
 
     # ------------------------------------------------------------------ decoding
@@ -1198,14 +1204,14 @@ class Restorer:
         groups: dict[str, list[int]] = {}
         for i, key in enumerate(self._doc.types):
             # (A number that may be a word is read in its own context: "6" is "ở" or six.)
-            if fixed[i] or tokens[i].number or len(cands[i].ids) < 2:
+            if fixed[i] or tokens[i].protected or len(cands[i].ids) < 2:
                 continue
             groups.setdefault(key, []).append(i)
         groups = {k: v for k, v in groups.items() if len(v) >= cfg.type_min_count}
         if not groups:
             return {}
         read = [
-            int(c.ids[0]) if f or t.number else self.vid.get(t.text.lower(), UNK)
+            int(c.ids[0]) if f or t.protected else self.vid.get(t.text.lower(), UNK)
             for t, f, c in zip(tokens, fixed, cands, strict=True)
         ]
         start, end = [0] * len(tokens), [0] * len(tokens)
@@ -1358,18 +1364,19 @@ class Restorer:
     def _number_word_candidates(
         self, tokens: list[Token], p: channel.ChannelParams
     ) -> dict[int, _Cands]:
-        """Positions of numbers that OCR may have printed for a word, with their readings.
+        """Positions of numbers (and "&") that OCR may have printed for a word, with readings.
 
-        Only in OCR-damaged text, and only a number of ``data/number_words.tsv`` standing
+        Only in OCR-damaged text, and only a token of ``data/number_words.tsv`` standing
         between two words on its line, as it was counted there ("dân chủ 6 cơ sở": "ở";
-        "Điều 6", "6/2015" and "6 tháng" at a line start stay out). The number itself is one
-        of the readings, at its price: the language model decides ("trong 6 tháng" keeps it)."""
+        "Điều 6", "6/2015" and "6 tháng" at a line start stay out). The token itself is one
+        of the readings, at its price: the language model decides ("trong 6 tháng" keeps it;
+        a kept "&" reads as "và")."""
         if not (p.ocr_damage and self._number_words):
             return {}
         out = {}
         for i in range(1, len(tokens) - 1):
             t = tokens[i]
-            c = self._number_words.get(t.text) if t.number else None
+            c = self._number_words.get(t.text) if t.protected and not t.abbreviation else None
             if c is None:
                 continue
             before, after = tokens[i - 1], tokens[i + 1]
@@ -1699,6 +1706,9 @@ class Restorer:
             alternatives=g.alternatives,
         )
 
+
+# What the language model reads for a kept symbol that stands alone between words.
+_SYMBOL_READS = {"&": "và"}
 
 # The last words of unit names, as read or printed without marks.
 _UNIT_WORDS = frozenset(

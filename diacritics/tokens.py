@@ -17,7 +17,9 @@ from diacritics.orthography import strip_marks
 
 # Symbols OCR prints for a marked vowel; only part of a token when glued to a letter or digit.
 GLYPH_NOISE = "€¢¥&©®£§%"
-# Standalone, only the glyphs that are never punctuation ("¢" for "ở"; not "&" or "%").
+# Standalone, only the glyphs that are never punctuation ("¢" for "ở"; not "&" or "%"). A
+# standalone "&" is a protected token: kept, unless the restorer reads it as the "ở" that
+# OCR printed so (diacritics/data/number_words.tsv).
 GLYPH_ALONE = "€¢¥©®£§"
 # Printed inside a word for a horned vowel Tesseract could not read ("ngu@i", "chi?c", and the
 # horn as an apostrophe: "tru'c", "Thu’éng"); part of a token only between two letters ("?" only
@@ -27,7 +29,7 @@ GLYPH_INSIDE = "@?'’"
 _TOKEN_RE = re.compile(
     rf"(?:[^\W_]|(?<=[^\W_])[{GLYPH_NOISE}]|[{GLYPH_NOISE}](?=[^\W_])"
     rf"|(?<=[^\W_])[@'’](?=[^\W_])|(?<=[^\W_])\?(?=[a-zđà-ỹ]))+"
-    rf"|(?<!\S)[{GLYPH_ALONE}](?!\S)",
+    rf"|(?<!\S)[{GLYPH_ALONE}&](?!\S)",
     re.UNICODE,
 )
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
@@ -164,6 +166,9 @@ def _tokenize_line(
         if not (tok.isalpha() or any(c.isalpha() for c in tok)) and tok not in GLYPH_ALONE:
             if tok.isdigit():
                 out.append((tok, a, True, True, boundary, False))
+                boundary = False
+            elif tok == "&":  # kept, but OCR may have printed it for "ở" (number_words.tsv)
+                out.append((tok, a, True, False, boundary, False))
                 boundary = False
             continue
         in_symbol = bool(prot) and any(s <= a and b <= e for s, e in prot)

@@ -6,7 +6,7 @@ this table lets the restorer read it as a word where the language model wants on
 over the pages that scripts/learn_confusion.py OCR'd (its cache, build/confusion/pages-<seed>.jsonl:
 corpus text only, never held-out documents, samples or the dev gold): for each OCR token of
 one or two digits standing alone between two tokens with letters on its line, what the clean
-text had in its place (the number itself, written `<num>`, or a word), aligned like
+text had in its place (the number itself, written `<keep>`, or a word), aligned like
 scripts/measure_split_rates.py aligns lines (accent-free tokens, one-for-one replacements).
 
 Run:  .venv/bin/python scripts/measure_number_words.py [build/confusion/pages-3.jsonl [N]]
@@ -33,7 +33,7 @@ from diacritics.orthography import strip_marks  # noqa: E402
 MIN_WORD = 5
 _TOKEN = re.compile(r"[^\s.,;:()\"“”]+")
 _LETTER = re.compile(r"[^\W\d_]")
-_SHORT_NUMBER = re.compile(r"\d{1,2}")
+_SHORT_NUMBER = re.compile(r"\d{1,2}|&")
 
 
 def _key(t: str) -> str:
@@ -41,7 +41,7 @@ def _key(t: str) -> str:
 
 
 def count(pages: Path, first: int | None = None) -> Counter[tuple[str, str]]:
-    """(OCR number, clean reading) -> count; the reading is `<num>` for a number."""
+    """(OCR number, clean reading) -> count; the reading is `<keep>` for a number."""
     seen: Counter[tuple[str, str]] = Counter()
     with open(pages, encoding="utf-8") as f:
         for row in f:
@@ -66,8 +66,8 @@ def count(pages: Path, first: int | None = None) -> Counter[tuple[str, str]]:
                     c = aligned.get(i)
                     if c is None:
                         continue
-                    if c.isdigit():
-                        seen[(t, "<num>")] += 1
+                    if c.isdigit() or c == t:
+                        seen[(t, "<keep>")] += 1
                     elif _LETTER.fullmatch(c[:1]) and c.isalpha():
                         seen[(t, c.lower())] += 1
     return seen
@@ -81,7 +81,7 @@ def main() -> None:
     seen = count(pages, first)
     words: Counter[str] = Counter()
     for (o, c), n in seen.items():
-        if c != "<num>":
+        if c != "<keep>":
             words[o] += n
     out = ROOT / "diacritics/data/number_words.tsv"
     rows = sorted(

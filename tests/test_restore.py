@@ -525,9 +525,9 @@ def test_numbers_ocr_prints_for_words_are_read_from_a_learned_table() -> None:
     assert {"6", "14"} <= set(table)
     for readings in table.values():
         words = dict(readings)
-        assert "<num>" in words and all(c >= 0 for c in words.values())
+        assert "<keep>" in words and all(c >= 0 for c in words.values())
     six = dict(table["6"])
-    assert six["ở"] < 1.0 and six["<num>"] < 1.0  # "6" between words: ở or six, about even
+    assert six["ở"] < 1.0 and six["<keep>"] < 1.0  # "6" between words: ở or six, about even
     # Only between two words on a line: a number next to a number or a symbol is a number.
     text = "ngay 6/5/2024 theo 6/KH-UBND va 6 6 cai\n6 dan chu 6\nco sé 6"
     assert restore(text).text.count("6") == text.count("6")
