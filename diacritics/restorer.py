@@ -9,7 +9,9 @@ learned token table). The best sequence maximises
 found with a trigram Viterbi over each stretch of text between sentence boundaries (lines are
 joined, because a printed line break is rarely a sentence break). Stretches of at least
 ``span_n`` tokens that match a passage of the corpus on accent-free forms then take the corpus
-spelling (source ``corpus``). Each changed word gets a confidence: the probability of the chosen
+spelling (source ``corpus``): the spelling most of the matching passages share, and at an edge
+of the match only where a sentence or the previous match bounds it. Each changed word gets a
+confidence: the probability of the chosen
 syllable against its alternatives with its neighbours fixed.
 """
 
@@ -971,12 +973,31 @@ class Restorer:
                 continue
             hits = idx.pos[lo[i] : hi[i]]
             lengths = self._extend_all(idx, tokens, kid, i, hits, cands, stop)
-            best = int(np.argmax(lengths))  # the first of the longest matches
-            best_len, best_p = int(lengths[best]), int(hits[best])
+            best_len = int(lengths.max())
             if best_len < need:
                 continue
+            # The longest matches may spell the words differently (marks are not part of the
+            # match): the spelling most of them share, the first one on a tie. Held-out
+            # synthetic 95.72 -> 95.79%, stripped 99.25 -> 99.36% (the first match before).
+            longest = hits[lengths == best_len]
+            best_p = int(longest[0])
+            if len(longest) > 1:
+                spelled = idx.tokens[longest[:, None] + np.arange(best_len)]
+                uniq = np.unique(spelled, axis=0, return_inverse=True, return_counts=True)
+                shared = uniq[2][uniq[1].ravel()]  # how many matches spell each one so
+                best_p = int(longest[int(np.argmax(shared))])
             corpus_ids = idx.tokens[best_p : best_p + best_len].tolist()
-            for k in range(best_len):
+            # A passage proves the spelling of the words inside it; a word at its edge also
+            # depends on the word beyond, which the passage does not share ("ứng cử quy định
+            # tại" matched "căn cứ quy định tại" from its second word on). An edge word is
+            # taken only where the match is anchored there: a sentence starts or ends, or the
+            # previous match ends. Development split 96.32 -> 96.44%.
+            first, last, end = 0, best_len, i + best_len
+            if not (i == 0 or stop[i] or after == i):
+                first = 1
+            if not (end == len(tokens) or stop[end]):
+                last = best_len - 1
+            for k in range(first, last):
                 if not fixed[i + k] and not tokens[i + k].protected:
                     out[i + k] = self.vocab[corpus_ids[k]]
             after = i + best_len

@@ -118,6 +118,39 @@ def test_user_document_recovers_eng_ocr_damage(tiny: Path, tmp_path: Path) -> No
     assert sum(c.source.value == "corpus" for c in r.changes) >= 10
 
 
+def test_a_passage_spelled_two_ways_gives_the_spelling_most_share(
+    tiny: Path, tmp_path: Path
+) -> None:
+    # The first match in the index (file order) spells "trí"; three later ones "trì".
+    (tmp_path / "a-once.txt").write_text(
+        "Giao cho cơ quan chủ trí thực hiện kế hoạch.\n", encoding="utf-8"
+    )
+    (tmp_path / "b-often.txt").write_text(
+        "Giao cho cơ quan chủ trì thực hiện kế hoạch.\n" * 3, encoding="utf-8"
+    )
+    add_documents([tmp_path / "a-once.txt", tmp_path / "b-often.txt"], tiny)
+    build(tiny, TINY)
+    r = restore("Giao cho co quan chu tri thuc hien ke hoach.", corpus_dir=tiny)
+    assert r.text == "Giao cho cơ quan chủ trì thực hiện kế hoạch."
+    assert any(c.source.value == "corpus" and c.after == "trì" for c in r.changes)
+
+
+def test_a_passage_does_not_spell_the_word_at_its_unanchored_edge(
+    tiny: Path, tmp_path: Path
+) -> None:
+    # "cu quy dinh tai Dieu" matches "căn cứ quy định tại Điều" from its second word on: the
+    # passage proves "quy định tại Điều", not the mark of "cu", whose left neighbour it lacks.
+    f = tmp_path / "law.txt"
+    f.write_text(
+        "Căn cứ quy định tại Điều 5 của Luật này.\n" * 3 + "Người ứng cử đã nộp hồ sơ.\n",
+        encoding="utf-8",
+    )
+    add_documents([f], tiny)
+    build(tiny, TINY)
+    r = restore("Nhung nguoi ung cu quy dinh tai Dieu 5 cua Luat nay.", corpus_dir=tiny)
+    assert r.text == "Những người ứng cử quy định tại Điều 5 của Luật này."
+
+
 def test_cli_corpus_add_and_restore(tiny: Path, tmp_path: Path) -> None:
     f = tmp_path / "own.txt"
     f.write_text("Hội nghị sơ kết phong trào được tổ chức tại hội trường thôn.\n", encoding="utf-8")
