@@ -983,9 +983,10 @@ class Restorer:
             best_p = int(longest[0])
             if len(longest) > 1:
                 spelled = idx.tokens[longest[:, None] + np.arange(best_len)]
-                uniq = np.unique(spelled, axis=0, return_inverse=True, return_counts=True)
-                shared = uniq[2][uniq[1].ravel()]  # how many matches spell each one so
-                best_p = int(longest[int(np.argmax(shared))])
+                if not (spelled == spelled[0]).all():  # (almost always they agree)
+                    rows = [tuple(row) for row in spelled.tolist()]
+                    shared = [rows.count(row) for row in rows]
+                    best_p = int(longest[shared.index(max(shared))])
             corpus_ids = idx.tokens[best_p : best_p + best_len].tolist()
             # A passage proves the spelling of the words inside it; a word at its edge also
             # depends on the word beyond, which the passage does not share ("ứng cử quy định
