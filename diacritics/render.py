@@ -18,11 +18,12 @@ runs an external program (``tesseract``).
 from __future__ import annotations
 
 import io
+import json
 import math
 import os
 import random
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -428,6 +429,21 @@ def assign_words_to_lines(words: list[OcrWord], page: Page) -> list[list[OcrWord
 
 # ---------------------------------------------------------------------------
 # Alignment of tokens within one line, and of characters within one token.
+
+
+def cached_page_lines(pages: Path, first: int | None = None) -> Iterator[tuple[str, str]]:
+    """(clean line, OCR line) of every page in a page cache of scripts/learn_confusion.py
+    (build/confusion/pages-<seed>.jsonl), those with an index below ``first`` when given."""
+    with open(pages, encoding="utf-8") as f:
+        for row in f:
+            page = json.loads(row)
+            if first is not None and page["index"] >= first:
+                continue
+            for clean, ocr in zip(page["lines"], page["ocr"], strict=False):
+                yield (
+                    " ".join(clean) if isinstance(clean, list) else clean,
+                    " ".join(ocr) if isinstance(ocr, list) else ocr,
+                )
 
 
 def peel(token: str) -> str:

@@ -18,7 +18,6 @@ word at least MIN_WORD times, every reading seen at least twice.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections import Counter
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from diacritics.orthography import strip_marks  # noqa: E402
+from diacritics.render import cached_page_lines  # noqa: E402
 
 MIN_WORD = 5
 _TOKEN = re.compile(r"[^\s.,;:()\"“”]+")
@@ -43,33 +43,26 @@ def _key(t: str) -> str:
 def count(pages: Path, first: int | None = None) -> Counter[tuple[str, str]]:
     """(OCR number, clean reading) -> count; the reading is `<keep>` for a number."""
     seen: Counter[tuple[str, str]] = Counter()
-    with open(pages, encoding="utf-8") as f:
-        for row in f:
-            page = json.loads(row)
-            if first is not None and page["index"] >= first:
+    for clean, ocr in cached_page_lines(pages, first):
+        ct, ot = _TOKEN.findall(clean), _TOKEN.findall(ocr)
+        sm = SequenceMatcher(None, [_key(t) for t in ot], [_key(t) for t in ct], False)
+        aligned: dict[int, str] = {}
+        for tag, a1, a2, b1, b2 in sm.get_opcodes():
+            if tag == "equal" or (tag == "replace" and a2 - a1 == b2 - b1):
+                for k in range(a2 - a1):
+                    aligned[a1 + k] = ct[b1 + k]
+        for i, t in enumerate(ot):
+            if not _SHORT_NUMBER.fullmatch(t) or not 0 < i < len(ot) - 1:
                 continue
-            for clean, ocr in zip(page["lines"], page["ocr"], strict=False):
-                clean = " ".join(clean) if isinstance(clean, list) else clean
-                ocr = " ".join(ocr) if isinstance(ocr, list) else ocr
-                ct, ot = _TOKEN.findall(clean), _TOKEN.findall(ocr)
-                sm = SequenceMatcher(None, [_key(t) for t in ot], [_key(t) for t in ct], False)
-                aligned: dict[int, str] = {}
-                for tag, a1, a2, b1, b2 in sm.get_opcodes():
-                    if tag == "equal" or (tag == "replace" and a2 - a1 == b2 - b1):
-                        for k in range(a2 - a1):
-                            aligned[a1 + k] = ct[b1 + k]
-                for i, t in enumerate(ot):
-                    if not _SHORT_NUMBER.fullmatch(t) or not 0 < i < len(ot) - 1:
-                        continue
-                    if not (_LETTER.search(ot[i - 1]) and _LETTER.search(ot[i + 1])):
-                        continue
-                    c = aligned.get(i)
-                    if c is None:
-                        continue
-                    if c.isdigit() or c == t:
-                        seen[(t, "<keep>")] += 1
-                    elif _LETTER.fullmatch(c[:1]) and c.isalpha():
-                        seen[(t, c.lower())] += 1
+            if not (_LETTER.search(ot[i - 1]) and _LETTER.search(ot[i + 1])):
+                continue
+            c = aligned.get(i)
+            if c is None:
+                continue
+            if c.isdigit() or c == t:
+                seen[(t, "<keep>")] += 1
+            elif _LETTER.fullmatch(c[:1]) and c.isalpha():
+                seen[(t, c.lower())] += 1
     return seen
 
 

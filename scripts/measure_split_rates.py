@@ -24,7 +24,6 @@ corpus build (``make setup``).
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from difflib import SequenceMatcher
@@ -37,16 +36,13 @@ from diacritics import resegment  # noqa: E402
 from diacritics.api import load_restorer  # noqa: E402
 from diacritics.evaluate import eval_tokens  # noqa: E402
 from diacritics.orthography import strip_marks  # noqa: E402
+from diacritics.render import cached_page_lines  # noqa: E402
 from diacritics.restorer import Restorer  # noqa: E402
 from diacritics.tokens import Token  # noqa: E402
 
 
 def _key(t: str) -> str:
     return strip_marks(t).lower()
-
-
-def _line(x: str | list[str]) -> str:
-    return " ".join(x) if isinstance(x, list) else x
 
 
 def _considered(r: Restorer, ot: list[str]) -> tuple[list[bool], list[bool]]:
@@ -73,34 +69,29 @@ def measure(
     words = splits = merges = 0
     pairs = pairs_split = singles = singles_merged = 0
     r = load_restorer()
-    with open(pages, encoding="utf-8") as f:
-        for row in f:
-            page = json.loads(row)
-            if first is not None and page["index"] >= first:
+    for clean, ocr in cached_page_lines(pages, first):
+        ct, ot = eval_tokens(clean), eval_tokens(ocr)
+        words += len(ct)
+        sm = SequenceMatcher(None, [_key(t) for t in ot], [_key(t) for t in ct], False)
+        at_split, at_merge = set(), set()
+        for tag, a1, a2, b1, b2 in sm.get_opcodes():
+            if tag != "replace":
                 continue
-            for clean, ocr in zip(page["lines"], page["ocr"], strict=False):
-                ct, ot = eval_tokens(_line(clean)), eval_tokens(_line(ocr))
-                words += len(ct)
-                sm = SequenceMatcher(None, [_key(t) for t in ot], [_key(t) for t in ct], False)
-                at_split, at_merge = set(), set()
-                for tag, a1, a2, b1, b2 in sm.get_opcodes():
-                    if tag != "replace":
-                        continue
-                    o = "".join(_key(t) for t in ot[a1:a2])
-                    c = "".join(_key(t) for t in ct[b1:b2])
-                    similar = SequenceMatcher(None, o, c).ratio() >= 0.6
-                    if (b2 - b1, a2 - a1) == (1, 2) and similar:
-                        splits += 1
-                        at_split.add(a1)
-                    elif (b2 - b1, a2 - a1) == (2, 1) and similar:
-                        merges += 1
-                        at_merge.add(a1)
-                mergeable, splittable = _considered(r, ot)
-                for i in range(len(ot)):
-                    pairs += mergeable[i]
-                    pairs_split += mergeable[i] and i in at_split
-                    singles += splittable[i]
-                    singles_merged += splittable[i] and i in at_merge
+            o = "".join(_key(t) for t in ot[a1:a2])
+            c = "".join(_key(t) for t in ct[b1:b2])
+            similar = SequenceMatcher(None, o, c).ratio() >= 0.6
+            if (b2 - b1, a2 - a1) == (1, 2) and similar:
+                splits += 1
+                at_split.add(a1)
+            elif (b2 - b1, a2 - a1) == (2, 1) and similar:
+                merges += 1
+                at_merge.add(a1)
+        mergeable, splittable = _considered(r, ot)
+        for i in range(len(ot)):
+            pairs += mergeable[i]
+            pairs_split += mergeable[i] and i in at_split
+            singles += splittable[i]
+            singles_merged += splittable[i] and i in at_merge
     return words, splits, merges, (pairs, pairs_split, singles, singles_merged)
 
 

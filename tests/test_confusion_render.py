@@ -23,6 +23,7 @@ from diacritics.render import (
     align_tokens,
     assign_words_to_lines,
     bold_variant,
+    cached_page_lines,
     degrade,
     ocr_words,
     paginate,
@@ -205,3 +206,26 @@ def test_degradation_is_reproducible_from_its_seed():
     degrade(page, d, seed=99)  # an unrelated page rendered in between
     assert degrade(page, d, seed=5).image.tobytes() == first
     assert degrade(page, d, seed=6).image.tobytes() != first
+
+
+def test_cached_page_lines_reads_the_page_cache_in_order(tmp_path: Path) -> None:
+    # Lines are stored as strings or as lists of words (one OCR word per item).
+    pages = tmp_path / "pages-3.jsonl"
+    rows = [
+        {
+            "index": 0,
+            "lines": ["Kế hoạch số 6", "tổ chức"],
+            "ocr": [["Ké", "hoach", "s6", "6"], "t6"],
+        },
+        {"index": 1, "lines": ["ở thôn"], "ocr": ["6 thén"]},
+    ]
+    pages.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    assert list(cached_page_lines(pages)) == [
+        ("Kế hoạch số 6", "Ké hoach s6 6"),
+        ("tổ chức", "t6"),
+        ("ở thôn", "6 thén"),
+    ]
+    assert list(cached_page_lines(pages, first=1)) == [
+        ("Kế hoạch số 6", "Ké hoach s6 6"),
+        ("tổ chức", "t6"),
+    ]
