@@ -3,8 +3,8 @@
 A token is a run of letters and digits that contains a letter, plus the few symbols OCR prints in
 place of a marked letter ("v€" for "về", "hi¢u" for "hiệu", "quy&" for "quyết") when they are
 glued to letters. Tokens inside things that are not words are *protected* and never changed:
-e-mail addresses, URLs, document symbols (1360/KH-UBND, 13-NQ/HU, 91/2017/NĐ-CP) and Roman
-numerals. Numbers are not tokens at all.
+e-mail addresses, URLs, document symbols (1360/KH-UBND, 13-NQ/HU, 91/2017/NĐ-CP), Roman
+numerals, and what OCR made of a form's dot leaders ("....... ee eeeeeeee").
 """
 
 from __future__ import annotations
@@ -174,10 +174,29 @@ def _tokenize_line(
         in_symbol = bool(prot) and any(s <= a and b <= e for s, e in prot)
         abbr = not in_symbol and is_abbreviation(tok)
         p = in_symbol or (tok[0] in "IVXLC" and bool(_ROMAN_RE.fullmatch(tok))) or abbr
+        p = p or _leader_noise(line, a, b)
         out.append((tok, a, p, False, boundary, abbr))
         boundary = False
     ends = boundary or bool(SENTENCE_END.search(line, last))
     return tuple(out), ends
+
+
+# What Tesseract reads in a form's dot leaders ("Họ và tên:......... ee eeeeeeeeee Chức vụ").
+_LEADER_RE = re.compile(r"(?i)([ecos])\1+|[ecos]{6,}")
+_DOTS_RE = re.compile(r"\.{3,}|…")
+
+
+def _leader_noise(line: str, start: int, end: int) -> bool:
+    """Whether line[start:end] is what OCR made of dot leaders, to keep as printed rather than
+    read as a word ("ee" is no "và"): one of the letters e, c, o, s repeated ("ee", "oo"), or
+    six or more of them ("cecesseeee"), next to a run of dots or to another such token."""
+    if not _LEADER_RE.fullmatch(line, start, end):
+        return False
+    before, after = line[max(0, start - 12) : start], line[end : end + 12]
+    if _DOTS_RE.search(before[-4:]) or _DOTS_RE.search(after[:4]):
+        return True
+    near = before.split()[-1:] + after.split()[:1]
+    return any(_LEADER_RE.fullmatch(w.strip(".…:;,")) for w in near)
 
 
 def _hook_mark(line: str, end: int, start: int) -> bool:
