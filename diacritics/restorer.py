@@ -11,8 +11,8 @@ joined, because a printed line break is rarely a sentence break). Stretches of a
 ``span_n`` tokens that match a passage of the corpus on accent-free forms then take the corpus
 spelling (source ``corpus``): the spelling most of the matching passages share, and at an edge
 of the match only where a sentence or the previous match bounds it. Each changed word gets a
-confidence: the probability of the chosen
-syllable against its alternatives with its neighbours fixed.
+confidence: the probability of the chosen syllable against its alternatives with its
+neighbours fixed.
 """
 
 from __future__ import annotations
@@ -328,7 +328,7 @@ class Restorer:
         for number, readings in channel.load_number_words().items():
             known = [(w, c) for w, c in readings if w == "<keep>" or w in self.vid]
             known.sort(key=lambda r: r[0] != "<keep>")
-            keep = self.vid.get("và", UNK) if number == "&" else NUM
+            keep = self.vid.get(_SYMBOL_READS[number], UNK) if number in _SYMBOL_READS else NUM
             self._number_words[number] = _Cands(
                 [number if w == "<keep>" else w for w, _ in known],
                 np.array([keep if w == "<keep>" else self.vid[w] for w, _ in known], np.int64),
