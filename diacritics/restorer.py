@@ -123,8 +123,10 @@ class RestoreConfig:
         of documents left out of a reduced corpus): 93.53 -> 93.99%.
     input_channel_passes: passes that use the channel estimated on the input before switching
         to the channel of the current text (default 5).
-    max_passes: decoding passes at most; each pass reads the previous pass's output, and the
-        restorer stops at a fixed point (default 5; typically 3 are run, the last two cheap).
+    max_passes: decoding passes with the input's channel at most; each pass reads the previous
+        pass's output, and the restorer stops at a fixed point (default 5; typically 3 are run,
+        the last two cheap). Up to two passes with the current text's channel then confirm the
+        fixed point, also when the passes before ran out or went round in a cycle.
     abbreviation_ratio: an abbreviation printed with D ("HDND") takes its Đ form when the corpus
         has that form at least this many times as often (default 5.0).
     split_cost: price of reading two tokens as one word that OCR split ("chu c" -> "chức");
@@ -1503,8 +1505,14 @@ class Restorer:
         p: channel.ChannelParams | None = self.estimate_channel(tokens0) if tokens0 else None
         p_input = p
         frozen: set[int] = set()
-        for k in range(self.config.max_passes):
-            if k >= self.config.input_channel_passes:
+        # Readings the passes with the input's channel produced: one coming back is a cycle
+        # (each pass reads its own output as OCR output: "tai" -> "tại" -> "tai"), which only
+        # the current text's channel can settle. Those passes always get their turn, after at
+        # most max_passes with the input's channel: restoring twice gives the same text.
+        seen = {tuple(current)}
+        input_passes = 0
+        for k in range(self.config.max_passes + _CONFIRM_PASSES):
+            if input_passes >= min(self.config.input_channel_passes, self.config.max_passes):
                 p = None
             # Later passes with the input's channel only revisit what the earlier ones were
             # unsure of; the passes with the current text's channel (which decide the fixed
@@ -1520,6 +1528,11 @@ class Restorer:
             new, why = self._pass(
                 tokens, current, p, frozenset(frozen) if p is not None else frozenset()
             )
+            cycle = False
+            if p is not None:
+                input_passes += 1
+                cycle = tuple(new) in seen
+                seen.add(tuple(new))
             if new == current:
                 if p is None:
                     break
@@ -1529,6 +1542,8 @@ class Restorer:
             frozen.update(i for i, w in why.items() if w[1] >= self.config.freeze_confidence)
             current = new
             cur_text = _rebuild(text, tokens0, current)
+            if cycle:
+                p = None
         regions = resegment(self, text, tokens0, current, p_input) if p_input is not None else []
         in_region = {k for g in regions for k in range(g.first, g.last + 1)}
         changes: list[Change] = [self._region_change(text, tokens0, g) for g in regions]
@@ -1733,6 +1748,10 @@ class Restorer:
 
 # What the language model reads for a kept symbol that stands alone between words.
 _SYMBOL_READS = {"&": "và"}
+
+# Passes with the current text's channel that confirm the fixed point, after the passes with
+# the input's channel (RestoreConfig.max_passes) are spent.
+_CONFIRM_PASSES = 2
 
 # The last words of unit names, as read or printed without marks.
 _UNIT_WORDS = frozenset(
