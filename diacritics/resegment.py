@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from diacritics.corpus import BOS, NUM, UNK
+from diacritics.corpus import BOS, UNK
 from diacritics.orthography import has_marks, strip_marks
 from diacritics.tokens import Token, apply_case, case_pattern
 
@@ -138,7 +138,7 @@ def syllable_cuts(r: Restorer, text: str) -> list[int]:
 def _context_ids(r: Restorer, tokens: list[Token], words: list[str]) -> np.ndarray:
     ids = np.empty(len(tokens), np.int64)
     for k, (t, w) in enumerate(zip(tokens, words, strict=True)):
-        ids[k] = NUM if t.number and w == t.text else r.vid.get(w.lower(), UNK)
+        ids[k] = r.read_id(t, w)
     return ids
 
 

@@ -669,12 +669,18 @@ class Restorer:
         capital = p_cap * cc.upper_if_upper.get(x, cc.default_if_upper)
         return "lower" if small > capital else pattern
 
+    def read_id(self, token: Token, word: str) -> int:
+        """The language model's id for ``token`` read as ``word``: a number kept as printed is
+        <num>, a symbol kept as printed its reading ("&" -> "và"), anything else the word's."""
+        if word == token.text:
+            if token.number:
+                return NUM
+            if word in _SYMBOL_READS:
+                return self.vid.get(_SYMBOL_READS[word], UNK)
+        return self.vid.get(word.lower(), UNK)
+
     def _fixed(self, token: Token) -> _Cands:
-        wid = (
-            NUM
-            if token.number
-            else self.vid.get(_SYMBOL_READS.get(token.text, token.text.lower()), UNK)
-        )
+        wid = self.read_id(token, token.text)
         return _Cands([token.text], np.array([wid], np.int64), np.zeros(1))
 
     # ------------------------------------------------------------------ decoding
@@ -1236,10 +1242,7 @@ class Restorer:
         groups = {k: v for k, v in groups.items() if len(v) >= cfg.type_min_count}
         if not groups:
             return {}
-        read = [
-            int(c.ids[0]) if f or t.protected else self.vid.get(t.text.lower(), UNK)
-            for t, f, c in zip(tokens, fixed, cands, strict=True)
-        ]
+        read = [self.read_id(t, t.text) for t in tokens]
         start, end = [0] * len(tokens), [0] * len(tokens)
         for a, b in segments:
             start[a:b] = [a] * (b - a)
@@ -1590,7 +1593,7 @@ class Restorer:
         seqs: list[np.ndarray] = []
         cur: list[int] = []
         for t, word in zip(tokens, words, strict=True):
-            wid = NUM if t.number and word == t.text else self.vid.get(word.lower(), UNK)
+            wid = self.read_id(t, word)
             if (t.boundary or wid == UNK) and cur:  # no bigram across a sentence or <unk>
                 seqs.append(np.array(cur, np.int64))
                 cur = []
