@@ -162,3 +162,10 @@ def normalize_tone_placement(text: str, placement: TonePlacement = TonePlacement
 def has_marks(word: str) -> bool:
     """True when ``word`` carries any Vietnamese diacritic (tone, vowel mark or đ)."""
     return strip_marks(word) != word
+
+
+def gains_hook_or_horn(before: str, after: str) -> bool:
+    """Whether ``after`` has a hook above (ả) or a horn (ư, ơ) that ``before`` lacks: the marks
+    Tesseract's eng model prints as a glyph of their own after the word ("cv’" for "cử")."""
+    a, b = unicodedata.normalize("NFD", after), unicodedata.normalize("NFD", before)
+    return any(m in a and m not in b for m in ("\u0309", "\u031b"))

@@ -35,11 +35,18 @@ from diacritics.changes import Change, Restoration, Source, Unresolved, replay
 from diacritics.corpus import BOS, NUM, UNK
 from diacritics.deletes import DeletionIndex
 from diacritics.lm import DocCache, TrigramLM
-from diacritics.orthography import has_marks
+from diacritics.orthography import gains_hook_or_horn, has_marks
 from diacritics.orthography import strip_marks as _strip_marks
 from diacritics.resegment import Region, resegment
 from diacritics.spans import SpanIndex, key_ids
-from diacritics.tokens import LineMemo, Token, apply_case, case_pattern, tokenize
+from diacritics.tokens import (
+    LineMemo,
+    Token,
+    apply_case,
+    case_pattern,
+    stray_mark_after,
+    tokenize,
+)
 
 # Every pass strips the marks of the same few thousand words again.
 strip_marks = lru_cache(maxsize=200_000)(_strip_marks)
@@ -1550,10 +1557,16 @@ class Restorer:
         regions = resegment(self, text, tokens0, current, p_input) if p_input is not None else []
         in_region = {k for g in regions for k in range(g.first, g.last + 1)}
         changes: list[Change] = [self._region_change(text, tokens0, g) for g in regions]
+        lines = text.split("\n")
         for i, t in enumerate(tokens0):
             if current[i] == t.text or i in in_region:
                 continue
             src, conf, alts = meta[i]
+            # The hook or horn the word gained may stand after it as a glyph of its own
+            # ("cv’ tri" -> "cử tri", not "cử’ tri"): the change takes it along.
+            before = t.text
+            if p_input is not None and gains_hook_or_horn(before, current[i]):
+                before += stray_mark_after(lines[t.line - 1], t.col + len(before))
             pattern = case_pattern(t.text) if alts else "lower"
             if pattern != "lower":  # (in lower case, the alternatives are as they are)
                 alts = tuple(apply_case(a, pattern) for a in alts)
@@ -1561,7 +1574,7 @@ class Restorer:
                 Change(
                     line=t.line,
                     col=t.col,
-                    before=t.text,
+                    before=before,
                     after=current[i],
                     source=src,
                     confidence=round(conf, 4),

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from diacritics.orthography import (
     TonePlacement,
+    gains_hook_or_horn,
     normalize_tone_placement,
     split_tone,
     strip_marks,
@@ -60,3 +61,20 @@ def test_tone_normalization_is_idempotent_and_nfc(s):
     assert unicodedata.is_normalized("NFC", once)
     assert strip_marks(once) == strip_marks(s)
     assert once.count("\n") == s.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ("cv", "cử", True),
+        ("du", "dự", True),
+        ("gio", "giờ", True),
+        ("khoe", "khỏe", True),
+        ("thi", "thị", False),
+        ("cử", "cứ", False),
+        ("cu", "cú", False),
+        ("ư", "ử", True),
+    ],
+)
+def test_gains_hook_or_horn(before, after, expected):
+    assert gains_hook_or_horn(before, after) is expected

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from diacritics.tokens import _BULLET_RE, SENTENCE_END, apply_case, case_pattern, tokenize
+from diacritics.tokens import (
+    _BULLET_RE,
+    SENTENCE_END,
+    apply_case,
+    case_pattern,
+    stray_mark_after,
+    tokenize,
+)
 
 CASES = json.loads(
     (Path(__file__).parent / "data" / "restore" / "tokens.json").read_text(encoding="utf-8")
@@ -34,6 +41,30 @@ def test_question_mark_glued_to_a_word_before_a_small_word_is_a_mark() -> None:
     toks = tokenize("danh sach cv? tri. Co khong? Co ? con")
     assert [t.text for t in toks] == ["danh", "sach", "cv", "tri", "Co", "khong", "Co", "con"]
     assert [t.boundary for t in toks] == [True, False, False, False, True, False, True, True]
+
+
+@pytest.mark.parametrize(
+    ("line", "glyph"),
+    [
+        ("cv’ tri", "’"),  # the horn and hook of "cử", printed after the word
+        ("nhw' vay", "'"),
+        ("bau ct’.", "’"),  # before punctuation
+        ("ung cu’", "’"),  # at the line's end
+        ("cv? tri", "?"),  # before a small letter: no sentence ends there
+        ("cv? Tri", ""),  # before a capital: a question may end there
+        ("cv?", ""),
+        ("cv?tri", ""),  # (inside a token: the tokenizer's business)
+        ("tru’ong", ""),  # between letters: inside the word
+        ("'bau cu' la", ""),  # closes a quotation opened on the line
+        ("‘bau cu’ la", ""),
+        ("(cu’ tri", "’"),
+        ("cv, tri", ""),
+    ],
+)
+def test_stray_mark_after_a_word(line: str, glyph: str) -> None:
+    words = tokenize(line)
+    first = next(t for t in words if t.text.lower().startswith(("cv", "nhw", "ct", "cu", "tru")))
+    assert stray_mark_after(line, first.col + len(first.text)) == glyph
 
 
 @pytest.mark.parametrize(
