@@ -161,7 +161,7 @@ def _tokenize_line(
     boundary = bool(_BULLET_RE.match(line))  # a list item starts a sentence
     for m in _TOKEN_RE.finditer(line):
         a, b = m.span()
-        if SENTENCE_END.search(line, last, a) and not _hook_mark(line, last, a):
+        if _sentence_end(line, last, a) and not _hook_mark(line, last, a):
             boundary = True
         last = b
         tok = m.group(0)
@@ -179,8 +179,21 @@ def _tokenize_line(
         p = p or _leader_noise(line, a, b)
         out.append((tok, a, p, False, boundary, abbr))
         boundary = False
-    ends = boundary or bool(SENTENCE_END.search(line, last))
+    ends = boundary or _sentence_end(line, last, len(line))
     return tuple(out), ends
+
+
+def _sentence_end(line: str, start: int, end: int) -> bool:
+    """Whether a sentence ends in line[start:end], between two tokens or after the last one.
+
+    A run of three or more dots is a form's leader or an ellipsis, no sentence end: "Hồi.....
+    giờ...... ngày..... tháng..... năm" is one stretch for the language model, whose words
+    decide each other ("gid" is "giờ" after "hồi", not "giá"). Development split 96.46 ->
+    96.54%. (The corpus build keeps such runs as sentence ends: making them none there too
+    measured the same.)"""
+    if not SENTENCE_END.search(line, start, end):
+        return False
+    return bool(SENTENCE_END.search(_DOTS_RE.sub("", line[start:end])))
 
 
 # What Tesseract reads in a form's dot leaders ("Họ và tên:......... ee eeeeeeeeee Chức vụ").

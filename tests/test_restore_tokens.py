@@ -43,6 +43,14 @@ def test_question_mark_glued_to_a_word_before_a_small_word_is_a_mark() -> None:
     assert [t.boundary for t in toks] == [True, False, False, False, True, False, True, True]
 
 
+def test_dot_leaders_end_no_sentence() -> None:
+    """A form's dot leaders (three or more dots, or an ellipsis) end no sentence: the words of
+    "Hồi..... giờ...... ngày" give each other context; a single dot still ends one."""
+    toks = tokenize("Hoi..... gid...... ogay....\nthang… nam. Tai (2)......\nxa")
+    assert [t.text for t in toks] == ["Hoi", "gid", "ogay", "thang", "nam", "Tai", "2", "xa"]
+    assert [t.boundary for t in toks] == [True, False, False, False, False, True, False, False]
+
+
 @pytest.mark.parametrize(
     ("line", "glyph"),
     [
