@@ -39,6 +39,8 @@ _CHUNK_RE = re.compile(r"[\w.]*[/-][\w./-]*", re.UNICODE)
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 SENTENCE_END = re.compile(r"[.!?;:]")
 _BULLET_RE = re.compile(r"\s*[-+•*–]\s")
+# Punctuation that ends a word: "@" before it is no address ("s@, " but not "a@b.vn").
+_WORD_END_RE = re.compile(r"[,;:)\]]|[.!?](?:\s|$)")
 # An apostrophe that opens a quotation: at a line start or after a space or a bracket.
 _OPEN_QUOTE_RE = re.compile(r"(?:^|(?<=[\s(\[]))['’]")
 
@@ -223,18 +225,23 @@ def _hook_mark(line: str, end: int, start: int) -> bool:
 
 def stray_mark_after(line: str, end: int) -> str:
     """The glyph that stands glued after a word ending at ``end`` and that may be a mark OCR
-    printed apart from its letter ("cv’ tri", "ct? tri", "nhw' vậy" for "cử tri", "như vậy"),
-    or "" where none stands there. A "?" counts only before a space and a small letter (as
-    :func:`_hook_mark` says: no sentence ends there); an apostrophe only before a non-letter
-    and where no quotation opened before it on the line (a closing quote is punctuation).
+    printed apart from its letter ("cv’ tri", "ct? tri", "nhw' vậy", "co s@ vat" for "cử tri",
+    "như vậy", "cơ sở vật"), or "" where none stands there. A "?" counts only before a space
+    and a small letter (as :func:`_hook_mark` says: no sentence ends there); an apostrophe only
+    before a non-letter and where no quotation opened before it on the line (a closing quote is
+    punctuation); an "@" only where it ends the word (not in an address).
     Whether the glyph is a mark is for the restored word to say (it gained a hook or a horn)."""
     glyph = line[end : end + 1]
     if glyph == "?":
         return glyph if _hook_mark(line, end, end + 2) else ""
-    if glyph not in ("'", "’") or end == 0 or not line[end - 1].isalpha():
+    if glyph not in ("'", "’", "@") or end == 0 or not line[end - 1].isalpha():
         return ""
-    if end + 1 < len(line) and line[end + 1].isalpha():
-        return ""
+    after = line[end + 1 : end + 3]
+    if after[:1].isalpha():
+        return ""  # (inside a word: the tokenizer's business)
+    if glyph == "@":
+        # Not an address: a space, the line's end or punctuation ending a word follows.
+        return glyph if not after or after[0].isspace() or _WORD_END_RE.match(after) else ""
     if "‘" in line[:end] or _OPEN_QUOTE_RE.search(line, 0, end):
         return ""
     return glyph

@@ -67,11 +67,18 @@ def test_dot_leaders_end_no_sentence() -> None:
         ("‘bau cu’ la", ""),
         ("(cu’ tri", "’"),
         ("cv, tri", ""),
+        ("co s@ vat", "@"),  # Tesseract's "@" for a horned vowel, at the word's end
+        ("co s@, vat", "@"),
+        ("co s@.", "@"),
+        ("co s@.vn", ""),  # an address
+        ("co s@_x", ""),
     ],
 )
 def test_stray_mark_after_a_word(line: str, glyph: str) -> None:
     words = tokenize(line)
-    first = next(t for t in words if t.text.lower().startswith(("cv", "nhw", "ct", "cu", "tru")))
+    first = next(
+        t for t in words if t.text.lower().startswith(("cv", "nhw", "ct", "cu", "tru", "s"))
+    )
     assert stray_mark_after(line, first.col + len(first.text)) == glyph
 
 
