@@ -31,7 +31,12 @@ def load_restorer(corpus_dir: Path | None = None, config: RestoreConfig | None =
     with _lock:
         r = _loaded.get(key)
         if r is None:
-            r = _loaded[key] = Restorer(ensure_built(corpus_dir), config)
+            build = ensure_built(corpus_dir)
+            # Another configuration over the same built corpus shares its loaded tables.
+            same = next(
+                (x for (d, _c), x in _loaded.items() if d == key[0] and x._build == build), None
+            )
+            r = _loaded[key] = same.with_config(config) if same else Restorer(build, config)
         return r
 
 

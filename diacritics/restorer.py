@@ -17,6 +17,7 @@ neighbours fixed.
 
 from __future__ import annotations
 
+import copy
 import gc
 import math
 import threading
@@ -190,8 +191,11 @@ class RestoreConfig:
         sample one token type (28 occurrences) took a reading at 14.6 nats of channel price,
         a net loss of 7 words (95.17 -> 94.77%); capped at 2/4/6 nats: dev split
         96.02/96.02/96.04%, real 95.11%.
-    channel: force a channel preset ("garbled", "font", "stripped", "clean"); default None = estimated
-        per document from how its marks and letters look.
+    channel: force a channel preset ("garbled", "font", "stripped", "clean", or for text that
+        Tesseract's Vietnamese model read from a degraded scan "ocr" and, for a page it read
+        badly, "ocr-heavy": the garbled prices with the letter case kept as read; see
+        pipeline.stages.ocr_channel); default None = estimated per document from how its marks
+        and letters look.
     """
 
     lm_weight: float = 0.7
@@ -395,6 +399,28 @@ class Restorer:
         # collection during a restore walk them (about a tenth of a restore's time).
         gc.freeze()
 
+    def with_config(self, config: RestoreConfig) -> Restorer:
+        """A restorer with ``config`` that shares this one's loaded corpus, language model and
+        tables (read-only after loading) and has caches of its own: a second configuration
+        (another channel) costs no second copy of the corpus in memory."""
+        other = copy.copy(self)
+        other.config = config
+        other._garbled = channel.GARBLED
+        if config.learned_tones:
+            other._garbled = replace(
+                channel.GARBLED, tone_table=channel.load_tone_table(channel.GARBLED)
+            )
+        other.lm = other._base_lm
+        other._lock = threading.Lock()
+        other._doc = _Document()
+        other._cache = {}
+        other._near_cache = {}
+        other._dist_cache = {}
+        other._seg_cache = {}
+        other._deletions = None
+        other._near_searches = 0
+        return other
+
     # ------------------------------------------------------------------ channel per document
 
     def estimate_channel(self, tokens: list[Token]) -> channel.ChannelParams:
@@ -406,6 +432,8 @@ class Restorer:
                 "font": channel.FONT,
                 "stripped": channel.STRIPPED,
                 "clean": channel.CLEAN,
+                "ocr": channel.OCR_VIE,
+                "ocr-heavy": replace(self._garbled, case_reliable=True),
             }[preset]
         words = [t.text.lower() for t in tokens if not t.protected and t.text.isalpha()]
         if not words:
@@ -1210,7 +1238,7 @@ class Restorer:
         names = self._place_names(tokens, words, fixed, cands) if self.names else {}
         # Letter case is OCR evidence only where OCR damage is: correctly marked and stripped
         # text keep the case they have.
-        ocr_case = self.config.case_output and p.ocr_damage
+        ocr_case = self.config.case_output and p.ocr_damage and not p.case_reliable
         out, why, need_conf = self._pass_output(
             tokens, previous, fixed, cands, path, words, corpus, names, ocr_case
         )

@@ -34,12 +34,23 @@ from pipeline.errors import InputFileError
     default=None,
     help="Changes with a confidence below this are flagged for review (default 0.6).",
 )
+@click.option(
+    "--channel",
+    type=click.Choice(["auto", "garbled", "font", "stripped", "clean", "ocr"]),
+    default="auto",
+    show_default=True,
+    help="What damaged the text: auto = judged from how its words look; garbled = an OCR "
+    "engine without Vietnamese; font = a font mis-decoded; stripped = marks removed; "
+    "clean = correctly marked (only non-words are repaired); ocr = Tesseract's Vietnamese "
+    "model on a degraded scan (marks of valid words questioned too).",
+)
 def command(
     file: str,
     corpus_dir: Path | None,
     explain: bool,
     explain_file: Path | None,
     flag_threshold: float | None,
+    channel: str,
 ) -> None:
     """Restore the diacritics of FILE (or - for stdin); prints the text, same line count.
 
@@ -48,6 +59,7 @@ def command(
       plans restore samples/dang-uy-phuong-binh-dinh-2025.txt > restored.txt
       plans restore garbled.txt --explain-file changes.jsonl
       echo "Ke hoach trien khai" | plans restore -
+      plans restore tesseract-vie-output.txt --channel ocr
     """
     from diacritics.api import RestoreConfig, load_restorer
     from pipeline.atomic import write_atomic
@@ -66,6 +78,8 @@ def command(
     config = RestoreConfig()
     if flag_threshold is not None:
         config = replace(config, flag_threshold=flag_threshold)
+    if channel != "auto":
+        config = replace(config, channel=channel)
     result = load_restorer(corpus_dir, config).restore(text)
     click.echo(result.text, nl=False)
     if explain or explain_file:

@@ -1,0 +1,100 @@
+"""Post-correction of pages Tesseract read with its Vietnamese model (pipeline.stages).
+
+Tesseract vie reads most words of a degraded scan right but drops or swaps marks on valid
+syllables ("đại biếu", "báu cử"); a correctly-marked-text channel never questions those, the
+"ocr" channel does (diacritics.channel.OCR_VIE). The real restorer and corpus, no mocks.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from diacritics.api import RestoreConfig, load_restorer
+from diacritics.corpus import build
+from diacritics.restorer import Restorer
+from pipeline import stages
+from pipeline.records import Document, Method, Page
+
+VIE_READ = "Hội nghị đại biếu Hội đồng nhân dân xã về công tác báu cử đại biểu Quốc hội"
+RIGHT = "Hội nghị đại biểu Hội đồng nhân dân xã về công tác bầu cử đại biểu Quốc hội"
+PLANS = [sys.executable, "-m", "pipeline.cli"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built() -> None:
+    build()
+
+
+def _doc(*pages: Page) -> Document:
+    return Document(doc_id="d", source="d", sha256="", kind="image", pages=pages)
+
+
+def test_a_page_tesseract_vie_read_is_post_corrected_under_auto() -> None:
+    ocr = Page(number=1, text=VIE_READ, method=Method.OCR, ocr_model="vie", garbled=0.01)
+    typed = Page(number=2, text=VIE_READ, method=Method.TEXT_FILE, garbled=0.01)
+    out = stages.restore(_doc(ocr, typed), "auto", stages.DEFAULT_RESTORE_THRESHOLD)
+    assert out.pages[0].final_text == RIGHT
+    assert {(c.before, c.after) for c in out.pages[0].changes} == {
+        ("biếu", "biểu"),
+        ("báu", "bầu"),
+    }
+    # A text file that looks like correct Vietnamese is left as it is under auto.
+    assert out.pages[1].final_text == VIE_READ and out.pages[1].restored is None
+    assert stages.restore(_doc(ocr), "never", 0.3).pages[0].restored is None
+
+
+@pytest.mark.parametrize(
+    ("method", "model", "garbled", "channel"),
+    [
+        (Method.OCR, "vie", 0.0, "ocr"),
+        (Method.OCR, "vie", stages.OCR_GARBLED_FROM, "ocr-heavy"),
+        (Method.OCR, "vie+eng", 0.01, "ocr"),
+        (Method.OCR, "eng", 0.01, None),  # no Vietnamese model: not this damage
+        (Method.TEXT_LAYER, None, 0.01, None),
+        (Method.TEXT_FILE, None, 0.5, None),
+    ],
+)
+def test_ocr_channel_choice(method: Method, model: str | None, garbled: float, channel) -> None:
+    page = Page(number=1, text="x", method=method, ocr_model=model, garbled=garbled)
+    assert stages.ocr_channel(page) == channel
+
+
+def test_another_config_shares_the_loaded_corpus_and_restores_like_a_fresh_one() -> None:
+    base = load_restorer()
+    cfg = RestoreConfig(channel="ocr")
+    derived = load_restorer(None, cfg)
+    assert derived is not base and derived.vocab is base.vocab and derived.lm is base.lm
+    fresh = Restorer(base._build, cfg)
+    for text in (VIE_READ, "Ke hoach trien khai thuc hien", "Ké hoach sé 1360/KH-UBND ngay"):
+        a, b = derived.restore(text), fresh.restore(text)
+        assert (a.text, a.changes) == (b.text, b.changes)
+    assert base.restore(VIE_READ).text == VIE_READ  # the base keeps its own channel
+
+
+def test_cli_restore_channel_ocr() -> None:
+    def run(*opts: str) -> str:
+        return subprocess.run(
+            [*PLANS, "restore", "-", *opts],
+            input=VIE_READ + "\n",
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        ).stdout
+
+    assert run() == VIE_READ + "\n"  # judged correctly marked: valid syllables stay
+    assert run("--channel", "ocr") == RIGHT + "\n"
+
+
+def test_tesseract_vie_case_is_kept() -> None:
+    """Tesseract's Vietnamese model reads letter case right: unlike a Latin model's output,
+    whose capitals are judged from context, a title after a heading keeps its capital."""
+    text = "KẾ HOẠCH\nKhảo sát, xác định chỉ số hài lòng của người dân\n— Khảo sát được triển khai"
+    garbled = load_restorer(None, RestoreConfig(channel="garbled")).restore(text).text
+    assert "\nkhảo sát" in garbled  # (the Latin-model channel lowers it)
+    for channel in ("ocr", "ocr-heavy"):
+        assert load_restorer(None, RestoreConfig(channel=channel)).restore(text).text == text
