@@ -177,6 +177,10 @@ def normalize_text(text: str, config: NormalizeConfig | None = None) -> tuple[st
     t = _Trace()
     # Line ends first: \r\n and lone \r count as one line break, like str.splitlines.
     text = t.step("line-ends", text, text.replace("\r\n", "\n").replace("\r", "\n"))
+    if cfg.control_chars:
+        # Before ftfy as well: a zero-width space inside mojibake hides it from ftfy, which
+        # would then repair it only on a second run ("\u200b”à" -> "”à" -> "ӈ").
+        text = t.step("control-chars", text, _drop_controls(text))
     if cfg.ftfy:
         text = t.step("ftfy", text, _fix_with_ftfy(text))
     text = t.step("nfc", text, unicodedata.normalize("NFC", text))
