@@ -10,6 +10,7 @@ numerals, and what OCR made of a form's dot leaders ("....... ee eeeeeeee").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,6 +40,8 @@ _CHUNK_RE = re.compile(r"[\w.]*[/-][\w./-]*", re.UNICODE)
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 SENTENCE_END = re.compile(r"[.!?;:]")
 _BULLET_RE = re.compile(r"\s*[-+•*–]\s")
+# Two or more digits (the split keeps them: a capturing group).
+_GLUED_NUMBER_RE = re.compile(r"(\d{2,})")
 # Punctuation that ends a word: "@" before it is no address ("s@, " but not "a@b.vn").
 _WORD_END_RE = re.compile(r"[,;:)\]]|[.!?](?:\s|$)")
 # An apostrophe that opens a quotation: at a line start or after a space or a bracket.
@@ -161,12 +164,11 @@ def _tokenize_line(
     prot = protected_ranges(line)
     last = 0
     boundary = bool(_BULLET_RE.match(line))  # a list item starts a sentence
-    for m in _TOKEN_RE.finditer(line):
-        a, b = m.span()
+    for a, b in _spans(line, prot):
         if _sentence_end(line, last, a) and not _hook_mark(line, last, a):
             boundary = True
         last = b
-        tok = m.group(0)
+        tok = line[a:b]
         if not (tok.isalpha() or any(c.isalpha() for c in tok)) and tok not in GLYPH_ALONE:
             if tok.isdigit():
                 out.append((tok, a, True, True, boundary, False))
@@ -183,6 +185,34 @@ def _tokenize_line(
         boundary = False
     ends = boundary or _sentence_end(line, last, len(line))
     return tuple(out), ends
+
+
+def _spans(line: str, prot: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """(start, end) of the tokens of ``line``: the matches of the token pattern, where a number
+    of two or more digits glued to a word of three or more letters stands apart ("26tháng",
+    "năm2024": a number and a word, whose digits a repair must not drop). Shorter letter runs
+    stay with the digits next to them: OCR prints letters as digits ("16n", "16p", "ph01" for
+    "lớn", "lớp", "phối"; "t6" for "tổ"). Tokens inside a document symbol stay whole."""
+    for m in _TOKEN_RE.finditer(line):
+        a, b = m.span()
+        tok = m.group(0)
+        pieces = [x for x in _GLUED_NUMBER_RE.split(tok) if x] if not tok.isdigit() else [tok]
+        if len(pieces) == 1 or any(s <= a and b <= e for s, e in prot):
+            yield a, b
+            continue
+        groups: list[str] = []  # each word alone; what stands between words, together
+        for piece in pieces:
+            word = len(piece) >= 3 and piece.isalpha()
+            if word or not groups or (len(groups[-1]) >= 3 and groups[-1].isalpha()):
+                groups.append(piece)
+            else:
+                groups[-1] += piece
+        if len(groups) == 1:
+            yield a, b
+            continue
+        for piece in groups:
+            yield a, a + len(piece)
+            a += len(piece)
 
 
 def _sentence_end(line: str, start: int, end: int) -> bool:

@@ -43,6 +43,23 @@ def test_question_mark_glued_to_a_word_before_a_small_word_is_a_mark() -> None:
     assert [t.boundary for t in toks] == [True, False, False, False, True, False, True, True]
 
 
+@pytest.mark.parametrize(
+    ("line", "tokens"),
+    [
+        ("ngay 26thang 5", ["ngay", "26", "thang", "5"]),  # a number glued to a word
+        ("nam2024", ["nam", "2024"]),
+        ("Đà Nẵng, ngày 26tháng", ["Đà", "Nẵng", "ngày", "26", "tháng"]),
+        ("16n 16p ph01 t6", ["16n", "16p", "ph01", "t6"]),  # letters OCR printed as digits
+        ("24h 07h00 vụ11", ["24h", "07h00", "vụ11"]),
+        ("so 101/2025/UBTVQH15", ["so", "101", "2025", "UBTVQH15"]),  # a symbol stays whole
+    ],
+)
+def test_a_number_glued_to_a_word_stands_apart(line: str, tokens: list[str]) -> None:
+    """Two or more digits glued to a word of three or more letters are a number and a word
+    (the repair of the word must keep the digits); shorter letter runs stay with them."""
+    assert [t.text for t in tokenize(line)] == tokens
+
+
 def test_dot_leaders_end_no_sentence() -> None:
     """A form's dot leaders (three or more dots, or an ellipsis) end no sentence: the words of
     "Hồi..... giờ...... ngày" give each other context; a single dot still ends one."""
