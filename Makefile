@@ -59,11 +59,14 @@ bench: venv
 golden: venv
 	$(BIN)/python scripts/make_golden.py
 
-# Re-learns the OCR confusion tables (diacritics/data/confusion_*.tsv) and the synthetic evaluation
-# set by rendering corpus text and OCR'ing it (25-40 min on 2 cores). Needs, besides make setup:
+# Re-learns the OCR confusion tables (diacritics/data/confusion_*.tsv: Tesseract's Latin models,
+# and its Vietnamese model for the post-correction of scans) and the synthetic evaluation sets by
+# rendering corpus text and OCR'ing it (40-55 min on 2 cores). Needs, besides make setup:
 #   apt-get install tesseract-ocr-fra tesseract-ocr-por
 confusion: venv
 	$(BIN)/python scripts/learn_confusion.py --pages 640 --jobs $(JOBS)
+	$(BIN)/python scripts/learn_confusion_vie.py --pages 640 --jobs $(JOBS)
+	$(BIN)/python scripts/make_ocr_eval.py --jobs $(JOBS)
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache corpora/.build

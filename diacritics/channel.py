@@ -52,6 +52,8 @@ class ChannelParams:
     keep_known: a token that is a known syllable as it is stays as it is (correctly marked text).
     case_reliable: the letter case is as printed (an OCR engine that reads Vietnamese), not to be
         judged from context as for a Latin model's output, which makes capitals of small letters.
+    tokens: whose token table prices whole OCR tokens: "eng" (Tesseract's Latin models) or
+        "vie" (its Vietnamese model); see TOKEN_FILES.
     tone_table: when set, the tone prices by (OCR's tone, the syllable's tone), 6 x 6 (0 = no
         tone, 1-5 = sắc huyền hỏi ngã nặng), in place of tone_lost/changed/invented: learned
         from the token table (:func:`load_tone_table`).
@@ -69,6 +71,7 @@ class ChannelParams:
     vowel_drop: float | None = None
     keep_known: bool = False
     case_reliable: bool = False
+    tokens: str = "eng"
     tone_table: tuple[tuple[float, ...], ...] | None = None
     tones: tuple[tuple[float, ...], ...] = field(init=False, repr=False, compare=False)
 
@@ -112,7 +115,11 @@ FONT = ChannelParams(
 # and the letter case is as read. Chosen on the development split's pages read by Tesseract vie
 # (build/dev-split/ocr-vie.jsonl, scripts/make_ocr_eval.py): on pages with a garbled score below
 # 0.03, as read 99.35%, this 99.57%, GARBLED 99.52%, CLEAN 99.37% (marks at 2 / 4 nats:
-# 99.37 / 99.59%); correct text keeps 99.87% of its words (GARBLED 99.75%).
+# 99.37 / 99.59%); correct text keeps 99.87% of its words (GARBLED 99.75%). Its token table
+# stays the Latin models' (few of their rows match what vie prints): with vie's own table
+# (scripts/learn_confusion_vie.py), whose trusted rows make frequent correct words cheap to
+# change ("chỉ" was "chi" 182 times), those pages measured 99.40%. A page vie read badly gets the
+# garbled prices with vie's table instead (the restorer's "ocr-heavy" channel).
 OCR_VIE = ChannelParams(
     tone_lost=3.0,
     tone_changed=3.0,
@@ -464,12 +471,17 @@ def load_case_confusion() -> CaseConfusion:
     )
 
 
-@lru_cache(maxsize=1)
-def _token_rows() -> tuple[tuple[str, str, int], ...]:
-    """The single-word rows of ``data/confusion_tokens.tsv`` as printed: (OCR token, clean
-    word, count), read once for the token table and the case confusion (empty when the
-    file is missing or unreadable)."""
-    path = DATA / "confusion_tokens.tsv"
+# The token tables by OCR engine: Tesseract's Latin models (the archives' garbled text) and its
+# Vietnamese model (scans read by the pipeline; scripts/learn_confusion_vie.py).
+TOKEN_FILES = {"eng": "confusion_tokens.tsv", "vie": "confusion_tokens_vie.tsv"}
+
+
+@lru_cache(maxsize=2)
+def _token_rows(engine: str = "eng") -> tuple[tuple[str, str, int], ...]:
+    """The single-word rows of the engine's token table (``data/confusion_tokens.tsv`` for
+    "eng") as printed: (OCR token, clean word, count), read once for the token table and the
+    case confusion (empty when the file is missing or unreadable)."""
+    path = DATA / TOKEN_FILES[engine]
     if not path.exists():
         return ()
     try:
@@ -509,12 +521,15 @@ def load_token_table() -> dict[str, list[tuple[str, float]]]:
     return load_token_counts()[0]
 
 
-def load_token_counts() -> tuple[dict[str, list[tuple[str, float]]], dict[str, int]]:
-    """The token table of :func:`load_token_table`, and how often each OCR token was seen."""
+def load_token_counts(
+    engine: str = "eng",
+) -> tuple[dict[str, list[tuple[str, float]]], dict[str, int]]:
+    """The token table of :func:`load_token_table` (of ``engine``, see TOKEN_FILES), and how
+    often each OCR token was seen."""
     out: dict[str, list[tuple[str, float]]] = {}
     totals: dict[str, int] = {}
     raw: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for o, c, n in _token_rows():
+    for o, c, n in _token_rows(engine):
         raw[o.lower()][unicodedata.normalize("NFC", c.lower())] += n
     for o, cs in raw.items():
         tot = sum(cs.values())

@@ -325,6 +325,10 @@ class Restorer:
                 channel.GARBLED, tone_table=channel.load_tone_table(channel.GARBLED)
             )
         self.token_table, self.token_totals = channel.load_token_counts()
+        self._token_tables = {"eng": (self.token_table, self.token_totals)}
+        # A page Tesseract's Vietnamese model read badly: the garbled prices, with that model's
+        # token table and the letter case as read (see pipeline.stages.ocr_channel).
+        self._ocr_heavy = replace(self._garbled, case_reliable=True, tokens="vie")
         kmap, ktable = key_ids([strip_marks(w) for w in self.vocab])
         self.kmap = kmap
         self.ktable = ktable
@@ -399,6 +403,13 @@ class Restorer:
         # collection during a restore walk them (about a tenth of a restore's time).
         gc.freeze()
 
+    def _tokens_of(self, engine: str) -> tuple[dict[str, list[tuple[str, float]]], dict[str, int]]:
+        """The token table of an OCR engine (loaded on first use) and its token counts."""
+        hit = self._token_tables.get(engine)
+        if hit is None:
+            hit = self._token_tables[engine] = channel.load_token_counts(engine)
+        return hit
+
     def with_config(self, config: RestoreConfig) -> Restorer:
         """A restorer with ``config`` that shares this one's loaded corpus, language model and
         tables (read-only after loading) and has caches of its own: a second configuration
@@ -410,6 +421,7 @@ class Restorer:
             other._garbled = replace(
                 channel.GARBLED, tone_table=channel.load_tone_table(channel.GARBLED)
             )
+        other._ocr_heavy = replace(other._garbled, case_reliable=True, tokens="vie")
         other.lm = other._base_lm
         other._lock = threading.Lock()
         other._doc = _Document()
@@ -433,7 +445,7 @@ class Restorer:
                 "stripped": channel.STRIPPED,
                 "clean": channel.CLEAN,
                 "ocr": channel.OCR_VIE,
-                "ocr-heavy": replace(self._garbled, case_reliable=True),
+                "ocr-heavy": self._ocr_heavy,
             }[preset]
         words = [t.text.lower() for t in tokens if not t.protected and t.text.isalpha()]
         if not words:
@@ -547,11 +559,12 @@ class Restorer:
         if maxd:
             near, near_c = self._near_prices(o, ob, maxd, p)
         tail: dict[str, float] = {}
-        table = self.token_table.get(o, ())
+        rows, totals = self._tokens_of(p.tokens)
+        table = rows.get(o, ())
         trusted = (
             cfg.token_table_trust > 0
             and p.letter_scale < 2.0  # the table describes OCR output, not stripped text
-            and self.token_totals.get(o, 0) >= cfg.token_table_trust
+            and totals.get(o, 0) >= cfg.token_table_trust
             and (not cfg.token_table_trust_marked or (has_marks(o) and o in self.lexicon))
         )
         # Where each of the table's words stands among the near words (-1: not there).

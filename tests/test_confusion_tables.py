@@ -226,3 +226,19 @@ def test_tone_prices_are_learned_from_the_token_table():
     one = [mark_cost("sé", w, p) for w in words]
     assert mark_costs("sé", words, p) == one
     assert MarkTable(words).costs("sé", np.arange(len(words)), p).tolist() == one
+
+
+def test_the_vietnamese_models_token_table():
+    """Tesseract vie's token table (scripts/learn_confusion_vie.py): well formed, learned from
+    the training sources only, and teaching the post-correction what vie gets wrong: most words
+    read exactly, some marks of valid syllables dropped or swapped."""
+    comments, rows = read_table("confusion_tokens_vie.tsv", "ocr\tclean\tcount")
+    text = "\n".join(comments)
+    assert "scripts/learn_confusion_vie.py" in text and "corpora/phapdien_moj" in text
+    assert all(n >= 2 for _, _, n in rows)
+    assert len({(o, c) for o, c, _ in rows}) == len(rows), "duplicate pairs"
+    identity = sum(n for o, c, n in rows if o == c)
+    changed = [(o, c, n) for o, c, n in rows if o != c]
+    assert identity > 10 * sum(n for *_, n in changed), "Tesseract vie reads most words right"
+    # Some of its errors are marks on letters it read right.
+    assert any(strip_marks(o) == strip_marks(c) and o != c for o, c, _ in changed)

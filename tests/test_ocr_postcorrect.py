@@ -98,3 +98,12 @@ def test_tesseract_vie_case_is_kept() -> None:
     assert "\nkhảo sát" in garbled  # (the Latin-model channel lowers it)
     for channel in ("ocr", "ocr-heavy"):
         assert load_restorer(None, RestoreConfig(channel=channel)).restore(text).text == text
+
+
+def test_the_heavy_channel_prices_tokens_by_tesseract_vies_own_table() -> None:
+    heavy = load_restorer(None, RestoreConfig(channel="ocr-heavy")).estimate_channel([])
+    light = load_restorer(None, RestoreConfig(channel="ocr")).estimate_channel([])
+    assert (heavy.tokens, heavy.case_reliable, heavy.ocr_damage) == ("vie", True, True)
+    assert (light.tokens, light.case_reliable, light.ocr_damage) == ("eng", True, True)
+    rows, totals = load_restorer()._tokens_of("vie")
+    assert rows["dược"][0][0] == "được" and totals["dược"] >= 50  # (vie drops the stroke of đ)
