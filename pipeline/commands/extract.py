@@ -33,7 +33,8 @@ def _restore(doc: Document, policy: str) -> Document:
     type=click.Choice(["auto", "always", "never"]),
     default="auto",
     show_default=True,
-    help="Restore diacritics first: when the text looks garbled (auto), always, or never.",
+    help="Restore diacritics first: when the text looks garbled or Tesseract read it "
+    "(auto), always, or never.",
 )
 @click.option("--no-restore", is_flag=True, help="Same as --restore never.")
 @click.option(

@@ -113,7 +113,8 @@ def _summary(s: BatchSummary, out: Path) -> str:
     type=click.Choice(RESTORE_POLICIES),
     default="auto",
     show_default=True,
-    help="Restore diacritics: auto = pages that look garbled.",
+    help="Restore diacritics: auto = pages that look garbled, and post-correct the marks of "
+    "pages Tesseract read (never: keep every page as read).",
 )
 @click.option("--no-extract", is_flag=True, help="Do not extract records or update the catalog.")
 @click.option(
