@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_restore import pyvi_restore  # noqa: E402
+from bench_restore import flag_calibration, pyvi_restore  # noqa: E402
 
 from diacritics.api import load_restorer  # noqa: E402
 from diacritics.evaluate import syllable_accuracy  # noqa: E402
@@ -37,6 +37,14 @@ from pipeline.quality import garbled_score  # noqa: E402
 from pipeline.records import Document, Method, Page  # noqa: E402
 
 PAGES = Path("eval/ocr-vie/pages.jsonl")
+
+
+class _PagePolicy:
+    """The restorer `plans run` applies to a page Tesseract vie read (pipeline.stages)."""
+
+    def restore(self, text: str):  # noqa: ANN201
+        page = Page(1, text, Method.OCR, "vie", garbled=garbled_score(text))
+        return stages._restorer(stages.ocr_channel(page)).restore(text)
 
 
 def main() -> int:
@@ -94,6 +102,19 @@ def main() -> int:
             + " | ".join(f"{100 * r / max(tot, 1):.2f}%" for r, tot in t.values())
             + " |"
         )
+    # Words for review on the post-corrected pages (as for the restoration sets).
+    by_channel = _PagePolicy()
+    pairs = [(normalize_text("\n".join(row["ocr"]))[0], "\n".join(row["clean"])) for row in rows]
+    for with_unresolved, (n, flagged, wrong, caught) in flag_calibration(by_channel, pairs).items():
+        what = "flagged changes + unresolved words" if with_unresolved else "flagged changes"
+        print(
+            f"\nPost-corrected pages, {what}: {100 * flagged / max(n, 1):.1f}% of words; they hold "
+            f"{100 * caught / max(wrong, 1):.0f}% of the {wrong} wrong words; "
+            f"{100 * (n - flagged - (wrong - caught)) / max(n - flagged, 1):.2f}% of the other "
+            "words are right.",
+            end="",
+        )
+    print()
     words = totals["as read"][1]
     print(
         f"\nPost-correction time: {spent:.1f} s of CPU for the {len(rows)} pages "
