@@ -107,3 +107,16 @@ def test_the_heavy_channel_prices_tokens_by_tesseract_vies_own_table() -> None:
     assert (light.tokens, light.case_reliable, light.ocr_damage) == ("eng", True, True)
     rows, totals = load_restorer()._tokens_of("vie")
     assert rows["dược"][0][0] == "được" and totals["dược"] >= 50  # (vie drops the stroke of đ)
+
+
+def test_cli_eval_restore_with_channel(tmp_path: Path) -> None:
+    read, gold = tmp_path / "read.txt", tmp_path / "gold.txt"
+    read.write_text(VIE_READ + "\n", encoding="utf-8")
+    gold.write_text(RIGHT + "\n", encoding="utf-8")
+
+    def run(*opts: str) -> str:
+        cmd = [*PLANS, "eval", "restore", str(read), "--gold", str(gold), "--restore", *opts]
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+    assert run("--channel", "ocr").startswith("syllable accuracy: 100.0% (16/16)")
+    assert not run().startswith("syllable accuracy: 100.0%")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from pipeline.commands.restore import channel_option
+
 
 @click.command(name="restore")
 @click.argument("output", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -22,8 +24,9 @@ import click
 @click.option(
     "--errors", type=int, default=0, help="Print up to N wrong words (line, gold, output)."
 )
+@channel_option
 def command(
-    output: Path, gold: Path, do_restore: bool, corpus_dir: Path | None, errors: int
+    output: Path, gold: Path, do_restore: bool, corpus_dir: Path | None, errors: int, channel: str
 ) -> None:
     """Print the syllable accuracy of OUTPUT against GOLD (definition: diacritics/evaluate.py).
 
@@ -31,14 +34,16 @@ def command(
     Examples:
       plans eval restore restored.txt --gold gold.clean.txt
       plans eval restore samples/x.txt --gold gold.clean.txt --restore
+      plans eval restore tesseract-vie.txt --gold gold.clean.txt --restore --channel ocr
     """
     from diacritics.evaluate import syllable_accuracy
 
     text = output.read_text(encoding="utf-8")
     if do_restore:
-        from diacritics.api import restore
+        from diacritics.api import RestoreConfig, restore
 
-        text = restore(text, corpus_dir=corpus_dir).text
+        config = RestoreConfig(channel=None if channel == "auto" else channel)
+        text = restore(text, corpus_dir=corpus_dir, config=config).text
     acc = syllable_accuracy(text, gold.read_text(encoding="utf-8"), keep_errors=errors)
     click.echo(f"syllable accuracy: {100 * acc.accuracy:.1f}% ({acc.right}/{acc.total})")
     if acc.lines_mismatch:

@@ -11,6 +11,18 @@ import click
 
 from pipeline.errors import InputFileError
 
+# What damaged a text, for --channel (shared by `plans eval restore`).
+channel_option = click.option(
+    "--channel",
+    type=click.Choice(["auto", "garbled", "font", "stripped", "clean", "ocr"]),
+    default="auto",
+    show_default=True,
+    help="What damaged the text: auto = judged from how its words look; garbled = an OCR "
+    "engine without Vietnamese; font = a font mis-decoded; stripped = marks removed; "
+    "clean = correctly marked (only non-words are repaired); ocr = Tesseract's Vietnamese "
+    "model on a degraded scan (marks of valid words questioned too).",
+)
+
 
 @click.command(name="restore")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
@@ -34,16 +46,7 @@ from pipeline.errors import InputFileError
     default=None,
     help="Changes with a confidence below this are flagged for review (default 0.6).",
 )
-@click.option(
-    "--channel",
-    type=click.Choice(["auto", "garbled", "font", "stripped", "clean", "ocr"]),
-    default="auto",
-    show_default=True,
-    help="What damaged the text: auto = judged from how its words look; garbled = an OCR "
-    "engine without Vietnamese; font = a font mis-decoded; stripped = marks removed; "
-    "clean = correctly marked (only non-words are repaired); ocr = Tesseract's Vietnamese "
-    "model on a degraded scan (marks of valid words questioned too).",
-)
+@channel_option
 def command(
     file: str,
     corpus_dir: Path | None,
