@@ -294,8 +294,7 @@ class Restorer:
         self.vocab = (build / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
         self.vid = {w: i for i, w in enumerate(self.vocab)}
         self.lm = self._base_lm = TrigramLM(build, len(self.vocab))
-        self._lock = threading.Lock()
-        self._doc = _Document()  # of the text being restored (see _document)
+        self._reset_state()
         self.lexicon: dict[str, int] = {}
         with open(build / "lexicon.tsv", encoding="utf-8") as f:
             for line in f:
@@ -314,21 +313,10 @@ class Restorer:
             by_key[k].sort(key=lambda w: -self._uni_lp[w])
         self.by_key = by_key
         self.keys = sorted(by_key)
-        # The near-key search compares a token with every key until it has been asked this
-        # often (then the deletion index pays for itself): stripped text asks a few times.
-        self._deletions: DeletionIndex | None = None
-        self._near_searches = 0
         self.edit = channel.load_edit_costs()
-        self._garbled = channel.GARBLED
-        if self.config.learned_tones:
-            self._garbled = replace(
-                channel.GARBLED, tone_table=channel.load_tone_table(channel.GARBLED)
-            )
-        self.token_table, self.token_totals = channel.load_token_counts()
-        self._token_tables = {"eng": (self.token_table, self.token_totals)}
-        # A page Tesseract's Vietnamese model read badly: the garbled prices, with that model's
-        # token table and the letter case as read (see pipeline.stages.ocr_channel).
-        self._ocr_heavy = replace(self._garbled, case_reliable=True, tokens="vie")
+        self._set_presets()
+        # Token tables by OCR engine (ChannelParams.tokens), each loaded on first use.
+        self._token_tables = {"eng": channel.load_token_counts("eng")}
         kmap, ktable = key_ids([strip_marks(w) for w in self.vocab])
         self.kmap = kmap
         self.ktable = ktable
@@ -371,8 +359,6 @@ class Restorer:
         self._spans: SpanIndex | None = None
         self._real_keys: np.ndarray | None = None
         self._build = build
-        self._cache: dict[tuple[str, channel.ChannelParams], _Cands] = {}
-        self._near_cache: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
         self._key_dist = channel.KeyDistances(self.edit, self.keys)
         self._key_row = {k: i for i, k in enumerate(self.keys)}
         self._key_arr = np.array(self.keys, dtype=object)
@@ -393,11 +379,6 @@ class Restorer:
         self._near_index = {w: j for j, w in enumerate(flat)}
         self._near_known = np.array([w in self.vid for w in flat], bool)
         self._near_uni = np.array([self._uni_lp[w] for w in flat])
-        self._dist_cache: dict[tuple[str, int, float, float | None], tuple[np.ndarray, np.ndarray]]
-        self._dist_cache = {}
-        self._seg_cache: dict[
-            tuple[object, ...], tuple[list[int], dict[int, str], list[_Cands]]
-        ] = {}
         # The tables above are a few hundred thousand small objects that live as long as the
         # process: taken out of the garbage collector's sight, they no longer make every full
         # collection during a restore walk them (about a tenth of a restore's time).
@@ -410,27 +391,50 @@ class Restorer:
             hit = self._token_tables[engine] = channel.load_token_counts(engine)
         return hit
 
+    def _reset_state(self) -> None:
+        """The state of one restorer that no other shares: the document being restored, the
+        lock that serializes documents, and the caches."""
+        self.lm = self._base_lm
+        self._lock = threading.Lock()
+        self._doc = _Document()  # of the text being restored (see _document)
+        self._cache: dict[tuple[str, channel.ChannelParams], _Cands] = {}
+        self._near_cache: dict[tuple[str, int], list[tuple[str, int, int]]] = {}
+        self._dist_cache: dict[
+            tuple[str, int, float, float | None], tuple[np.ndarray, np.ndarray]
+        ] = {}
+        self._seg_cache: dict[
+            tuple[object, ...], tuple[list[int], dict[int, str], list[_Cands]]
+        ] = {}
+        # The near-key search compares a token with every key until it has been asked this
+        # often (then the deletion index pays for itself): stripped text asks a few times.
+        self._deletions: DeletionIndex | None = None
+        self._near_searches = 0
+
+    def _set_presets(self) -> None:
+        """The channel presets ``config.channel`` may name (they depend on the config)."""
+        garbled = channel.GARBLED
+        if self.config.learned_tones:
+            garbled = replace(garbled, tone_table=channel.load_tone_table(channel.GARBLED))
+        self._garbled = garbled
+        self._presets = {
+            "garbled": garbled,
+            "font": channel.FONT,
+            "stripped": channel.STRIPPED,
+            "clean": channel.CLEAN,
+            "ocr": channel.OCR_VIE,
+            # A page Tesseract's Vietnamese model read badly: the garbled prices, with that
+            # model's token table and the letter case as read (pipeline.stages.ocr_channel).
+            "ocr-heavy": replace(garbled, case_reliable=True, tokens="vie"),
+        }
+
     def with_config(self, config: RestoreConfig) -> Restorer:
         """A restorer with ``config`` that shares this one's loaded corpus, language model and
         tables (read-only after loading) and has caches of its own: a second configuration
         (another channel) costs no second copy of the corpus in memory."""
         other = copy.copy(self)
         other.config = config
-        other._garbled = channel.GARBLED
-        if config.learned_tones:
-            other._garbled = replace(
-                channel.GARBLED, tone_table=channel.load_tone_table(channel.GARBLED)
-            )
-        other._ocr_heavy = replace(other._garbled, case_reliable=True, tokens="vie")
-        other.lm = other._base_lm
-        other._lock = threading.Lock()
-        other._doc = _Document()
-        other._cache = {}
-        other._near_cache = {}
-        other._dist_cache = {}
-        other._seg_cache = {}
-        other._deletions = None
-        other._near_searches = 0
+        other._set_presets()
+        other._reset_state()
         return other
 
     # ------------------------------------------------------------------ channel per document
@@ -439,14 +443,7 @@ class Restorer:
         """Pick the channel prices from how the document's words look."""
         preset = self.config.channel
         if preset:
-            return {
-                "garbled": self._garbled,
-                "font": channel.FONT,
-                "stripped": channel.STRIPPED,
-                "clean": channel.CLEAN,
-                "ocr": channel.OCR_VIE,
-                "ocr-heavy": self._ocr_heavy,
-            }[preset]
+            return self._presets[preset]
         words = [t.text.lower() for t in tokens if not t.protected and t.text.isalpha()]
         if not words:
             return self._garbled
@@ -1597,8 +1594,8 @@ class Restorer:
                 p = None
         regions = resegment(self, text, tokens0, current, p_input) if p_input is not None else []
         in_region = {k for g in regions for k in range(g.first, g.last + 1)}
-        changes: list[Change] = [self._region_change(text, tokens0, g) for g in regions]
         lines = text.split("\n")
+        changes: list[Change] = [self._region_change(lines, tokens0, g) for g in regions]
         for i, t in enumerate(tokens0):
             if current[i] == t.text or i in in_region:
                 continue
@@ -1787,10 +1784,11 @@ class Restorer:
             c.words + words, np.concatenate([c.ids, ids]), np.concatenate([c.cost, costs])
         )
 
-    def _region_change(self, text: str, tokens: list[Token], g: Region) -> Change:
-        """The change of a split or merged word: the input from its first to its last token."""
+    def _region_change(self, lines: list[str], tokens: list[Token], g: Region) -> Change:
+        """The change of a split or merged word: the input (``lines``) from its first to its
+        last token."""
         first, last = tokens[g.first], tokens[g.last]
-        line = text.split("\n")[first.line - 1]
+        line = lines[first.line - 1]
         return Change(
             line=first.line,
             col=first.col,

@@ -202,8 +202,7 @@ def _spans(line: str, prot: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
             continue
         groups: list[str] = []  # each word alone; what stands between words, together
         for piece in pieces:
-            word = len(piece) >= 3 and piece.isalpha()
-            if word or not groups or (len(groups[-1]) >= 3 and groups[-1].isalpha()):
+            if not groups or _glued_word(piece) or _glued_word(groups[-1]):
                 groups.append(piece)
             else:
                 groups[-1] += piece
@@ -213,6 +212,11 @@ def _spans(line: str, prot: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
         for piece in groups:
             yield a, a + len(piece)
             a += len(piece)
+
+
+def _glued_word(piece: str) -> bool:
+    """A piece of a token split at its numbers that is a word of its own (three letters or more)."""
+    return len(piece) >= 3 and piece.isalpha()
 
 
 def _sentence_end(line: str, start: int, end: int) -> bool:

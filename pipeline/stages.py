@@ -27,17 +27,13 @@ DEFAULT_RESTORE_THRESHOLD = QualityConfig().garbled_threshold
 # DEFAULT_RESTORE_THRESHOLD: --restore auto used to leave them all as read.
 OCR_GARBLED_FROM = 0.03
 
-_restorers: dict[str | None, Any] = {}
 
+def restorer_for(channel: str | None) -> Any:
+    """The restorer of ``channel`` (None: it judges each text), loaded once per process and
+    channel by diacritics.api.load_restorer; all share the loaded corpus."""
+    from diacritics.api import RestoreConfig, load_restorer
 
-def _restorer(channel: str | None) -> Any:
-    """One restorer per process and channel (they share the loaded corpus)."""
-    r = _restorers.get(channel)
-    if r is None:
-        from diacritics.api import RestoreConfig, load_restorer
-
-        r = _restorers[channel] = load_restorer(None, RestoreConfig(channel=channel))
-    return r
+    return load_restorer(None, RestoreConfig(channel=channel))
 
 
 def ocr_channel(page: Page) -> str | None:
@@ -62,7 +58,7 @@ def restore(doc: Document, policy: str, threshold: float) -> Document:
         channel = ocr_channel(p)
         chosen = policy == "always" or p.garbled > threshold or channel is not None
         if chosen and p.text.strip():
-            r = _restorer(channel).restore(p.text)
+            r = restorer_for(channel).restore(p.text)
             p = p.with_restoration(r.text, tuple(r.changes), r.unresolved)
         new.append(p)
     return replace(doc, pages=tuple(new))

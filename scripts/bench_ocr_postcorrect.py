@@ -22,6 +22,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,12 +40,16 @@ from pipeline.records import Document, Method, Page  # noqa: E402
 PAGES = Path("eval/ocr-vie/pages.jsonl")
 
 
-class _PagePolicy:
-    """The restorer `plans run` applies to a page Tesseract vie read (pipeline.stages)."""
+class _Done:
+    """The pages as the pipeline's stage post-corrected them, by their text, in the shape
+    flag_calibration reads from a restorer (``restore(text)`` with text, changes, unresolved)."""
 
-    def restore(self, text: str):  # noqa: ANN201
-        page = Page(1, text, Method.OCR, "vie", garbled=garbled_score(text))
-        return stages._restorer(stages.ocr_channel(page)).restore(text)
+    def __init__(self) -> None:
+        self.pages: dict[str, Page] = {}
+
+    def restore(self, text: str) -> SimpleNamespace:
+        p = self.pages[text]
+        return SimpleNamespace(text=p.final_text, changes=p.changes, unresolved=p.unresolved)
 
 
 def main() -> int:
@@ -64,6 +69,8 @@ def main() -> int:
         Document("w", "w", "", "image", (Page(1, "x", Method.OCR, "vie"),)), "auto", th
     )
     spent = 0.0
+    done = _Done()
+    pairs = []
     for row in rows:
         text = normalize_text("\n".join(row["ocr"]))[0]
         gold = "\n".join(row["clean"])
@@ -76,8 +83,10 @@ def main() -> int:
             "pyvi add_accents": pyvi_restore(text),
         }
         t0 = time.process_time()
-        outs["post-corrected"] = stages.restore(doc, "auto", th).pages[0].final_text
+        corrected = done.pages[text] = stages.restore(doc, "auto", th).pages[0]
         spent += time.process_time() - t0
+        outs["post-corrected"] = corrected.final_text
+        pairs.append((text, gold))
         band = "pages read well (garbled < 0.03)" if g < 0.03 else "other pages"
         for n, out in outs.items():
             a = syllable_accuracy(out, gold)
@@ -103,9 +112,7 @@ def main() -> int:
             + " |"
         )
     # Words for review on the post-corrected pages (as for the restoration sets).
-    by_channel = _PagePolicy()
-    pairs = [(normalize_text("\n".join(row["ocr"]))[0], "\n".join(row["clean"])) for row in rows]
-    for with_unresolved, (n, flagged, wrong, caught) in flag_calibration(by_channel, pairs).items():
+    for with_unresolved, (n, flagged, wrong, caught) in flag_calibration(done, pairs).items():
         what = "flagged changes + unresolved words" if with_unresolved else "flagged changes"
         print(
             f"\nPost-corrected pages, {what}: {100 * flagged / max(n, 1):.1f}% of words; they hold "

@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from difflib import SequenceMatcher
 from pathlib import Path
-
-import pytesseract
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,10 +31,10 @@ from bench_restore import systems  # noqa: E402
 
 from diacritics.api import load_restorer  # noqa: E402
 from diacritics.evaluate import eval_tokens  # noqa: E402
-from diacritics.orthography import normalize_tone_placement, strip_marks  # noqa: E402
+from diacritics.orthography import strip_marks  # noqa: E402
 from pipeline import pdf as pdfmod  # noqa: E402
 from pipeline.normalize import normalize_text  # noqa: E402
-from pipeline.ocr import OcrConfig, image_dpi, preprocess, text_from_data  # noqa: E402
+from pipeline.ocr import OcrConfig, ocr_image  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "real-scans"
 LAYERS = ["vietadmin/1.pdf", "vietadmin/3.pdf"]
@@ -47,11 +44,10 @@ def words(text: str) -> list[str]:
     return [w for line in text.split("\n") for w in eval_tokens(line)]
 
 
-def agreement(output: str, reference: list[tuple[str, float]]) -> tuple[int, int, int]:
+def agreement(output: str, reference: str) -> tuple[int, int, int]:
     """(reference words the output reproduces, reference words aligned with an output word,
     reference words), aligned on their accent-free forms."""
-    out = words(output)
-    ref = [w for w, _c in reference]
+    out, ref = words(output), words(reference)
     sm = SequenceMatcher(
         None,
         [strip_marks(w).lower() for w in out],
@@ -63,41 +59,19 @@ def agreement(output: str, reference: list[tuple[str, float]]) -> tuple[int, int
     return right, sum(size for _a, _b, size in blocks), len(ref)
 
 
-def reference_words(img) -> list[tuple[str, float]]:
-    """Tesseract vie's words of a page image, in reading order, each with its confidence
-    (normalized as the pipeline normalizes text; a Tesseract word may hold several words)."""
+def pages() -> list[tuple[str, str, str]]:
+    """(name, text layer, reference) of the PDFs' pages, both normalized as the pipeline does;
+    the reference is the pipeline's own OCR of the page (pipeline.ocr, Tesseract vie)."""
+    out = []
     cfg = OcrConfig(lang="vie")
-    page, _skew = preprocess(img, cfg)
-    dpi = image_dpi(img)
-    with tempfile.TemporaryDirectory() as tmp:
-        pgm = str(Path(tmp) / "page.pgm")
-        page.save(pgm)
-        data = pytesseract.image_to_data(
-            pgm,
-            lang="vie",
-            config=f"--psm {cfg.psm}" + (f" --dpi {int(dpi)}" if dpi else ""),
-            output_type=pytesseract.Output.DICT,
-        )
-    text, _conf, _n = text_from_data(data)
-    out = []
-    for w, c in zip(data["text"], data["conf"], strict=True):
-        w = normalize_tone_placement(normalize_text(str(w).strip())[0]) if str(w).strip() else ""
-        out += [(t, float(c)) for t in eval_tokens(w)]
-    assert [t for t, _c in out] == words(normalize_tone_placement(normalize_text(text)[0]))
-    return out
-
-
-def pages() -> list[tuple[str, str, list[tuple[str, float]]]]:
-    """(name, normalized text layer, reference words with confidences) of the PDFs' pages."""
-    out = []
     for rel in LAYERS:
         path = REAL / rel
         n = pdfmod.check_pdf(path)
         with pdfmod.open_pdf(path) as pdf:
             for i in range(n):
                 layer = pdfmod.page_text(pdf, i) or ""
-                ref = reference_words(pdfmod.rasterize(path, i, 300))
-                out.append((f"{rel} p{i + 1}", normalize_text(layer)[0], ref))
+                ref = ocr_image(pdfmod.rasterize(path, i, 300), cfg).text
+                out.append((f"{rel} p{i + 1}", normalize_text(layer)[0], normalize_text(ref)[0]))
     return out
 
 
