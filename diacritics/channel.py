@@ -476,11 +476,12 @@ def load_case_confusion() -> CaseConfusion:
 TOKEN_FILES = {"eng": "confusion_tokens.tsv", "vie": "confusion_tokens_vie.tsv"}
 
 
-@lru_cache(maxsize=2)
-def _token_rows(engine: str = "eng") -> tuple[tuple[str, str, int], ...]:
+@lru_cache(maxsize=4)
+def _token_rows(engine: str = "eng", two_words: bool = False) -> tuple[tuple[str, str, int], ...]:
     """The single-word rows of the engine's token table (``data/confusion_tokens.tsv`` for
     "eng") as printed: (OCR token, clean word, count), read once for the token table and the
-    case confusion (empty when the file is missing or unreadable)."""
+    case confusion (empty when the file is missing or unreadable). With ``two_words``, also
+    the rows where one OCR token stood for two words ("tudo" for "tự do": the space lost)."""
     path = DATA / TOKEN_FILES[engine]
     if not path.exists():
         return ()
@@ -488,7 +489,7 @@ def _token_rows(engine: str = "eng") -> tuple[tuple[str, str, int], ...]:
         return tuple(
             (row[0], row[1], int(row[2]))
             for row in _load_table(path)
-            if len(row) >= 3 and " " not in row[0] and " " not in row[1]
+            if len(row) >= 3 and " " not in row[0] and (" " not in row[1] or two_words)
         )
     except (OSError, ValueError) as e:
         log.warning("ignoring %s: %s", path, e)
@@ -529,8 +530,12 @@ def load_token_counts(
     out: dict[str, list[tuple[str, float]]] = {}
     totals: dict[str, int] = {}
     raw: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for o, c, n in _token_rows(engine):
-        raw[o.lower()][unicodedata.normalize("NFC", c.lower())] += n
+    # A token OCR glued from two words counts them too ("tudo": "tự do" 3 times, "thuộc" twice),
+    # so that a one-word reading is not given the glued words' share. Those readings keep
+    # their space; the decoder (one word a token) passes over them, resegment proposes them.
+    for o, c, n in _token_rows(engine, two_words=True):
+        if c.count(" ") <= 1:
+            raw[o.lower()][unicodedata.normalize("NFC", c.lower())] += n
     for o, cs in raw.items():
         tot = sum(cs.values())
         if tot < 2:

@@ -358,6 +358,22 @@ def _try_split(
                 if a in r.lexicon and b in r.lexicon:
                     readings.append([a, b])
                     chan.append(float(ca + cb))
+    chan = [c + r.config.merge_cost for c in chan]
+    # Two words the token table saw OCR glue into this very token ("tudo": "tự do" 3 times of
+    # 5), at their table price alone, like the one-word readings the decoder took from the same
+    # row: P(reading | this token) already holds how often OCR glued it, the glue price does not
+    # come on top.
+    rows, _totals = r._tokens_of(p.tokens)
+    for w, prob in rows.get(token_text.lower(), ()):
+        pair = w.split(" ")
+        if len(pair) == 2 and all(x in r.lexicon for x in pair):
+            c = -r.config.token_table_weight * math.log(max(prob, 1e-6))
+            if pair in readings:
+                k = readings.index(pair)
+                chan[k] = min(chan[k], c)
+            else:
+                readings.append(pair)
+                chan.append(c)
     if not readings:
         return None
     nexts = _next_candidates(r, tokens, i + 1, seg_start, p)
@@ -365,7 +381,7 @@ def _try_split(
     # The decoder's reading (one word) is scored in the same batch, as the last sequence.
     middles = [[r.vid.get(a, UNK), r.vid.get(b, UNK)] for a, b in readings]
     lm, nxt = _lm_cost(r, ctx, seg_start, i, i, middles + [keep_ids], nexts)
-    costs = np.array(chan) + r.config.merge_cost + lm[:-1]
+    costs = np.array(chan) + lm[:-1]
     decided = _decide(keep_ch + float(lm[-1]), costs, readings)
     if decided is None:
         return None

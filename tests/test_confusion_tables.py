@@ -242,3 +242,26 @@ def test_the_vietnamese_models_token_table():
     assert identity > 10 * sum(n for *_, n in changed), "Tesseract vie reads most words right"
     # Some of its errors are marks on letters it read right.
     assert any(strip_marks(o) == strip_marks(c) and o != c for o, c, _ in changed)
+
+
+@pytest.mark.parametrize("engine", ["eng", "vie"])
+def test_glued_words_keep_their_share_of_a_token(engine):
+    """A token OCR glued from two words ("tudo" for "tự do") counts those readings too: its
+    one-word readings share only what is left, and the two-word readings are there (for the
+    split step), never more than two words."""
+    from diacritics.channel import TOKEN_FILES, load_token_counts
+
+    _, rows = read_table(TOKEN_FILES[engine], "ocr\tclean\tcount")
+    table, totals = load_token_counts(engine)
+    glued = Counter()
+    for o, c, n in rows:
+        if " " not in o and " " in c:
+            glued[o.lower()] += n
+    assert glued, "the table has glued tokens"
+    for o, n in glued.items():
+        if o not in table:
+            continue  # (seen once in all)
+        one_word = sum(p for w, p in table[o] if " " not in w)
+        assert one_word <= 1.0 - n / totals[o] + 1e-9, o
+        assert all(w.count(" ") <= 1 for w, _ in table[o])
+    assert any(" " in w for readings in table.values() for w, _ in readings)

@@ -8,10 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from diacritics.api import load_restorer, restore
 from diacritics.corpus import CorpusConfig, add_documents, build, build_dir
+from diacritics.lm import TrigramLM
 from diacritics.orthography import strip_marks
 from pipeline.errors import MissingDependencyError
 
@@ -97,6 +99,34 @@ def test_user_document_sentences_come_back_exactly(tiny: Path, tmp_path: Path) -
     r = restore(damaged, corpus_dir=tiny)
     assert r.text == parent
     assert any(c.source.value == "corpus" for c in r.changes)
+
+
+def test_plans_count_register_weight_times_in_the_model_and_once_in_the_span_index(
+    tmp_path: Path,
+) -> None:
+    """The user's plans (register sources) weigh more in the language model's counts; a
+    passage is still found once in the span index, and the other sources are as they were."""
+    plan = "Ban Dân vận Huyện ủy hướng dẫn xây dựng mô hình dân vận khéo.\n"
+    builds = {}
+    for weight in (1, 4):
+        corpus = make_tiny_corpus(tmp_path / f"w{weight}")
+        (corpus / "user").mkdir()
+        (corpus / "user" / "plan.txt").write_text(plan, encoding="utf-8")
+        build(corpus, CorpusConfig(min_lm_count=1, min_lexicon_count=1, register_weight=weight))
+        builds[weight] = build_dir(corpus)
+    one, four = builds[1], builds[4]
+    vocab = (one / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    assert vocab == (four / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    c1, c4 = np.load(one / "counts.npy"), np.load(four / "counts.npy")
+    khéo, ủy = vocab.index("khéo"), vocab.index("ủy")
+    assert c4[khéo] == 4 * c1[khéo]  # (only in the plan)
+    assert c1[ủy] < c4[ủy] < 4 * c1[ủy]  # (in the plan and in the other source)
+    for name in ("span_tokens.npy", "span_hash.npy", "span_pos.npy"):
+        assert np.array_equal(np.load(one / name), np.load(four / name)), name
+    lm1 = TrigramLM(one, len(vocab))
+    lm4 = TrigramLM(four, len(vocab))
+    ids = [vocab.index(w) for w in ("vận", "khéo")]
+    assert lm4.bigram_logprob(ids[:1], ids[1:])[0] > lm1.bigram_logprob(ids[:1], ids[1:])[0]
 
 
 def test_user_document_recovers_eng_ocr_damage(tiny: Path, tmp_path: Path) -> None:

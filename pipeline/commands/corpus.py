@@ -49,7 +49,11 @@ def build_cmd(corpus_dir: Path | None, force: bool) -> None:
 @_CORPUS
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def add_cmd(corpus_dir: Path | None, files: tuple[str, ...]) -> None:
-    """Copy clean plain-text FILES into <corpus>/user/ (normalized) and rebuild."""
+    """Copy clean plain-text FILES into <corpus>/user/ (normalized) and rebuild.
+
+    Your own plans are in the register of the documents being restored: the language model
+    counts them ten times (as it does the commune plans shipped), and their sentences are
+    taken back exactly where a damaged passage matches one."""
     from diacritics.corpus import add_documents, build
 
     written = add_documents([Path(f) for f in files], corpus_dir)
