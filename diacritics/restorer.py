@@ -1547,9 +1547,12 @@ class Restorer:
         current = [t.text for t in tokens0]
         meta: dict[int, _Why] = {}
         cur_text = text
-        # Passes use the channel of the input (its damage) until nothing changes; then passes
-        # with the channel estimated on the current text, as a later restore() would see it,
-        # until nothing changes either: the result is a fixed point of restore().
+        # Passes use the channel of the input (its damage) until nothing changes; then the
+        # current text is confirmed as a later restore() of it would read it: a pass as that
+        # call's first one (the channel estimated on the current text, no document cache),
+        # then one as its second (with the cache of the current text). When neither changes a
+        # word, the result is a fixed point of restore(); a change starts the confirmation
+        # again from the first of the two.
         p: channel.ChannelParams | None = self.estimate_channel(tokens0) if tokens0 else None
         p_input = p
         frozen: set[int] = set()
@@ -1559,39 +1562,51 @@ class Restorer:
         # most max_passes with the input's channel: restoring twice gives the same text.
         seen = {tuple(current)}
         input_passes = 0
+        phase = "input"  # then "bare" and "cached": the confirmation's two passes
+        # The document's model as its first reading made it (resegment reads with it too).
+        first_reading = (self.lm, self._doc)
         for k in range(self.config.max_passes + _CONFIRM_PASSES):
-            if input_passes >= min(self.config.input_channel_passes, self.config.max_passes):
-                p = None
-            # Later passes with the input's channel only revisit what the earlier ones were
-            # unsure of; the passes with the current text's channel (which decide the fixed
-            # point) see everything.
+            if phase == "input" and input_passes >= min(
+                self.config.input_channel_passes, self.config.max_passes
+            ):
+                phase = self._confirm_bare()
             tokens = tokenize(cur_text, memo)
             if len(tokens) != len(tokens0):
                 break  # the repaired text tokenizes differently: keep the last consistent state
-            if k == 1:
+            if k == 1 and phase == "input":
                 # Built once, from the first pass's reading, and then kept: with the model
                 # fixed, a later pass decodes again only the sentences where a word changed.
                 self.lm = self._base_lm.with_cache(self._doc_cache(tokens0, current, p_input))
                 self._doc = self._document(tokens0, current, p_input)
+                first_reading = (self.lm, self._doc)
+            # Later passes with the input's channel only revisit what the earlier ones were
+            # unsure of; the confirmation's passes see everything.
+            p = p_input if phase == "input" else None
             new, why = self._pass(
-                tokens, current, p, frozenset(frozen) if p is not None else frozenset()
+                tokens, current, p, frozenset(frozen) if phase == "input" else frozenset()
             )
             cycle = False
-            if p is not None:
+            if phase == "input":
                 input_passes += 1
                 cycle = tuple(new) in seen
                 seen.add(tuple(new))
             if new == current:
-                if p is None:
+                if phase == "cached":
                     break
-                p = None
+                # A first pass that changed nothing was the bare one already (same channel,
+                # no cache, nothing frozen).
+                if phase == "bare" or k == 0:
+                    phase = self._confirm_cached(tokens, current)
+                else:
+                    phase = self._confirm_bare()
                 continue
             meta.update(why)
             frozen.update(i for i, w in why.items() if w[1] >= self.config.freeze_confidence)
             current = new
             cur_text = _rebuild(text, tokens0, current)
-            if cycle:
-                p = None
+            if cycle or phase == "cached":
+                phase = self._confirm_bare()
+        self.lm, self._doc = first_reading
         regions = resegment(self, text, tokens0, current, p_input) if p_input is not None else []
         in_region = {k for g in regions for k in range(g.first, g.last + 1)}
         lines = text.split("\n")
@@ -1632,6 +1647,20 @@ class Restorer:
                 and t.text.lower() not in self.lexicon
             )
         return Restoration(replay(text, changes), tuple(changes), unresolved)
+
+    def _confirm_bare(self) -> str:
+        """The model of a later restore()'s first pass: no document cache, no document words."""
+        self.lm = self._base_lm
+        self._doc = _Document()
+        return "bare"
+
+    def _confirm_cached(self, tokens: list[Token], words: list[str]) -> str:
+        """The model of a later restore()'s second pass over the current text ``words``: its
+        document cache and words, read with the channel estimated on that text."""
+        p = self.estimate_channel(tokens)
+        self.lm = self._base_lm.with_cache(self._doc_cache(tokens, words, p))
+        self._doc = self._document(tokens, words, p)
+        return "cached"
 
     def _doc_cache(
         self, tokens: list[Token], words: list[str], p: channel.ChannelParams | None
