@@ -163,25 +163,31 @@ def _lm_cost(
     nexts: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cost of each word sequence ``middles[h]`` put in place of tokens first..last:
-    -lm_weight * log P of it and of the two words after it (their context changes too).
+    -lm_weight * log P of it and of the words after it (their context changes too).
 
-    ``nexts`` = (ids, channel costs) of the candidates of the token after ``last``: that word
-    was decoded next to the old reading and is chosen again for each new one (returned: the
-    index of the best candidate per sequence, -1 when none was given)."""
+    ``nexts`` = (ids, channel costs) of the readings of the one or two tokens after ``last``
+    (ids of shape (n, L), L words each): those words were decoded next to the old reading and
+    are chosen again for each new one (returned: the index of the best reading per sequence,
+    -1 when none was given). Without them, the two words after ``last`` are scored as read."""
     s = seg_start[first]
     left = [int(ctx[k]) if k >= s else BOS for k in (first - 2, first - 1)]
-    right = [int(ctx[k]) for k in (last + 1, last + 2) if k < len(ctx) and seg_start[k] == s]
-    with_next = nexts is not None and bool(right)
-    # The trigrams of each sequence that do not involve the next word's candidates (all of
-    # them without ``nexts``), and, per candidate j of the next word, the one or two that do;
-    # one batch of look-ups. The sums add the same values in the same order as one trigram
-    # list per (sequence, candidate) would, so the costs do not depend on the batching.
+    span = 2 if nexts is None else np.asarray(nexts[0]).shape[1] + 1
+    right = [
+        int(ctx[k]) for k in range(last + 1, last + 1 + span) if k < len(ctx) and seg_start[k] == s
+    ]
+    ids = np.zeros((0, 0), np.int64) if nexts is None else np.asarray(nexts[0], np.int64)
+    n_words = ids.shape[1]
+    with_next = nexts is not None and len(right) >= n_words
+    # The trigrams of each sequence that do not involve the next words' readings (all of them
+    # without ``nexts``), and, per reading j of the next words, those that do; one batch of
+    # look-ups. The sums add the same values in the same order as one trigram list per
+    # (sequence, reading) would, so the costs do not depend on the batching.
     w1s: list[int] = []
     w2s: list[int] = []
     w3s: list[int] = []
     fixed_spans = []
     for h in range(len(middles)):
-        seq = left + middles[h] + ([] if with_next else right)
+        seq = left + middles[h] + ([] if with_next else right[:2])
         a = len(w1s)
         for k in range(2, len(seq)):
             w1s.append(seq[k - 2])
@@ -192,22 +198,23 @@ def _lm_cost(
     c1 = np.array(w1s, np.int64)
     c2 = np.array(w2s, np.int64)
     c3 = np.array(w3s, np.int64)
+    n = len(ids)
+    n_tail = 0
     if with_next:
-        assert nexts is not None
-        ids = np.asarray(nexts[0], np.int64)
-        n = len(ids)
-        # Trigram (last two words of the sequence, candidate j), and (last word, candidate j,
-        # the word after it) when there is one; sequence-major, candidate-minor.
-        before2 = np.array([(left + m)[-2] for m in middles], np.int64).repeat(n)
-        before1 = np.array([(left + m)[-1] for m in middles], np.int64).repeat(n)
-        cand = np.tile(ids, len(middles))
-        c1 = np.concatenate([c1, before2])
-        c2 = np.concatenate([c2, before1])
-        c3 = np.concatenate([c3, cand])
-        if len(right) > 1:
-            c1 = np.concatenate([c1, before1])
-            c2 = np.concatenate([c2, cand])
-            c3 = np.concatenate([c3, np.full(len(cand), right[1], np.int64)])
+        # The words from the sequence's last two on: those two, the reading's words, and the
+        # word after them when there is one; their trigrams, sequence-major, reading-minor.
+        cols = [
+            np.array([(left + m)[-2] for m in middles], np.int64).repeat(n),
+            np.array([(left + m)[-1] for m in middles], np.int64).repeat(n),
+            *(np.tile(ids[:, q], len(middles)) for q in range(n_words)),
+        ]
+        if len(right) > n_words:
+            cols.append(np.full(n * len(middles), right[n_words], np.int64))
+        n_tail = len(cols) - 2
+        for t in range(n_tail):
+            c1 = np.concatenate([c1, cols[t]])
+            c2 = np.concatenate([c2, cols[t + 1]])
+            c3 = np.concatenate([c3, cols[t + 2]])
     lp = r.lm.logprob(c1, c2, c3)
     fixed = []
     for a, b in fixed_spans:
@@ -222,13 +229,11 @@ def _lm_cost(
     best = np.empty(len(middles))
     assert nexts is not None
     costs = np.asarray(nexts[1], np.float64)
-    n = len(costs)
-    tail1 = lp[n_fixed : n_fixed + n * len(middles)].reshape(len(middles), n)
-    tail2 = lp[n_fixed + n * len(middles) :]
+    tails = lp[n_fixed:].reshape(n_tail, len(middles), n)
     for h in range(len(middles)):
-        x = fixed[h] + tail1[h]
-        if len(right) > 1:
-            x = x + tail2[h * n : (h + 1) * n]
+        x = fixed[h] + tails[0, h]
+        for t in range(1, n_tail):
+            x = x + tails[t, h]
         per = -lw * x + costs
         j = int(np.argmin(per))
         best[h], choice[h] = per[j], j
@@ -267,14 +272,51 @@ def _decide(
     return best, conf, alts
 
 
-def _next_candidates(
-    r: Restorer, tokens: list[Token], k: int, seg_start: list[int], p: channel.ChannelParams
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Candidates of token k when it is a word the decoder chose and may choose again."""
-    if k >= len(tokens) or seg_start[k] != seg_start[k - 1] or not _word_like(tokens[k]):
+# Readings of the second word after a split or merge, each with the first's best ones.
+_NEXT_PAIR_CANDIDATES = 8
+
+
+def _next_readings(
+    r: Restorer,
+    tokens: list[Token],
+    k: int,
+    seg_start: list[int],
+    p: channel.ChannelParams,
+    words: list[str],
+    pairs: bool = True,
+) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]] | None:
+    """Readings of the words after a split or merge, which the decoder chose next to the old
+    reading and may choose again: (ids (n, L), channel costs, words) for token k alone (L = 1)
+    or for tokens k and k+1 (L = 2), when both are words of the same sentence and line ("Tudo -
+    Hanh phuc": read as "Tự do", the words after it are "Hạnh phúc", both of them, which the
+    decoder had read "Hành phục" after "Thuộc"). The pairs: every candidate of token k with
+    the decoder's word for k+1, and the best few of each with each other."""
+    if not _chosen_again(tokens, k, seg_start):
         return None
-    c = r.candidates(tokens[k].text, p)
-    return c.ids, c.cost
+    c1 = r.candidates(tokens[k].text, p)
+    if not (
+        pairs and _chosen_again(tokens, k + 1, seg_start) and tokens[k + 1].line == tokens[k].line
+    ):
+        return c1.ids[:, None], c1.cost, [(w,) for w in c1.words]
+    c2 = r.candidates(tokens[k + 1].text, p)
+    now = words[k + 1].lower()
+    if now not in c2.words:
+        # The decoder took that word from elsewhere (the document's words, a corpus passage):
+        # with no price for it here, it is not put in question.
+        return c1.ids[:, None], c1.cost, [(w,) for w in c1.words]
+    keep2 = c2.words.index(now)
+    top1 = np.argsort(c1.cost, kind="stable")[:_NEXT_PAIR_CANDIDATES].tolist()
+    top2 = np.argsort(c2.cost, kind="stable")[:_NEXT_PAIR_CANDIDATES].tolist()
+    both = [(a, keep2) for a in range(len(c1.words))]
+    both += [(a, b) for a in top1 for b in top2 if b != keep2]
+    ids = np.array([[c1.ids[a], c2.ids[b]] for a, b in both], np.int64).reshape(-1, 2)
+    costs = np.array([c1.cost[a] + c2.cost[b] for a, b in both], np.float64)
+    return ids, costs, [(c1.words[a], c2.words[b]) for a, b in both]
+
+
+def _chosen_again(tokens: list[Token], k: int, seg_start: list[int]) -> bool:
+    """Whether token k is a word of the sentence of token k - 1 (one the decoder chose)."""
+    return k < len(tokens) and seg_start[k] == seg_start[k - 1] and _word_like(tokens[k])
 
 
 def _region(
@@ -284,23 +326,59 @@ def _region(
     first: int,
     last: int,
     reading: str,
-    nxt: int,
-    p: channel.ChannelParams,
+    after: tuple[str, ...],
     words: list[str],
 ) -> tuple[int, str]:
-    """The last token and the text of a region read as ``reading``; when the word after it is
-    read anew (candidate ``nxt``), the region takes it in, with what stands between them."""
-    if nxt < 0:
+    """The last token and the text of a region read as ``reading``; when the words after it
+    are read anew (``after``, for tokens last+1...), the region takes in those up to the last
+    one that changed, with what stands between them."""
+    changed = [q for q, w in enumerate(after) if w != words[last + 1 + q].lower()]
+    if not changed:
         return last, reading
-    k = last + 1
-    word = r.candidates(tokens[k].text, p).words[nxt]
-    if word == words[k].lower():
-        return last, reading
-    if tokens[k].line != tokens[last].line:
+    end = last + 1 + changed[-1]
+    if tokens[end].line != tokens[last].line:
         return last, reading
     line = text.split("\n")[tokens[last].line - 1]
-    between = line[tokens[last].col + len(tokens[last].text) : tokens[k].col]
-    return k, reading + between + apply_case(word, case_pattern(tokens[k].text))
+    out = reading
+    for k in range(last + 1, end + 1):
+        between = line[tokens[k - 1].col + len(tokens[k - 1].text) : tokens[k].col]
+        out += between + apply_case(after[k - last - 1], case_pattern(tokens[k].text))
+    return end, out
+
+
+# A reading this far (nats) behind the decoder's with the next word chosen again is not
+# scored again with the two next words chosen again (that costs about ten times the look-ups).
+_PAIR_GAP = 3.0
+
+
+def _scored(
+    r: Restorer,
+    ctx: np.ndarray,
+    seg_start: list[int],
+    first: int,
+    last: int,
+    middles: list[list[int]],
+    chan: np.ndarray,
+    keep_ch: float,
+    tokens: list[Token],
+    p: channel.ChannelParams,
+    words: list[str],
+) -> tuple[np.ndarray, float, list[tuple[str, ...]]]:
+    """Costs of the new readings ``middles[:-1]`` and of the decoder's (the last one), with the
+    words after them chosen again for each: the next word, and where a reading comes close
+    to the decoder's, the two next words (see _next_readings)."""
+    one = _next_readings(r, tokens, last + 1, seg_start, p, words, pairs=False)
+    lm, nxt = _lm_cost(r, ctx, seg_start, first, last, middles, one[:2] if one else None)
+    costs, keep = chan + lm[:-1], keep_ch + float(lm[-1])
+    nexts = one
+    if one is not None and keep - float(costs.min()) > -_PAIR_GAP:
+        two = _next_readings(r, tokens, last + 1, seg_start, p, words)
+        if two is not None and two[0].shape[1] == 2:
+            lm2, nxt2 = _lm_cost(r, ctx, seg_start, first, last, middles, two[:2])
+            if int(nxt2[-1]) >= 0:  # (the pairs' scores, when the sentence goes on far enough)
+                costs, keep, nexts, nxt = chan + lm2[:-1], keep_ch + float(lm2[-1]), two, nxt2
+    after = [nexts[2][int(j)] if nexts and j >= 0 else () for j in nxt[:-1]]
+    return costs, keep, after
 
 
 def _try_merge(
@@ -319,22 +397,20 @@ def _try_merge(
     readings = [[w] for w in c.words if w in r.lexicon]
     if not readings:
         return None
-    nexts = _next_candidates(r, tokens, i + 2, seg_start, p)
     keep_ids, keep_ch = _decoder_reading(r, tokens, words, i, i + 1, p)
     # The decoder's reading is scored in the same batch, as the last sequence.
-    lm, nxt = _lm_cost(
-        r, ctx, seg_start, i, i + 1, [[r.vid.get(w[0], UNK)] for w in readings] + [keep_ids], nexts
+    chan = np.array([c.cost[c.words.index(w[0])] for w in readings]) + r.config.split_cost
+    middles = [[r.vid.get(w[0], UNK)] for w in readings] + [keep_ids]
+    costs, keep, after = _scored(
+        r, ctx, seg_start, i, i + 1, middles, chan, keep_ch, tokens, p, words
     )
-    costs = (
-        np.array([c.cost[c.words.index(w[0])] for w in readings]) + r.config.split_cost + lm[:-1]
-    )
-    decided = _decide(keep_ch + float(lm[-1]), costs, readings)
+    decided = _decide(keep, costs, readings)
     if decided is None:
         return None
     h, conf, alts = decided
     word = apply_case(readings[h][0], case_pattern(tokens[i].text))
-    last, after = _region(r, text, tokens, i, i + 1, word, int(nxt[h]), p, words)
-    return Region(i, last, after, conf, alts)
+    last, reading = _region(r, text, tokens, i, i + 1, word, after[h], words)
+    return Region(i, last, reading, conf, alts)
 
 
 def _try_split(
@@ -376,18 +452,18 @@ def _try_split(
                 chan.append(c)
     if not readings:
         return None
-    nexts = _next_candidates(r, tokens, i + 1, seg_start, p)
     keep_ids, keep_ch = _decoder_reading(r, tokens, words, i, i, p)
     # The decoder's reading (one word) is scored in the same batch, as the last sequence.
     middles = [[r.vid.get(a, UNK), r.vid.get(b, UNK)] for a, b in readings]
-    lm, nxt = _lm_cost(r, ctx, seg_start, i, i, middles + [keep_ids], nexts)
-    costs = np.array(chan) + lm[:-1]
-    decided = _decide(keep_ch + float(lm[-1]), costs, readings)
+    costs, keep, after = _scored(
+        r, ctx, seg_start, i, i, middles + [keep_ids], np.array(chan), keep_ch, tokens, p, words
+    )
+    decided = _decide(keep, costs, readings)
     if decided is None:
         return None
     h, conf, alts = decided
     pattern = case_pattern(token_text)
     a, b = readings[h]
     reading = apply_case(a, pattern) + " " + (b.upper() if pattern == "upper" else b)
-    last, after = _region(r, text, tokens, i, i, reading, int(nxt[h]), p, words)
-    return Region(i, last, after, conf, alts)
+    last, reading = _region(r, text, tokens, i, i, reading, after[h], words)
+    return Region(i, last, reading, conf, alts)
