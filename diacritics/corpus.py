@@ -46,7 +46,7 @@ from pipeline.errors import InputFileError, MissingDependencyError
 log = logging.getLogger(__name__)
 
 # Bump when the build output changes meaning, so old caches are rebuilt.
-BUILD_VERSION = "11"
+BUILD_VERSION = "12"
 BOS, UNK, NUM = 0, 1, 2
 MARKERS = ("<s>", "<unk>", "<num>")
 # A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
@@ -285,6 +285,7 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     cap = np.bincount(stream[case_flags == 1], minlength=len(vocab))
     low = np.bincount(stream[case_flags == 2], minlength=len(vocab))
     np.save(tmp / "case_counts.npy", np.stack([cap, low]).astype(np.int64))
+    _save_case_pairs(stream, case_flags, cap, low, len(vocab), tmp)
     (tmp / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
     np.save(tmp / "counts.npy", counts)
 
@@ -326,6 +327,31 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     return {**stats, "cached": False}
+
+
+def _save_case_pairs(
+    stream: np.ndarray, flags: np.ndarray, cap: np.ndarray, low: np.ndarray, v: int, out: Path
+) -> None:
+    """How often a word that the corpus writes both ways is capitalized inside a sentence, by
+    the word after it and by the word before it: "công" is "Công" before "an", "công" before
+    "tác". Pairs seen at least twice, as sorted keys (word * V + other word) with their
+    (capitalized, lower case) counts: ``case_next_*.npy`` and ``case_prev_*.npy``."""
+    both = (cap > 0) & (low > 0)
+    vv = np.int64(v)
+    s = stream.astype(np.int64)
+    for name, here, other in (
+        ("next", slice(0, -1), slice(1, None)),
+        ("prev", slice(1, None), slice(0, -1)),
+    ):
+        w, o, f = s[here], s[other], flags[here]
+        keep = ((f == 1) | (f == 2)) & both[w] & (o >= len(MARKERS))
+        keys = w[keep] * vv + o[keep]
+        uniq, inv = np.unique(keys, return_inverse=True)
+        lower = (f[keep] == 2).astype(np.int64)
+        counts = np.bincount(inv * 2 + lower, minlength=2 * len(uniq)).reshape(-1, 2)
+        seen = counts.sum(axis=1) >= 2
+        np.save(out / f"case_{name}_keys.npy", uniq[seen])
+        np.save(out / f"case_{name}_counts.npy", counts[seen].astype(np.int32))
 
 
 _UNIT_RE = re.compile(

@@ -129,6 +129,26 @@ def test_plans_count_register_weight_times_in_the_model_and_once_in_the_span_ind
     assert lm4.bigram_logprob(ids[:1], ids[1:])[0] > lm1.bigram_logprob(ids[:1], ids[1:])[0]
 
 
+def test_case_is_counted_by_the_neighbouring_word(tmp_path: Path) -> None:
+    """A word the corpus writes both ways gets its capitalization counted per neighbour:
+    "Công" before "an", "công" before "tác"; the restorer's estimate follows the pair."""
+    corpus = make_tiny_corpus(tmp_path)
+    (corpus / "user").mkdir()
+    lines = ["Lực lượng Công an xã phối hợp.", "Ban chỉ đạo làm công tác dân vận."] * 3
+    (corpus / "user" / "plan.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build(corpus, CorpusConfig(min_lm_count=1, min_lexicon_count=1, register_weight=1))
+    out = build_dir(corpus)
+    vocab = (out / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    keys, counts = np.load(out / "case_next_keys.npy"), np.load(out / "case_next_counts.npy")
+    v = len(vocab)
+    pairs = {(vocab[k // v], vocab[k % v]): tuple(c) for k, c in zip(keys, counts, strict=True)}
+    assert pairs[("công", "an")] == (3, 0)
+    assert pairs[("công", "tác")][0] == 0 and pairs[("công", "tác")][1] >= 3
+    r = load_restorer(corpus)
+    công, an, tác = (vocab.index(w) for w in ("công", "an", "tác"))
+    assert r._cap_prob(công, 1, an) > 0.5 > r._cap_prob(công, 1, tác)
+
+
 def test_user_document_recovers_eng_ocr_damage(tiny: Path, tmp_path: Path) -> None:
     """Damage of the Tesseract-eng kind (marks lost or read as é/6/4, Đ as P): still exact."""
     parent = (
