@@ -723,6 +723,8 @@ class Restorer:
         """How to spell restored word ``w`` at token ``i``: 'lower', 'title' or 'upper'.
 
         The input's case, unless its context says OCR got the case wrong:
+        - a small first letter that the repair replaced, inside a sentence: the likelier case
+          of the word between the words around it (``_cap_prob``);
         - a capitalized token that is no heading word (neither neighbour on its line is in
           capitals): OCR made capitals of damaged small letters ("HGi" for "Hội", "TO" for
           "Tổ"), so it is read as capitalized only;
@@ -733,9 +735,16 @@ class Restorer:
         """
         t = tokens[i]
         pattern = case_pattern(t.text)
-        if pattern == "lower":
-            return pattern
         wid = self.vid.get(w, UNK)
+        if pattern == "lower":
+            # A first letter OCR lost or misread ("\\ iet Nam", "va buat" for "và Luật") tells
+            # nothing of its case: inside a sentence, the likelier case of the word there.
+            # Development split 96.96 -> 96.99%.
+            repaired = strip_marks(t.text[0].lower()) != strip_marks(w[0].lower())
+            inside = not (t.boundary or i == 0 or wid < 3)
+            if repaired and inside and self._cap_prob(wid, prev, nxt) > 0.5:
+                return "title"
+            return pattern
         if pattern == "upper":
             if self._caps_context(tokens, i):
                 return "upper"

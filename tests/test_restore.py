@@ -543,3 +543,24 @@ def test_restoring_a_long_damaged_document_twice_gives_the_same_text() -> None:
     )
     once = restore(text).text
     assert restore(once).text == once
+
+
+def test_a_repaired_first_letter_takes_the_likelier_case_there() -> None:
+    """OCR lost the capital of "Việt" ("Tổ quốc \\ iet Nam"): a first letter the repair
+    replaced says nothing of its case, so inside a sentence the word takes the case the corpus
+    gives it between those words; a small letter OCR printed as such stays small, and so does a
+    repaired word the corpus writes small there."""
+    from diacritics.tokens import tokenize
+
+    r = load_restorer()
+    vid = r.vid
+    tokens = tokenize("Mặt trận Tổ quốc iet Nam va cac to chuc")
+    i = [t.text for t in tokens].index("iet")
+    quốc, nam = vid["quốc"], vid["nam"]
+    assert r._output_case(tokens, i, "việt", quốc, nam) == "title"
+    j = [t.text for t in tokens].index("va")
+    assert r._output_case(tokens, j, "và", nam, vid["các"]) == "lower"  # (first letter kept)
+    # ("va" repaired as "các": the letter is new, and the corpus writes "các" small there)
+    assert r._output_case(tokens, j, "các", nam, vid["tổ"]) == "lower"
+    first = tokenize("iet Nam")
+    assert r._output_case(first, 0, "việt", 1, nam) == "lower"  # (a sentence start keeps it)
