@@ -77,7 +77,9 @@ class CorpusConfig:
         classic domain weighting of count merging. Every count is weighted (language model,
         word counts, case counts; so a word a plan uses twice joins the inventory at the
         default ``min_lexicon_count``); weighting the language model's counts alone gave
-        96.68%. The span index holds each passage once.
+        96.68%. The span index holds each passage once. The weight never makes the plans
+        outweigh the rest of the corpus in size: a user who adds a large archive of plans gets
+        less (or no) weighting, and the build stays at most twice the size of its sources.
     register_sources: the top-level folders of the corpus that hold plans.
     """
 
@@ -244,24 +246,36 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     raw_counts: list[int] = [0, 0, 0]
     streams: list[np.ndarray] = []
     flag_parts: list[np.ndarray] = []
-    copies: list[bool] = []  # a repeat of a plan's text (see CorpusConfig.register_weight)
+    plans: list[int] = []  # the chunks in the register of the plans (CorpusConfig.register_weight)
     listed: set[str] = set()
     for kind, source, text in _iter_chunks(corpus_dir):
         if kind == "words":
             for w in text.split():
                 listed.add(w.lower())
             continue
-        times = max(config.register_weight, 1) if source in config.register_sources else 1
-        for k in range(times):
-            ids_part, flags_part = _tokenize_chunk(text, raw_ids, raw_counts)
-            streams.append(ids_part)
-            flag_parts.append(flags_part)
-            copies.append(k > 0)
+        ids_part, flags_part = _tokenize_chunk(text, raw_ids, raw_counts)
+        if source in config.register_sources:
+            plans.append(len(streams))
+        streams.append(ids_part)
+        flag_parts.append(flags_part)
+    raw_once = np.concatenate(streams) if streams else np.zeros(0, np.int32)
+    # The plans' text counted again (after the rest: no n-gram crosses a chunk's start), at
+    # most as many times as keeps it below the rest of the corpus in size: a user who adds a
+    # large archive of plans needs no weighting, and the build stays at most twice as big.
+    in_plans = sum(len(streams[k]) for k in plans)
+    times = max(config.register_weight, 1)
+    if in_plans:
+        times = max(1, min(times, (len(raw_once) - in_plans) // in_plans))
+    for _ in range(times - 1):
+        for k in plans:
+            streams.append(streams[k])
+            flag_parts.append(flag_parts[k])
+            counts_k = np.bincount(streams[k], minlength=len(raw_counts))
+            for i in np.flatnonzero(counts_k).tolist():
+                raw_counts[i] += int(counts_k[i])
     raw_stream = np.concatenate(streams) if streams else np.zeros(0, np.int32)
     case_flags = np.concatenate(flag_parts) if flag_parts else np.zeros(0, np.int8)
-    once = [part for part, copy in zip(streams, copies, strict=True) if not copy]
-    raw_once = np.concatenate(once) if once else np.zeros(0, np.int32)
-    del streams, flag_parts, once
+    del streams, flag_parts
 
     # 2. Normalize each distinct form once (NFC, old tone placement), merge duplicates.
     raw_forms = [""] * len(raw_ids)

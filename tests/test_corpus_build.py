@@ -129,6 +129,25 @@ def test_plans_count_register_weight_times_in_the_model_and_once_in_the_span_ind
     assert lm4.bigram_logprob(ids[:1], ids[1:])[0] > lm1.bigram_logprob(ids[:1], ids[1:])[0]
 
 
+def test_plans_as_big_as_the_rest_are_not_weighted(tmp_path: Path) -> None:
+    """A user who adds more plan text than the rest of the corpus holds gets no weighting
+    (the build would only grow): the plans then count once, like any source."""
+    corpus = make_tiny_corpus(tmp_path)
+    rest = sum(
+        len(line.split())
+        for line in (DATA / "tiny_corpus.txt").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("# ")
+    )
+    plan = "Ban Dân vận Huyện ủy hướng dẫn xây dựng mô hình dân vận khéo.\n"
+    (corpus / "user").mkdir()
+    (corpus / "user" / "plan.txt").write_text(plan * (rest // 5 + 1), encoding="utf-8")
+    build(corpus, CorpusConfig(min_lm_count=1, min_lexicon_count=1, register_weight=10))
+    out = build_dir(corpus)
+    vocab = (out / "vocab.txt").read_text(encoding="utf-8").split("\n")
+    counts = np.load(out / "counts.npy")
+    assert counts[vocab.index("khéo")] == rest // 5 + 1
+
+
 def test_case_is_counted_by_the_neighbouring_word(tmp_path: Path) -> None:
     """A word the corpus writes both ways gets its capitalization counted per neighbour:
     "Công" before "an", "công" before "tác"; the restorer's estimate follows the pair."""
