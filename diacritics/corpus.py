@@ -266,13 +266,13 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     times = max(config.register_weight, 1)
     if in_plans:
         times = max(1, min(times, (len(raw_once) - in_plans) // in_plans))
-    for _ in range(times - 1):
-        for k in plans:
-            streams.append(streams[k])
-            flag_parts.append(flag_parts[k])
-            counts_k = np.bincount(streams[k], minlength=len(raw_counts))
-            for i in np.flatnonzero(counts_k).tolist():
-                raw_counts[i] += int(counts_k[i])
+    if times > 1 and plans:
+        once = [streams[k] for k in plans]
+        extra = (times - 1) * np.bincount(np.concatenate(once), minlength=len(raw_counts))
+        for i in np.flatnonzero(extra).tolist():
+            raw_counts[i] += int(extra[i])
+        streams += once * (times - 1)
+        flag_parts += [flag_parts[k] for k in plans] * (times - 1)
     raw_stream = np.concatenate(streams) if streams else np.zeros(0, np.int32)
     case_flags = np.concatenate(flag_parts) if flag_parts else np.zeros(0, np.int8)
     del streams, flag_parts

@@ -171,12 +171,13 @@ def _lm_cost(
     -1 when none was given). Without them, the two words after ``last`` are scored as read."""
     s = seg_start[first]
     left = [int(ctx[k]) if k >= s else BOS for k in (first - 2, first - 1)]
-    span = 2 if nexts is None else np.asarray(nexts[0]).shape[1] + 1
-    right = [
-        int(ctx[k]) for k in range(last + 1, last + 1 + span) if k < len(ctx) and seg_start[k] == s
-    ]
-    ids = np.zeros((0, 0), np.int64) if nexts is None else np.asarray(nexts[0], np.int64)
+    ids = np.zeros((0, 1), np.int64) if nexts is None else np.asarray(nexts[0], np.int64)
     n_words = ids.shape[1]
+    right = [
+        int(ctx[k])
+        for k in range(last + 1, last + 2 + n_words)
+        if k < len(ctx) and seg_start[k] == s
+    ]
     with_next = nexts is not None and len(right) >= n_words
     # The trigrams of each sequence that do not involve the next words' readings (all of them
     # without ``nexts``), and, per reading j of the next words, those that do; one batch of
@@ -294,15 +295,13 @@ def _next_readings(
     if not _chosen_again(tokens, k, seg_start):
         return None
     c1 = r.candidates(tokens[k].text, p)
-    if not (
-        pairs and _chosen_again(tokens, k + 1, seg_start) and tokens[k + 1].line == tokens[k].line
-    ):
-        return c1.ids[:, None], c1.cost, [(w,) for w in c1.words]
-    c2 = r.candidates(tokens[k + 1].text, p)
-    now = words[k + 1].lower()
-    if now not in c2.words:
-        # The decoder took that word from elsewhere (the document's words, a corpus passage):
-        # with no price for it here, it is not put in question.
+    c2 = None
+    if pairs and _chosen_again(tokens, k + 1, seg_start) and tokens[k + 1].line == tokens[k].line:
+        c2 = r.candidates(tokens[k + 1].text, p)
+    now = words[k + 1].lower() if c2 is not None else ""
+    # (Where the decoder took the second word from elsewhere, the document's words or a corpus
+    # passage, it has no price here and is not put in question.)
+    if c2 is None or now not in c2.words:
         return c1.ids[:, None], c1.cost, [(w,) for w in c1.words]
     keep2 = c2.words.index(now)
     top1 = np.argsort(c1.cost, kind="stable")[:_NEXT_PAIR_CANDIDATES].tolist()
@@ -320,7 +319,6 @@ def _chosen_again(tokens: list[Token], k: int, seg_start: list[int]) -> bool:
 
 
 def _region(
-    r: Restorer,
     text: str,
     tokens: list[Token],
     first: int,
@@ -409,7 +407,7 @@ def _try_merge(
         return None
     h, conf, alts = decided
     word = apply_case(readings[h][0], case_pattern(tokens[i].text))
-    last, reading = _region(r, text, tokens, i, i + 1, word, after[h], words)
+    last, reading = _region(text, tokens, i, i + 1, word, after[h], words)
     return Region(i, last, reading, conf, alts)
 
 
@@ -465,5 +463,5 @@ def _try_split(
     pattern = case_pattern(token_text)
     a, b = readings[h]
     reading = apply_case(a, pattern) + " " + (b.upper() if pattern == "upper" else b)
-    last, reading = _region(r, text, tokens, i, i, reading, after[h], words)
+    last, reading = _region(text, tokens, i, i, reading, after[h], words)
     return Region(i, last, reading, conf, alts)

@@ -1624,18 +1624,19 @@ class Restorer:
         # most max_passes with the input's channel: restoring twice gives the same text.
         seen = {tuple(current)}
         input_passes = 0
-        phase = "input"  # then "bare": the confirmation
+        confirming = False  # passes as a later call's first reading (see above)
         # The document's model as its first reading made it (resegment reads with it too).
         first_reading = (self.lm, self._doc)
         for k in range(self.config.max_passes + _CONFIRM_PASSES):
-            if phase == "input" and input_passes >= min(
+            if not confirming and input_passes >= min(
                 self.config.input_channel_passes, self.config.max_passes
             ):
-                phase = self._confirm_bare()
+                self._forget_document()
+                confirming = True
             tokens = tokenize(cur_text, memo)
             if len(tokens) != len(tokens0):
                 break  # the repaired text tokenizes differently: keep the last consistent state
-            if k == 1 and phase == "input":
+            if k == 1 and not confirming:
                 # Built once, from the first pass's reading, and then kept: with the model
                 # fixed, a later pass decodes again only the sentences where a word changed.
                 self.lm = self._base_lm.with_cache(self._doc_cache(tokens0, current, p_input))
@@ -1643,28 +1644,30 @@ class Restorer:
                 first_reading = (self.lm, self._doc)
             # Later passes with the input's channel only revisit what the earlier ones were
             # unsure of; the confirmation's passes see everything.
-            p = p_input if phase == "input" else None
+            p = None if confirming else p_input
             new, why = self._pass(
-                tokens, current, p, frozenset(frozen) if phase == "input" else frozenset()
+                tokens, current, p, frozenset() if confirming else frozenset(frozen)
             )
             cycle = False
-            if phase == "input":
+            if not confirming:
                 input_passes += 1
                 cycle = tuple(new) in seen
                 seen.add(tuple(new))
             if new == current:
                 # A first pass that changed nothing was the bare one already (same channel,
                 # no document model, nothing frozen): the text stays as it is.
-                if phase == "bare" or k == 0:
+                if confirming or k == 0:
                     break
-                phase = self._confirm_bare()
+                self._forget_document()
+                confirming = True
                 continue
             meta.update(why)
             frozen.update(i for i, w in why.items() if w[1] >= self.config.freeze_confidence)
             current = new
             cur_text = _rebuild(text, tokens0, current)
             if cycle:
-                phase = self._confirm_bare()
+                self._forget_document()
+                confirming = True
         self.lm, self._doc = first_reading
         regions = resegment(self, text, tokens0, current, p_input) if p_input is not None else []
         in_region = {k for g in regions for k in range(g.first, g.last + 1)}
@@ -1707,11 +1710,11 @@ class Restorer:
             )
         return Restoration(replay(text, changes), tuple(changes), unresolved)
 
-    def _confirm_bare(self) -> str:
-        """The model of a later restore()'s first pass: no document cache, no document words."""
+    def _forget_document(self) -> None:
+        """Back to the model of a later restore()'s first pass: no document cache, no document
+        words."""
         self.lm = self._base_lm
         self._doc = _Document()
-        return "bare"
 
     def _doc_cache(
         self, tokens: list[Token], words: list[str], p: channel.ChannelParams | None
