@@ -6,7 +6,7 @@ text (:func:`replay`) gives exactly the output text. Tests check that property.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
 
@@ -110,3 +110,83 @@ def replay(text: str, changes: tuple[Change, ...] | list[Change]) -> str:
             s = s[: c.col] + c.after + s[c.col + len(c.before) :]
         lines[ln - 1] = s
     return "\n".join(lines)
+
+
+def compose(
+    text: str,
+    first: tuple[Change, ...] | list[Change],
+    then: tuple[Change, ...] | list[Change],
+    flag_threshold: float,
+) -> tuple[Change, ...]:
+    """The changes that take ``text`` where ``first`` and then ``then`` take it: ``then`` is
+    a restoration of ``replay(text, first)``, its offsets in that text.
+
+    A change of ``then`` that touches no change of ``first`` moves back to the input's
+    offsets; changes that overlap (in the intermediate text) become one change of the input's
+    span, with the source and confidence of the least sure of them (the final spelling is only
+    as sure as its least sure step) and the alternatives of a later change that covers it all.
+    A span that comes back to what the input had is no change."""
+    lines = text.split("\n")
+    by_line: dict[int, tuple[list[Change], list[Change]]] = {}
+    for c in first:
+        by_line.setdefault(c.line, ([], []))[0].append(c)
+    for c in then:
+        by_line.setdefault(c.line, ([], []))[1].append(c)
+    out: list[Change] = []
+    for ln, (ones, twos) in by_line.items():
+        line0 = lines[ln - 1]
+        # Spans in the intermediate line: (start, end, 0 for first / 1 for then, change).
+        spans = []
+        shift = 0
+        for c in sorted(ones, key=lambda c: c.col):
+            start = c.col + shift
+            spans.append((start, start + len(c.after), 0, c))
+            shift += len(c.after) - len(c.before)
+        spans += [(c.col, c.col + len(c.before), 1, c) for c in twos]
+        spans.sort(key=lambda s: (s[0], s[1]))
+        groups: list[list[tuple[int, int, int, Change]]] = []
+        end = -1
+        for s in spans:
+            # Overlapping spans join (touching ones replay as they are, right to left).
+            if groups and s[0] < end:
+                groups[-1].append(s)
+                end = max(end, s[1])
+            else:
+                groups.append([s])
+                end = s[1]
+        shift = 0  # intermediate offset - input offset, before the current group
+        for g in groups:
+            a, b = g[0][0], max(s[1] for s in g)
+            olds = [s[3] for s in g if s[2] == 0]
+            news = [s[3] for s in g if s[2] == 1]
+            grown = sum(len(c.after) - len(c.before) for c in olds)
+            a0 = a - shift
+            shift += grown
+            if not news:
+                out.extend(olds)
+                continue
+            if not olds and len(news) == 1:
+                out.append(replace(news[0], col=a0))
+                continue
+            before = line0[a0 : a0 + (b - a) - grown]
+            middle = replay(before, [replace(c, line=1, col=c.col - a0) for c in olds])
+            after = replay(middle, [replace(c, line=1, col=c.col - a) for c in news])
+            if after == before:
+                continue
+            least = min(olds + news, key=lambda c: c.confidence)
+            # A later change's alternatives are readings of the whole span only if it covers it.
+            whole = len(news) == 1 and (news[0].col, news[0].col + len(news[0].before)) == (a, b)
+            out.append(
+                Change(
+                    line=ln,
+                    col=a0,
+                    before=before,
+                    after=after,
+                    source=least.source,
+                    confidence=least.confidence,
+                    flagged=least.confidence < flag_threshold,
+                    alternatives=news[0].alternatives if whole else (),
+                )
+            )
+    out.sort(key=lambda c: (c.line, c.col))
+    return tuple(out)

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from diacritics import channel
-from diacritics.changes import Change, Restoration, Source, Unresolved, replay
+from diacritics.changes import Change, Restoration, Source, Unresolved, compose, replay
 from diacritics.corpus import BOS, NUM, UNK
 from diacritics.deletes import DeletionIndex
 from diacritics.lm import DocCache, TrigramLM
@@ -1594,15 +1594,52 @@ class Restorer:
         # document at a time (threads sharing a restorer wait their turn; a batch runs one
         # restorer per worker process).
         with self._lock:
-            try:
-                return self._restore(text)
-            finally:
-                self.lm = self._base_lm  # the cache and the words belong to this text only
-                self._doc = _Document()
+            if len(self._cache) > self.cache_limit:
+                self._cache.clear()  # (between documents: bounded over a long batch)
+            result, resegmented = self._restore_once(text)
+            # Merges and splits come after the fixed point of the passes (they change the
+            # tokens the passes align on), and their new words give the words around them
+            # another context: the text is read again until that too changes nothing, so
+            # that restoring twice is restoring once (1 of 35 development pages needed it).
+            for _ in range(_RESEGMENT_ROUNDS):
+                if not resegmented:
+                    break
+                again, resegmented = self._restore_once(result.text)
+                if again.text == result.text:
+                    break
+                result = self._composed(text, result, again)
+            return result
 
-    def _restore(self, text: str) -> Restoration:
-        if len(self._cache) > self.cache_limit:
-            self._cache.clear()
+    def _restore_once(self, text: str) -> tuple[Restoration, bool]:
+        try:
+            return self._restore(text)
+        finally:
+            self.lm = self._base_lm  # the cache and the words belong to this text only
+            self._doc = _Document()
+
+    def _composed(self, text: str, first: Restoration, then: Restoration) -> Restoration:
+        """``then`` (a restoration of ``first.text``) as a restoration of ``text``."""
+        changes = compose(text, first.changes, then.changes, self.config.flag_threshold)
+        # Words left unresolved the second time, at the input's offsets; one that only a
+        # first change made (inside its span) is that change's to answer for.
+        shifts: dict[int, list[tuple[int, int, int]]] = {}
+        for c in first.changes:
+            shifts.setdefault(c.line, []).append((c.col, len(c.before), len(c.after)))
+        unresolved = []
+        for u in then.unresolved:
+            grown, inside = 0, False  # (intermediate - input offset, before the word)
+            for c0, n_before, n_after in sorted(shifts.get(u.line, ())):
+                start = c0 + grown  # that change's start in the intermediate line
+                if start + n_after <= u.col:
+                    grown += n_after - n_before
+                elif start < u.col + len(u.word):
+                    inside = True
+                    break
+            if not inside:
+                unresolved.append(Unresolved(u.line, u.col - grown, u.word))
+        return Restoration(replay(text, changes), changes, tuple(unresolved))
+
+    def _restore(self, text: str) -> tuple[Restoration, bool]:
         memo: LineMemo = {}
         tokens0 = tokenize(text, memo)
         current = [t.text for t in tokens0]
@@ -1623,6 +1660,11 @@ class Restorer:
         # the current text's channel can settle. Those passes always get their turn, after at
         # most max_passes with the input's channel: restoring twice gives the same text.
         seen = {tuple(current)}
+        # Where a bare reading (a later call's first: own channel, no document model, nothing
+        # frozen) took each text: a reading can cycle ("phối" -> "phôi" -> "phối", each read
+        # as OCR output), and a text on such a cycle is kept as it is, so that restoring any
+        # text on it gives that text back.
+        bare_next: dict[tuple[str, ...], tuple[str, ...]] = {}
         input_passes = 0
         confirming = False  # passes as a later call's first reading (see above)
         # The document's model as its first reading made it (resegment reads with it too).
@@ -1653,6 +1695,20 @@ class Restorer:
                 input_passes += 1
                 cycle = tuple(new) in seen
                 seen.add(tuple(new))
+            if confirming or k == 0:
+                bare_next[tuple(current)] = tuple(new)
+                if k == 0 and new != current:
+                    back = self._bare_reading(text, tokens0, new, p_input, memo)
+                    if back is not None:
+                        bare_next[tuple(new)] = tuple(back)
+                if new != current and tuple(new) in bare_next:
+                    if _on_cycle(bare_next, tuple(new), tuple(t.text for t in tokens0)):
+                        current, meta = [t.text for t in tokens0], {}
+                        break
+                    if confirming:  # (a cycle without the input: stop on it)
+                        meta.update(why)
+                        current = new
+                        break
             if new == current:
                 # A first pass that changed nothing was the bare one already (same channel,
                 # no document model, nothing frozen): the text stays as it is.
@@ -1708,7 +1764,25 @@ class Restorer:
                 and not (t.protected or t.number)
                 and t.text.lower() not in self.lexicon
             )
-        return Restoration(replay(text, changes), tuple(changes), unresolved)
+        return Restoration(replay(text, changes), tuple(changes), unresolved), bool(regions)
+
+    def _bare_reading(
+        self,
+        text: str,
+        tokens0: list[Token],
+        words: list[str],
+        p: channel.ChannelParams | None,
+        memo: LineMemo,
+    ) -> list[str] | None:
+        """The first reading of ``text`` read as ``words`` (by a later restore() of it), when
+        that reading's channel is ``p``: the text was restored already, and the reading
+        decodes again only the sentences where a word changed (the others are in the segment
+        cache). None otherwise: raw OCR output reads with another channel than its repair,
+        and a whole pass more would cost it a quarter of its time."""
+        tokens = tokenize(_rebuild(text, tokens0, words), memo)
+        if len(tokens) != len(tokens0) or self.estimate_channel(tokens) != p:
+            return None
+        return self._pass(tokens, words, p)[0]
 
     def _forget_document(self) -> None:
         """Back to the model of a later restore()'s first pass: no document cache, no document
@@ -1887,9 +1961,24 @@ class Restorer:
 # What the language model reads for a kept symbol that stands alone between words.
 _SYMBOL_READS = {"&": "và"}
 
+
+def _on_cycle(
+    steps: dict[tuple[str, ...], tuple[str, ...]], start: tuple[str, ...], text: tuple[str, ...]
+) -> bool:
+    """Whether ``text`` is on the cycle that following ``steps`` from ``start`` ends in."""
+    path: list[tuple[str, ...]] = []
+    at: tuple[str, ...] | None = start
+    while at is not None and at not in path:
+        path.append(at)
+        at = steps.get(at)
+    return at is not None and text in path[path.index(at) :]
+
+
 # Passes with the current text's channel that confirm the fixed point, after the passes with
 # the input's channel (RestoreConfig.max_passes) are spent.
 _CONFIRM_PASSES = 2
+# Readings again after merges and splits changed the text (see Restorer.restore).
+_RESEGMENT_ROUNDS = 3
 
 # The last words of unit names, as read or printed without marks.
 _UNIT_WORDS = frozenset(
