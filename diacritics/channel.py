@@ -545,6 +545,16 @@ def load_token_counts(
     return out, totals
 
 
+@lru_cache(maxsize=4)
+def load_clean_counts(engine: str = "eng") -> dict[str, int]:
+    """How often each clean word (lowercase) stood on the synthetic pages behind the engine's
+    token table, counted over its one-word rows: the prior that P(clean | ocr) holds."""
+    counts: dict[str, int] = defaultdict(int)
+    for _o, c, n in _token_rows(engine):
+        counts[unicodedata.normalize("NFC", c.lower())] += n
+    return dict(counts)
+
+
 def load_tone_table(
     base: ChannelParams, max_cost: float = 6.0, min_count: int = 50
 ) -> tuple[tuple[float, ...], ...]:

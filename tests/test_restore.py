@@ -592,3 +592,28 @@ def test_a_repaired_first_letter_takes_the_likelier_case_there() -> None:
     assert r._output_case(tokens, j, "các", nam, vid["tổ"]) == "lower"
     first = tokenize("iet Nam")
     assert r._output_case(first, 0, "việt", 1, nam) == "lower"  # (a sentence start keeps it)
+
+
+def test_the_token_tables_prior_is_divided_out_of_its_readings() -> None:
+    # "phuong" stood for "phương" 429 times and for "phường" 24 times on the training pages,
+    # mostly because they said "phương" more often; the language model knows that already.
+    r = load_restorer()
+    rows, _totals = r._tokens_of("eng")
+    shift = r._prior_shift(rows["phuong"], "eng")
+    cap = r.config.token_table_prior_cap
+    assert shift["phương"] == 0.0 and -cap <= shift["phường"] < 0.0
+    assert all(abs(v) <= cap for v in shift.values())
+    # In the candidates' prices: "phường" comes a nat closer to "phương" than without it.
+    from dataclasses import replace
+
+    from diacritics.restorer import Restorer
+    from diacritics.tokens import tokenize
+
+    without = Restorer(r._build, replace(r.config, token_table_prior=0.0))
+    p = r.estimate_channel(tokenize("Uy ban MTTQ phuong kiém tra cong tac bau ci cua x4"))
+
+    def gap(restorer: Restorer) -> float:
+        c = restorer.candidates("phuong", p)
+        return float(c.cost[c.words.index("phường")] - c.cost[c.words.index("phương")])
+
+    assert gap(r) == pytest.approx(gap(without) - cap)
