@@ -142,9 +142,11 @@ def repair_number(num: str) -> str:
     """Undo OCR damage that a document number's shape reveals.
 
     Spaces inside are dropped ("13 -NQ/HU"); a code part that is not a known
-    code but becomes one when its first letter is read as Đ ("BU" -> "ĐU") or when
-    an "I" is read as "/" ("CVIHU" -> "CV/HU") is repaired. Known codes come from
-    the lexicon (``doc_code`` and ``doc_type`` codes).
+    code but becomes one when its first letter is read as Đ ("BU" -> "ĐU"), when
+    an "I" is read as "/" ("CVIHU" -> "CV/HU"), when a stray stroke OCR added is
+    dropped ("HID" -> "HD") or when "IJ" is read as the "U" it split ("HIJ" ->
+    "HU") is repaired. Known codes come from the lexicon (``doc_code`` and
+    ``doc_type`` codes).
     """
     num = re.sub(r"\s+", "", num).strip("-/.,;")
     known = {e.text for e in lex("doc_code")} | {e.code for e in lex("doc_type") if e.code}
@@ -159,7 +161,19 @@ def repair_number(num: str) -> str:
             if part[j] in "Il1" and part[:j] in known:
                 parts[i] = part[:j] + "/" + part[j + 1 :]
                 break
+        else:
+            parts[i] = _one_stroke_off(part, known)
     return "".join(parts)
+
+
+def _one_stroke_off(part: str, known: set[str]) -> str:
+    """``part`` as the known code it is one OCR stroke from, or as it is: "IJ" read for
+    "U", or one "I", "l", "1" or "J" too many."""
+    if "IJ" in part and part.replace("IJ", "U", 1) in known:
+        return part.replace("IJ", "U", 1)
+    fixes = {part[:j] + part[j + 1 :] for j in range(1, len(part)) if part[j] in "Il1J"}
+    hits = fixes & known
+    return hits.pop() if len(hits) == 1 else part
 
 
 def find_number(lay: Layout, limit: int) -> tuple[str | None, Line | None]:

@@ -21,6 +21,8 @@ from pipeline.extract.text import Line, Paragraph, fold
 _ISSUER_STOP = re.compile(
     r"\s+(?:ve|v€|huong dan|ban hanh|quy dinh|tai|nham|de|theo|trong|gan|giai doan|nhiem ky)\s"
     r"|[;:.,(“\"”]|\s+ngay\s|$"
+    # "... của Ban Dân vận Tỉnh ủy và Công văn số 739-CV/HU": the next citation begins.
+    r"|\s+va\s+(?=[^;:.,]{0,30}?\sso[\s:])"
 )
 _LAW_RE = re.compile(
     r"(?<![a-z])luat\s+(?P<name>[a-z][^;,.()“”\"]{2,140}?)"
