@@ -571,6 +571,9 @@ def test_words_around_a_merge_are_read_again() -> None:
     r = restore(text)
     assert replay(text, r.changes) == r.text
     assert restore(r.text).text == r.text
+    lines = text.split("\n")  # (the words left unresolved, at the input's offsets)
+    assert r.unresolved
+    assert all(lines[u.line - 1][u.col : u.col + len(u.word)] == u.word for u in r.unresolved)
 
 
 def test_a_repaired_first_letter_takes_the_likelier_case_there() -> None:
