@@ -21,7 +21,7 @@ from pipeline.extract.text import Line, Paragraph, fold
 
 # Where the issuer named after "của" stops (folded text).
 _ISSUER_STOP = re.compile(
-    r"\s+(?:ve|v€|huong dan|ban hanh|quy dinh|tai|nham|de|theo|trong|gan|giai doan|nhiem ky)\s"
+    r"\s+(?:ve|v€|se|huong dan|ban hanh|quy dinh|tai|nham|de|theo|trong|gan|giai doan|nhiem ky)\s"
     r"|[;:.,(“\"”]|\s+ngay\s|$"
     # "... của Ban Dân vận Tỉnh ủy và Công văn số 739-CV/HU": the next citation begins.
     r"|\s+va\s+(?=[^;:.,]{0,30}?\sso[\s:])"
@@ -82,6 +82,27 @@ def _type_from_code(number: str) -> str | None:
     return None
 
 
+def _known_codes() -> set[str]:
+    return {e.text for e in lex("doc_code")} | {e.code for e in lex("doc_type") if e.code}
+
+
+def _split_by_ocr(p: Paragraph, a: int, b: int) -> tuple[int, int]:
+    """The span ``a:b`` of a document number, widened over the spaces OCR put inside it: a digit
+    group between "số" and the number ("số 73 9-CV/HU" is 739), and a code that goes on after a
+    space ("205-C V/HU") where joining it makes the cut code part a known one."""
+    f = p.folded
+    lead = re.search(r"\bso\s*:?\s*(\d{1,3})\s$", f[max(0, a - 12) : a])
+    if lead:
+        a = max(0, a - 12) + lead.start(1)
+    parts = re.split(r"[-/]", repair_number(p.text[a:b]))
+    tail = re.match(r" ([a-z&][a-z0-9&]{0,11}(?:[-/][a-z0-9&]{1,24}){0,3})(?![\w/-])", f[b:])
+    if tail and parts[-1].isalpha() and parts[-1] not in _known_codes():
+        joined = re.split(r"[-/]", repair_number(p.text[a:b] + p.text[b + 1 : b + tail.end()]))
+        if joined[len(parts) - 1] in _known_codes():
+            b += tail.end()
+    return a, b
+
+
 def _code_of_type(number: str, doc_type: str) -> str:
     """``number`` with its type code repaired from the type the words before it name, where
     OCR left that code unreadable ("Hướng dẫn số 02-FID/BDVTU" -> "02-HD/BDVTU"): the code
@@ -92,7 +113,7 @@ def _code_of_type(number: str, doc_type: str) -> str:
     parts = re.split(r"([-/])", number)
     if not code or len(parts) < 3 or parts[1] != "-" or not parts[2].isalpha():
         return number
-    known = {e.text for e in lex("doc_code")} | {e.code for e in lex("doc_type") if e.code}
+    known = _known_codes()
     part = parts[2]
     if part not in known and abs(len(part) - len(code)) <= 1 and distance(part, code) <= 2:
         parts[2] = code
@@ -134,6 +155,8 @@ def find_references(p: Paragraph, own_number: str | None = None) -> list[Referen
         before = p.folded[max(0, a - 50) : a]
         if re.search(r"mau\s*(?:so)?\s*:?\s*$", before):
             continue  # a form ("Mẫu số 01/..."), not a document
+        a, b = _split_by_ocr(p, a, b)
+        before = p.folded[max(0, a - 50) : a]
         number = repair_number(p.text[a:b])
         if own_number and fold(number) == fold(own_number):
             continue
