@@ -138,6 +138,11 @@ def level_of(name: str | None, number: str | None = None) -> str | None:
     return None
 
 
+def known_codes() -> set[str]:
+    """The codes document numbers are made of (lexicon ``doc_code`` and ``doc_type`` codes)."""
+    return {e.text for e in lex("doc_code")} | {e.code for e in lex("doc_type") if e.code}
+
+
 def repair_number(num: str) -> str:
     """Undo OCR damage that a document number's shape reveals.
 
@@ -149,7 +154,7 @@ def repair_number(num: str) -> str:
     ``doc_type`` codes).
     """
     num = re.sub(r"\s+", "", num).strip("-/.,;")
-    known = {e.text for e in lex("doc_code")} | {e.code for e in lex("doc_type") if e.code}
+    known = known_codes()
     parts = re.split(r"([-/])", num)
     for i, part in enumerate(parts):
         if i == 0 or part in "-/" or part in known or not part.isalpha():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance.Levenshtein import distance
 
 from pipeline.extract.dates import date_to_iso
-from pipeline.extract.header import match_doc_type, repair_number
+from pipeline.extract.header import known_codes, match_doc_type, repair_number
 from pipeline.extract.patterns import lex, regexes
 from pipeline.extract.text import Line, Paragraph, fold
 
@@ -82,23 +82,20 @@ def _type_from_code(number: str) -> str | None:
     return None
 
 
-def _known_codes() -> set[str]:
-    return {e.text for e in lex("doc_code")} | {e.code for e in lex("doc_type") if e.code}
-
-
 def _split_by_ocr(p: Paragraph, a: int, b: int) -> tuple[int, int]:
     """The span ``a:b`` of a document number, widened over the spaces OCR put inside it: a digit
-    group between "số" and the number ("số 73 9-CV/HU" is 739), and a code that goes on after a
-    space ("205-C V/HU") where joining it makes the cut code part a known one."""
+    group between "số" and a Party number's one or two digits ("số 73 9-CV/HU" is 739), and a
+    code that goes on after a space ("205-C V/HU") where joining it makes the cut code part a
+    known one. (Offsets are the same in the text and its folded form.)"""
     f = p.folded
     lead = re.search(r"\bso\s*:?\s*(\d{1,3})\s$", f[max(0, a - 12) : a])
-    if lead:
+    if lead and re.match(r"\d{1,2}\s?-", f[a:b]):  # (Party numbers: "9-CV/HU")
         a = max(0, a - 12) + lead.start(1)
     parts = re.split(r"[-/]", repair_number(p.text[a:b]))
     tail = re.match(r" ([a-z&][a-z0-9&]{0,11}(?:[-/][a-z0-9&]{1,24}){0,3})(?![\w/-])", f[b:])
-    if tail and parts[-1].isalpha() and parts[-1] not in _known_codes():
+    if tail and parts[-1].isalpha() and parts[-1] not in known_codes():
         joined = re.split(r"[-/]", repair_number(p.text[a:b] + p.text[b + 1 : b + tail.end()]))
-        if joined[len(parts) - 1] in _known_codes():
+        if joined[len(parts) - 1] in known_codes():
             b += tail.end()
     return a, b
 
@@ -113,7 +110,7 @@ def _code_of_type(number: str, doc_type: str) -> str:
     parts = re.split(r"([-/])", number)
     if not code or len(parts) < 3 or parts[1] != "-" or not parts[2].isalpha():
         return number
-    known = _known_codes()
+    known = known_codes()
     part = parts[2]
     if part not in known and abs(len(part) - len(code)) <= 1 and distance(part, code) <= 2:
         parts[2] = code
