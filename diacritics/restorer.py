@@ -1638,7 +1638,7 @@ class Restorer:
             # Merges and splits come after the fixed point of the passes (they change the
             # tokens the passes align on), and their new words give the words around them
             # another context: the text is read again until that too changes nothing, so
-            # that restoring twice is restoring once (1 of 35 development pages needed it).
+            # that restoring twice is restoring once (rare: one development page needed it).
             for _ in range(_RESEGMENT_ROUNDS):
                 if not resegmented:
                     break
