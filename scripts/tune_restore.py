@@ -1,0 +1,94 @@
+"""Compare restorer settings the way they are chosen here: on the development split first.
+
+    .venv/bin/python scripts/tune_restore.py '{}' '{"lm_weight": 0.65}' '{"token_table_trust": 30}'
+    .venv/bin/python scripts/tune_restore.py --test '{}' '{"token_table_trust": 30}'
+
+Each argument is a JSON object of ``RestoreConfig`` fields ('{}' = the defaults). For each, one
+line: syllable accuracy on the development split (synthetic damage of three plans left out of a
+reduced corpus, made by scripts/make_dev_split.py; its corpus is built on first use) and the
+time it took. With ``--test`` the line goes on with the test sets, measured once a setting was
+chosen on the development split: synthetic damage of the held-out documents, the dev gold
+(real damage; only when ../shared/dev-gold is there), marks stripped and correct text left
+unchanged. Reading the test sets' errors, or choosing among settings by them, would tune on
+the test: say so where it happened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from unidecode import unidecode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_restore import GOLD, SAMPLE, heldout_docs  # noqa: E402
+
+from diacritics.corpus import default_corpus_dir, ensure_built  # noqa: E402
+from diacritics.evaluate import syllable_accuracy  # noqa: E402
+from diacritics.restorer import RestoreConfig, Restorer  # noqa: E402
+
+DEV_SPLIT = ROOT / "build" / "dev-split"
+
+Pairs = list[tuple[str, str]]
+
+
+def _pairs(folder: Path) -> Pairs:
+    return [
+        (
+            p.read_text(encoding="utf-8"),
+            p.with_name(p.name[: -len(".ocr.txt")] + ".clean.txt").read_text(encoding="utf-8"),
+        )
+        for p in sorted(folder.glob("*.ocr.txt"))
+    ]
+
+
+def accuracy(r: Restorer, pairs: Pairs) -> float:
+    """Syllable accuracy (%) of ``r`` over (input, gold) pairs, pooled over their words."""
+    right = total = 0
+    for text, gold in pairs:
+        a = syllable_accuracy(r.restore(text).text, gold)
+        right, total = right + a.right, total + a.total
+    return 100.0 * right / max(total, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("configs", nargs="+", help="RestoreConfig fields as JSON, '{}' = defaults")
+    ap.add_argument("--test", action="store_true", help="also measure the test sets")
+    args = ap.parse_args(argv)
+    if not (DEV_SPLIT / "synthetic").is_dir():
+        print("no development split: run scripts/make_dev_split.py first", file=sys.stderr)
+        return 2
+    dev = _pairs(DEV_SPLIT / "synthetic")
+    dev_build = ensure_built(DEV_SPLIT / "corpus")
+    tests: dict[str, Pairs] = {}
+    if args.test:
+        docs = heldout_docs()
+        tests["synthetic"] = _pairs(ROOT / "eval" / "synthetic")
+        if GOLD.exists():
+            tests["real"] = [(SAMPLE.read_text(encoding="utf-8"), GOLD.read_text(encoding="utf-8"))]
+        tests["stripped"] = [(unidecode(d), d) for _, d in docs]
+        tests["unchanged"] = [(d, d) for _, d in docs]
+    build = ensure_built(default_corpus_dir()) if args.test else None
+    for arg in args.configs:
+        config = RestoreConfig(**json.loads(arg))
+        t = time.perf_counter()
+        line = f"{arg}  development split {accuracy(Restorer(dev_build, config), dev):.2f}"
+        line += f" ({time.perf_counter() - t:.1f} s)"
+        if build is not None:
+            r = Restorer(build, config)
+            line += "".join(f"  {name} {accuracy(r, pairs):.3f}" for name, pairs in tests.items())
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
