@@ -10,7 +10,7 @@ text had in its place (the number itself, written `<keep>`, or a word), aligned 
 scripts/measure_split_rates.py aligns lines (accent-free tokens, one-for-one replacements).
 
 Run:  .venv/bin/python scripts/measure_number_words.py [build/confusion/pages-3.jsonl [N]]
-      (N: only the first N pages; the committed table used the 640 of the confusion tables)
+      (N: only the first N pages; the committed table used the 1000 of the confusion tables)
 
 Writes diacritics/data/number_words.tsv: `ocr<TAB>clean<TAB>count` for the tokens read as a
 word at least MIN_WORD times, every reading seen at least twice.

@@ -572,28 +572,36 @@ def test_a_development_page_that_was_no_fixed_point() -> None:
     assert restore(r.text).text == r.text
 
 
-def test_words_around_a_split_are_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    """After a merge or split the restorer reads its text again, and the two restorations
-    make one explanation of the input: it replays, and the words left unresolved point into
-    the input ("cuatinh" sits one character further right after "tudo" -> "tự do")."""
-    from diacritics.restorer import Restorer
+def test_a_second_reading_is_explained_against_the_input() -> None:
+    """After a merge or split the restorer reads its output again (rare on real pages); the
+    second restoration then becomes one explanation of the input: changes composed (one that
+    touches a first change becomes one change of the input's span, at the lower confidence),
+    and the words left unresolved moved back to the input's offsets."""
+    from diacritics.changes import Change, Restoration, Unresolved
 
-    composed = []
-    real = Restorer._composed
-
-    def spy(self: Restorer, *args: object) -> object:
-        composed.append(args)
-        return real(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Restorer, "_composed", spy)
-    text = "hoach\nso tac\ncta tudo 6, ban cuatinh,"
-    r = restore(text)
-    assert composed, "the split should have made the restorer read the text again"
-    assert replay(text, r.changes) == r.text
-    assert "tự do" in r.text and restore(r.text).text == r.text
-    lines = text.split("\n")
-    assert [u.word for u in r.unresolved] == ["cuatinh"]
-    assert all(lines[u.line - 1][u.col : u.col + len(u.word)] == u.word for u in r.unresolved)
+    r = load_restorer()
+    text = "Ke hoach so 13 cua tudo Uy ban xyzq"
+    first_changes = (
+        Change(1, 0, "Ke", "Kế", Source.LM, 0.9),
+        Change(1, 19, "tudo", "tự do", Source.LM, 0.7),
+    )
+    middle = replay(text, first_changes)
+    assert middle == "Kế hoach so 13 cua tự do Uy ban xyzq"
+    first = Restoration(middle, first_changes, (Unresolved(1, 31, "xyzq"),))
+    then_changes = (
+        Change(1, 3, "hoach", "hoạch", Source.LM, 0.95),
+        Change(1, 19, "tự", "tứ", Source.LM, 0.4),
+    )
+    then = Restoration(replay(middle, then_changes), then_changes, (Unresolved(1, 32, "xyzq"),))
+    got = r._composed(text, first, then)
+    assert got.text == "Kế hoạch so 13 cua tứ do Uy ban xyzq"
+    assert replay(text, got.changes) == got.text
+    assert got.changes == (
+        Change(1, 0, "Ke", "Kế", Source.LM, 0.9),
+        Change(1, 3, "hoach", "hoạch", Source.LM, 0.95),
+        Change(1, 19, "tudo", "tứ do", Source.LM, 0.4, flagged=True),
+    )
+    assert got.unresolved == (Unresolved(1, 31, "xyzq"),)
 
 
 def test_a_repaired_first_letter_takes_the_likelier_case_there() -> None:
