@@ -161,11 +161,11 @@ class RestoreConfig:
         has that form at least this many times as often (default 5.0).
     split_cost: price of reading two tokens as one word that OCR split ("chu c" -> "chức");
         merge_cost: price of reading one token as two words that OCR glued ("suco" -> "sự cố").
-        Defaults 5.25 and 3.6 nats: -log of how often, on the synthetic training pages, a pair
-        of neighbours the step may merge was one word that Tesseract split (0.53%), and a token
-        the step may cut into two syllables was two words that it glued (2.68%; 2.73% when
-        both halves had to be inventory keys)
-        (`scripts/measure_split_rates.py build/confusion/pages-3.jsonl 640`).
+        Defaults 5.28 and 3.51 nats: -log of how often, on the synthetic training pages, a pair
+        of neighbours the step may merge was one word that Tesseract split (0.51%), and a token
+        the step may cut into two syllables was two words that it glued (2.99%)
+        (`scripts/measure_split_rates.py build/confusion/pages-3.jsonl 1000`; on the 640 pages
+        of the tables before session 11: 0.53% and 2.68%, 5.25 and 3.6 nats).
         The shares among all words (0.13%, 0.12%: 6.6 and 6.7 nats, the earlier defaults) are
         the wrong prior: the step only looks at tokens that already look broken. Development
         split: 95.58 -> 95.71% ("Cancu" -> "Căn cứ", "chitiet" -> "chi tiết"; merge_cost alone
@@ -254,8 +254,8 @@ class RestoreConfig:
     span_trust: float = 3.0
     channel: str | None = None
     abbreviation_ratio: float = 5.0
-    split_cost: float = 5.25
-    merge_cost: float = 3.6
+    split_cost: float = 5.28
+    merge_cost: float = 3.51
     doc_cache_weight: float = 0.3
     doc_cache_k: float = 2.0
     doc_vocab_min_count: int = 3

@@ -9,8 +9,8 @@ Run:  .venv/bin/python scripts/measure_split_rates.py [build/confusion/pages-3.j
 
 N: count only the first N pages (by index). The cache only grows, so a run of learn_confusion.py
 with more pages leaves more in it than the committed tables were learned from (1000 pages, see
-diacritics/data/CONFUSION.md); the restorer's defaults were measured with N = 640 (the tables' size
-until session 11).
+diacritics/data/CONFUSION.md); the restorer's defaults were measured with N = 1000 (640, the tables'
+size until session 11, gave nearly the same).
 
 Each clean line is aligned with its OCR line on accent-free lowercase tokens; a 1 clean : 2 OCR
 replacement whose joined OCR tokens resemble the clean word (difflib ratio >= 0.6) is a split,
