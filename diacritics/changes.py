@@ -190,3 +190,29 @@ def compose(
             )
     out.sort(key=lambda c: (c.line, c.col))
     return tuple(out)
+
+
+def moved_back(
+    words: tuple[Unresolved, ...], first: tuple[Change, ...] | list[Change]
+) -> tuple[Unresolved, ...]:
+    """``words`` (at offsets of ``replay(text, first)``) at the offsets of ``text``; a word
+    inside the span of one of ``first``'s changes is left out: only that change made it, and
+    the change answers for it."""
+    by_line: dict[int, list[Change]] = {}
+    for c in first:
+        by_line.setdefault(c.line, []).append(c)
+    for cs in by_line.values():
+        cs.sort(key=lambda c: c.col)
+    out = []
+    for u in words:
+        grown, inside = 0, False  # (intermediate - input offset, before the word)
+        for c in by_line.get(u.line, ()):
+            start = c.col + grown  # that change's start in the intermediate line
+            if start + len(c.after) <= u.col:
+                grown += len(c.after) - len(c.before)
+            elif start < u.col + len(u.word):
+                inside = True
+                break
+        if not inside:
+            out.append(Unresolved(u.line, u.col - grown, u.word))
+    return tuple(out)

@@ -22,7 +22,7 @@ import gc
 import math
 import threading
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +32,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from diacritics import channel
-from diacritics.changes import Change, Restoration, Source, Unresolved, compose, replay
+from diacritics.changes import (
+    Change,
+    Restoration,
+    Source,
+    Unresolved,
+    compose,
+    moved_back,
+    replay,
+)
 from diacritics.corpus import BOS, NUM, UNK
 from diacritics.deletes import DeletionIndex
 from diacritics.lm import DocCache, TrigramLM
@@ -426,7 +434,26 @@ class Restorer:
             hit = self._token_tables[engine] = channel.load_token_counts(engine)
         return hit
 
-    def _prior_shift(self, row: list[tuple[str, float]], engine: str) -> dict[str, float]:
+    def _table_prices(
+        self, row: Sequence[tuple[str, float]], seen: int, engine: str
+    ) -> dict[str, float]:
+        """The price of each one-word reading of a token-table row, for a token OCR printed
+        ``seen`` times on the training pages: -log P(clean | ocr) (times token_table_weight,
+        plus token_table_floor), the row smoothed (a row seen a few times only says little:
+        its shares count as if it had been seen ``token_table_smoothing`` times more, with
+        nothing there) and the training pages' prior partly divided out (:meth:`_prior_shift`)."""
+        cfg = self.config
+        sure = seen / (seen + cfg.token_table_smoothing) if seen else 1.0
+        shift = self._prior_shift(row, engine) if cfg.token_table_prior else {}
+        return {
+            w: cfg.token_table_floor
+            - cfg.token_table_weight * math.log(max(prob * sure, 1e-6))
+            + shift.get(w, 0.0)
+            for w, prob in row
+            if " " not in w
+        }
+
+    def _prior_shift(self, row: Sequence[tuple[str, float]], engine: str) -> dict[str, float]:
         """What each one-word reading of a token-table row gains or loses when the training
         pages' prior is divided out of P(clean | ocr), relative to the row's first one-word
         reading: ``token_table_prior`` times log(count(word) / count(first)), at most
@@ -640,21 +667,8 @@ class Restorer:
             others = np.ones(len(near), bool)
             others[[at[w] for w in listed if at[w] >= 0]] = False
             near_c[others] += cfg.token_table_weight * rest
-        # P(clean | ocr) holds how often each clean word stood on the training pages, a prior
-        # the language model brings again (token_table_prior).
-        shift: dict[str, float] = {}
-        if table and cfg.token_table_prior:
-            shift = self._prior_shift(table, p.tokens)
-        # A row seen a few times only says little: its readings' shares are counted as if it
-        # had been seen token_table_smoothing times more, with nothing there.
-        seen = totals.get(o, 0)
-        sure = seen / (seen + cfg.token_table_smoothing) if seen else 1.0
-        for w, prob in table:
+        for w, c in self._table_prices(table, totals.get(o, 0), p.tokens).items():
             if w in self.lexicon:
-                c = cfg.token_table_floor - cfg.token_table_weight * math.log(
-                    max(prob * sure, 1e-6)
-                )
-                c += shift.get(w, 0.0)
                 if w in head:
                     if trusted or c < head[w]:
                         head[w] = c
@@ -1671,24 +1685,8 @@ class Restorer:
     def _composed(self, text: str, first: Restoration, then: Restoration) -> Restoration:
         """``then`` (a restoration of ``first.text``) as a restoration of ``text``."""
         changes = compose(text, first.changes, then.changes, self.config.flag_threshold)
-        # Words left unresolved the second time, at the input's offsets; one that only a
-        # first change made (inside its span) is that change's to answer for.
-        shifts: dict[int, list[tuple[int, int, int]]] = {}
-        for c in first.changes:
-            shifts.setdefault(c.line, []).append((c.col, len(c.before), len(c.after)))
-        unresolved = []
-        for u in then.unresolved:
-            grown, inside = 0, False  # (intermediate - input offset, before the word)
-            for c0, n_before, n_after in sorted(shifts.get(u.line, ())):
-                start = c0 + grown  # that change's start in the intermediate line
-                if start + n_after <= u.col:
-                    grown += n_after - n_before
-                elif start < u.col + len(u.word):
-                    inside = True
-                    break
-            if not inside:
-                unresolved.append(Unresolved(u.line, u.col - grown, u.word))
-        return Restoration(replay(text, changes), changes, tuple(unresolved))
+        unresolved = moved_back(then.unresolved, first.changes)
+        return Restoration(replay(text, changes), changes, unresolved)
 
     def _restore(self, text: str) -> tuple[Restoration, bool]:
         memo: LineMemo = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -138,9 +139,13 @@ def level_of(name: str | None, number: str | None = None) -> str | None:
     return None
 
 
-def known_codes() -> set[str]:
-    """The codes document numbers are made of (lexicon ``doc_code`` and ``doc_type`` codes)."""
-    return {e.text for e in lex("doc_code")} | {e.code for e in lex("doc_type") if e.code}
+@cache
+def known_codes() -> frozenset[str]:
+    """The codes document numbers are made of (lexicon ``doc_code`` and ``doc_type`` codes;
+    the lexicon is read once, so are they)."""
+    return frozenset(
+        {e.text for e in lex("doc_code")} | {e.code for e in lex("doc_type") if e.code}
+    )
 
 
 def repair_number(num: str) -> str:
@@ -171,7 +176,7 @@ def repair_number(num: str) -> str:
     return "".join(parts)
 
 
-def _one_stroke_off(part: str, known: set[str]) -> str:
+def _one_stroke_off(part: str, known: frozenset[str]) -> str:
     """``part`` as the known code it is one OCR stroke from, or as it is: "IJ" read for
     "U", or one "I", "l", "1" or "J" too many."""
     if "IJ" in part and part.replace("IJ", "U", 1) in known:
