@@ -64,6 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("configs", nargs="+", help="RestoreConfig fields as JSON, '{}' = defaults")
     ap.add_argument("--test", action="store_true", help="also measure the test sets")
     args = ap.parse_args(argv)
+    configs = {}
+    for arg in args.configs:  # (all checked before the minutes of measuring)
+        try:
+            configs[arg] = RestoreConfig(**json.loads(arg))
+        except (ValueError, TypeError) as e:  # (bad JSON, or no such field)
+            print(f"tune_restore: {arg!r} is no RestoreConfig: {e}", file=sys.stderr)
+            return 2
     if not (DEV_SPLIT / "synthetic").is_dir():
         print("no development split: run scripts/make_dev_split.py first", file=sys.stderr)
         return 2
@@ -79,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         tests["unchanged"] = [(d, d) for _, d in docs]
     build = ensure_built(default_corpus_dir()) if args.test else None
     for arg in args.configs:
-        config = RestoreConfig(**json.loads(arg))
+        config = configs[arg]
         t = time.perf_counter()
         line = f"{arg}  development split {accuracy(Restorer(dev_build, config), dev):.2f}"
         line += f" ({time.perf_counter() - t:.1f} s)"
