@@ -194,6 +194,8 @@ class EditCosts:
         v = self.sub.get((o, c))
         if v is not None:
             return v
+        if o != o.lower():
+            return self.sub1(o.lower(), c)  # (a capital without counts of its own)
         if not o.isalpha() or not o.isascii():
             return self.default_sub * 0.6  # a non-letter glyph stands for something
         return self.default_sub
@@ -201,7 +203,8 @@ class EditCosts:
     def distance(
         self, o: str, c: str, limit: float = 1e9, vowel_drop: float | None = None
     ) -> float:
-        """Weighted edit distance from OCR string ``o`` to clean key ``c``."""
+        """Weighted edit distance from OCR string ``o`` to clean key ``c``. ``o`` is accent-free
+        and may keep its capitals: a capital letter is priced by the capitals' own counts."""
         key = (o, c, limit, vowel_drop)
         hit = self._memo.get(key)
         if hit is None:
@@ -231,15 +234,16 @@ class EditCosts:
         c2 = [c[j - 2 : j] for j in range(m + 1)]
         for i in range(1, n + 1):
             cur = [0.0] * (m + 1)
-            oi = o[i - 1]
-            del_o = sub((oi, "")) or indel
+            oi = o[i - 1]  # (a capital: its own substitution prices, the small one's others)
+            low = oi.lower()
+            del_o = sub((low, "")) or indel
             cur[0] = prev[0] + del_o
             best = cur[0]
             srow = subrows.get(oi)
             if srow is None:
                 srow = subrows[oi] = _SubRow(oi, sub1)
-            o2 = by_o2.get(o[i - 2 : i], ()) if i > 1 else ()
-            oc2 = by_c2.get(oi, ())
+            o2 = by_o2.get(o[i - 2 : i].lower(), ()) if i > 1 else ()
+            oc2 = by_c2.get(low, ())
             # Only read when o2 is non-empty, i.e. i > 1; rows[0] keeps the type simple.
             row2 = rows[i - 2] if i > 1 else rows[0]
             for j in range(1, m + 1):
@@ -319,8 +323,11 @@ class KeyDistances:
         if hit is None:
             edit, code = self.edit, self._code
             srow = np.array([*(edit.sub1(oi, c) for c in self.alphabet), 0.0])
-            del_o = edit.sub.get((oi, "")) or edit.indel
-            pairs = [(cc, w) for cc, w in edit.by_c2.get(oi, ()) if cc[0] in code and cc[1] in code]
+            low = oi.lower()  # (see EditCosts._distance)
+            del_o = edit.sub.get((low, "")) or edit.indel
+            pairs = [
+                (cc, w) for cc, w in edit.by_c2.get(low, ()) if cc[0] in code and cc[1] in code
+            ]
             oc2 = None
             if pairs:
                 oc2 = np.full((len(code) + 1, len(code) + 1), np.inf)
@@ -368,7 +375,7 @@ class KeyDistances:
             # The moves into (i, j) from row i - 1 and earlier, then the insertions along row i.
             x = prev[:-1] + srow[cols]
             np.minimum(x, prev[1:] + del_o, out=x)
-            o2 = self._o2_costs(o[i - 2 : i]) if i > 1 else None
+            o2 = self._o2_costs(o[i - 2 : i].lower()) if i > 1 else None
             if o2 is not None:
                 np.minimum(x, dp[i - 2][:-1] + o2[cols], out=x)
             if oc2 is not None and width > 1:
@@ -401,6 +408,8 @@ def builtin_costs() -> EditCosts:
 def learned_costs(path: Path, builtin: EditCosts) -> EditCosts:
     """Costs from character alignment counts: -log P(ocr | clean) + log P(clean | clean)."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
+    cap: dict[tuple[str, str], int] = defaultdict(int)
+    cap_total: dict[str, int] = defaultdict(int)
     for row in _load_table(path):
         if len(row) < 3:
             continue
@@ -408,10 +417,24 @@ def learned_costs(path: Path, builtin: EditCosts) -> EditCosts:
         c = strip_marks(clean.lower()) if clean else ""
         o = strip_marks(ocr.lower())
         counts[(o, c)] += n
+        if len(clean) == 1 and clean.isupper():
+            # A capital's own counts: T printed F (260 of 14,400 capitals T) is common, t
+            # printed f rare; folded into the small letters' counts it would cost 2 nats more.
+            cap_total[c] += n
+            if len(ocr) == 1 and ocr.isupper():
+                cap[(strip_marks(ocr), c)] += n
     totals: dict[str, int] = defaultdict(int)
     for (_o, c), n in counts.items():
         totals[c] += n
     sub = dict(builtin.sub)
+    # A capital letter as printed (marks stripped) for a key letter: its own price where the
+    # capitals say (EditCosts.sub1 falls back to the small letter's price elsewhere); the
+    # built-in prices stay a ceiling, as for the small letters.
+    for (o, c), n in cap.items():
+        if o.lower() != c and n >= 3:
+            ident = cap.get((c.upper(), c), 0) + 1
+            cost = max(0.3, -math.log(n / cap_total[c]) + math.log(ident / cap_total[c]))
+            sub[(o, c)] = min(cost, builtin.sub.get((o.lower(), c), cost))
     chars = sum(n for (_o, c), n in counts.items() if c) or 1
     for (o, c), n in counts.items():
         if o == c or n < 3 or len(o) > 2 or len(c) > 2:

@@ -202,6 +202,10 @@ class RestoreConfig:
         e: an acute printed is weak evidence against hỏi (0.41 nats) and nặng (0.86), where the
         hand-set price was 1.5 for any other tone. Development split 95.71 -> 95.71% (a few
         words each way); held-out synthetic 95.15 -> 95.18%, real 95.17% unchanged.
+    capital_costs: price a capital letter as printed by the capitals' own character counts
+        (channel.learned_costs; default True): Tesseract's Latin models print T as F, L as E,
+        Đ as P far more often than the small letters, and counted together a capital's
+        confusion cost about 2 nats more than its own counts say.
     context_followers, context_leaders: from the second pass on, where OCR may have changed
         base letters, a token's candidates also include the this many words the corpus most
         often puts right after its left neighbour and right before its right one (as read in
@@ -272,6 +276,7 @@ class RestoreConfig:
     doc_vocab_cost: float = 0.0
     doc_vocab_keep: int = 8
     learned_tones: bool = True
+    capital_costs: bool = True
     context_followers: int = 10
     context_leaders: int = 10
     type_min_count: int = 3
@@ -572,20 +577,29 @@ class Restorer:
             self._near_cache[(ob, maxd)] = hit
         return hit
 
+    def _printed_key(self, token: str, ob: str) -> str:
+        """The key ``ob`` of ``token`` as the edit distances read it: with the token's capitals
+        where ``capital_costs`` prices them apart."""
+        if not self.config.capital_costs or token.islower() or token == ob:
+            return ob
+        return strip_marks(token)
+
     def _near_distances(
         self, ob: str, maxd: int, limit: float, vowel_drop: float | None
     ) -> tuple[np.ndarray, np.ndarray]:
         """The keys of :meth:`_near` other than ``ob`` itself, in its order (as indices of
         ``self.keys``), and their weighted edit distances from ``ob`` (``edit.distance(ob, key,
         limit, vowel_drop)``, for all of them at once): shared by the tokens that differ from
-        ``ob`` in marks only."""
+        ``ob`` in marks only. ``ob`` may keep its capitals (:meth:`_printed_key`); the search
+        for near keys does not see them."""
         ck = (ob, maxd, limit, vowel_drop)
         hit = self._dist_cache.get(ck)
         if hit is None:
             if len(self._dist_cache) > 200_000:
                 self._dist_cache.clear()
-            near = self._near(ob, maxd)
-            rows = np.array([i for k, _d, i in near if k != ob], np.intp)
+            low = ob.lower()
+            near = self._near(low, maxd)
+            rows = np.array([i for k, _d, i in near if k != low], np.intp)
             hit = rows, self._key_dist.distances(ob, rows, limit, vowel_drop)
             self._dist_cache[ck] = hit
         return hit
@@ -595,7 +609,8 @@ class Restorer:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The words of the keys near ``ob`` (the first 12 of each key within
         ``max_edit_cost``, key by key), as positions in ``_near_words``, and their prices:
-        edit cost times ``letter_scale`` plus mark cost (below 1e9, which stands for none)."""
+        edit cost times ``letter_scale`` plus mark cost (below 1e9, which stands for none).
+        ``ob`` may keep the token's capitals (:meth:`_printed_key`)."""
         limit, scale = self.config.max_edit_cost, p.letter_scale
         rows, dist = self._near_distances(ob, maxd, limit / scale, p.vowel_drop)
         d = dist * scale
@@ -637,7 +652,7 @@ class Restorer:
             maxd = 0  # base letters look reliable and this is a known key: marks only
         near, near_c = np.zeros(0, np.intp), np.zeros(0)
         if maxd:
-            near, near_c = self._near_prices(o, ob, maxd, p)
+            near, near_c = self._near_prices(o, self._printed_key(token, ob), maxd, p)
         tail: dict[str, float] = {}
         rows, totals = self._tokens_of(p.tokens)
         table = rows.get(o, ())
@@ -1967,7 +1982,7 @@ class Restorer:
         cost, the marks' and ``doc_vocab_cost``)."""
         cfg = self.config
         o = token.lower()
-        ob = strip_marks(o)
+        ob = self._printed_key(token, strip_marks(o))
         scale, limit = p.letter_scale, cfg.doc_vocab_limit
         dist = np.zeros(len(words))
         inv = rows >= 0

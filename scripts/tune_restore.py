@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_restore import GOLD, SAMPLE, heldout_docs  # noqa: E402
 
+from diacritics.corpus import build as build_corpus  # noqa: E402
 from diacritics.corpus import default_corpus_dir, ensure_built  # noqa: E402
 from diacritics.evaluate import syllable_accuracy  # noqa: E402
 from diacritics.restorer import RestoreConfig, Restorer  # noqa: E402
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print("no development split: run scripts/make_dev_split.py first", file=sys.stderr)
         return 2
     dev = _pairs(DEV_SPLIT / "synthetic")
+    build_corpus(DEV_SPLIT / "corpus")  # (cached: a no-op once built and unchanged)
     dev_build = ensure_built(DEV_SPLIT / "corpus")
     tests: dict[str, Pairs] = {}
     if args.test:
