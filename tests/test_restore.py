@@ -648,3 +648,27 @@ def test_the_token_tables_prior_is_divided_out_of_its_readings() -> None:
         return float(c.cost[c.words.index("phường")] - c.cost[c.words.index("phương")])
 
     assert gap(r) == pytest.approx(gap(without) - cap)
+
+
+def test_a_capital_is_priced_by_the_capitals_counts() -> None:
+    # Tesseract's Latin models print a capital T as F far more often than a small t as f;
+    # counted together, the capital's confusion was priced like the small letter's.
+    r = load_restorer()
+    assert r.edit.sub1("F", "t") < r.edit.sub1("f", "t") - 1.0
+    assert r.edit.sub1("F", "f") == 0.0  # (a capital for its own small letter: no change)
+    assert r.edit.sub1("Q", "x") == r.edit.sub1("q", "x")  # no counts of its own: the small's
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="aBcDeFhLnoPTuEgI", min_size=1, max_size=7))
+def test_key_distances_of_printed_capitals_equal_the_scalar_ones(o: str) -> None:
+    # The numpy DP over many keys must give exactly the pure-Python DP's distances, capitals
+    # (their own prices) included.
+    import numpy as np
+
+    r = load_restorer()
+    keys = ["thuong", "luat", "dang", "hoi", "nghi", "to", "ng", "a"]
+    rows = np.array([r.keys.index(k) for k in keys], np.intp)
+    got = r._key_dist.distances(o, rows, 12.0, None)
+    want = [r.edit._distance(o, k, 12.0, None) for k in keys]
+    assert got.tolist() == want
