@@ -496,7 +496,26 @@ def load_case_confusion() -> CaseConfusion:
 
 # The token tables by OCR engine: Tesseract's Latin models (the archives' garbled text) and its
 # Vietnamese model (scans read by the pipeline; scripts/learn_confusion_vie.py).
-TOKEN_FILES = {"eng": "confusion_tokens.tsv", "vie": "confusion_tokens_vie.tsv"}
+TOKEN_FILES = {
+    "eng": "confusion_tokens.tsv",
+    "vie": "confusion_tokens_vie.tsv",
+    # Only the pages Tesseract fra and eng+fra+por read (marks kept as Latin-1 letters).
+    "latin1": "confusion_tokens_latin1.tsv",
+}
+
+# Letters Tesseract's French model prints for Vietnamese marked vowels and that Vietnamese never
+# writes ("cüa", "näm", "hôï"). A document where this share of its words has one was read by
+# such a model: on the training pages, 0 of 558 eng pages and 1 of 148 por pages, 159 of 160 fra
+# pages and 90 of 134 eng+fra+por pages (scripts/learn_confusion.py, GROUPS).
+LATIN1_LETTERS = frozenset("äëïöüÿçîûåæœ")
+LATIN1_MIN_SHARE = 0.005
+
+
+def latin1_share(words: Sequence[str]) -> float:
+    """Share of ``words`` (lowercase) with a letter of LATIN1_LETTERS."""
+    if not words:
+        return 0.0
+    return sum(1 for w in words if not LATIN1_LETTERS.isdisjoint(w)) / len(words)
 
 
 @lru_cache(maxsize=4)
@@ -579,7 +598,7 @@ def load_clean_counts(engine: str = "eng") -> dict[str, int]:
 
 
 def load_tone_table(
-    base: ChannelParams, max_cost: float = 6.0, min_count: int = 50
+    base: ChannelParams, max_cost: float = 6.0, min_count: int = 50, engine: str = "eng"
 ) -> tuple[tuple[float, ...], ...]:
     """Tone prices learned from the token table: cost[o][c] = -log P(OCR tone o | tone c) +
     log max_c' P(o | c'), so that for each tone OCR printed the likeliest source tone costs 0
@@ -588,7 +607,7 @@ def load_tone_table(
     fewer than ``min_count`` times there (the Latin models have no "ỏ" or "ọ") keeps the
     prices of ``base``."""
     counts = [[1.0] * 6 for _ in range(6)]
-    for ocr, clean, n in _token_rows():  # (one word on each side)
+    for ocr, clean, n in _token_rows(engine):  # (one word on each side)
         if ocr.isalpha() and clean.isalpha():
             counts[mark_profile(ocr.lower())[0]][mark_profile(clean.lower())[0]] += n
     totals = [sum(counts[o][c] for o in range(6)) for c in range(6)]

@@ -206,6 +206,12 @@ class RestoreConfig:
         (channel.learned_costs; default True): Tesseract's Latin models print T as F, L as E,
         Đ as P far more often than the small letters, and counted together a capital's
         confusion cost about 2 nats more than its own counts say.
+    latin1_tables: a garbled document where OCR printed letters Vietnamese never writes
+        ("cüa", "hôï": Tesseract's French model, channel.latin1_share) takes the token table
+        and tone prices learned from such pages alone (confusion_tokens_latin1.tsv; default
+        True). Development split 97.15 -> 97.16% (one French-read document of three: one word);
+        measured held out after that choice: synthetic 96.32 -> 96.42%, real unchanged (the dev
+        gold has no such letters). That table's own letter prices too: 97.03%, not kept.
     context_followers, context_leaders: from the second pass on, where OCR may have changed
         base letters, a token's candidates also include the this many words the corpus most
         often puts right after its left neighbour and right before its right one (as read in
@@ -277,6 +283,7 @@ class RestoreConfig:
     doc_vocab_keep: int = 8
     learned_tones: bool = True
     capital_costs: bool = True
+    latin1_tables: bool = True
     context_followers: int = 10
     context_leaders: int = 10
     type_min_count: int = 3
@@ -354,8 +361,11 @@ class Restorer:
         self.keys = sorted(by_key)
         self.edit = channel.load_edit_costs()
         self._set_presets()
-        # Token tables by OCR engine (ChannelParams.tokens), each loaded on first use.
-        self._token_tables = {"eng": channel.load_token_counts("eng")}
+        # Token tables by OCR engine (ChannelParams.tokens); Tesseract vie's on first use.
+        self._token_tables = {
+            "eng": channel.load_token_counts("eng"),
+            "latin1": channel.load_token_counts("latin1"),
+        }
         kmap, ktable = key_ids([strip_marks(w) for w in self.vocab])
         self.kmap = kmap
         self.ktable = ktable
@@ -504,6 +514,14 @@ class Restorer:
         if self.config.learned_tones:
             garbled = replace(garbled, tone_table=channel.load_tone_table(channel.GARBLED))
         self._garbled = garbled
+        # A garbled document read by a model that keeps marks as Latin-1 letters: that
+        # damage's own token table and tone prices (estimate_channel).
+        latin1 = replace(channel.GARBLED, tokens="latin1")
+        if self.config.learned_tones:
+            latin1 = replace(
+                latin1, tone_table=channel.load_tone_table(channel.GARBLED, engine="latin1")
+            )
+        self._garbled_latin1 = latin1
         self._presets = {
             "garbled": garbled,
             "font": channel.FONT,
@@ -546,11 +564,16 @@ class Restorer:
         # Words without any vowel ("huyn" is fine, "h", "thng", "rng" are not) betray a font
         # that dropped its marked vowels.
         no_vowel = sum(1 for w in words if not any(c in "aeiouy" for c in strip_marks(w)))
+        latin1 = (
+            self.config.latin1_tables
+            and channel.latin1_share(words) >= channel.LATIN1_MIN_SHARE
+            and self._token_tables.get("latin1", ({}, {}))[0] != {}
+        )
         if no_vowel / len(words) >= 0.03:
-            return channel.FONT
+            return replace(channel.FONT, tokens="latin1") if latin1 else channel.FONT
         if r_mark < 0.02 and valid_key >= 0.95:
             return channel.STRIPPED
-        return self._garbled
+        return self._garbled_latin1 if latin1 else self._garbled
 
     # ------------------------------------------------------------------ candidates
 

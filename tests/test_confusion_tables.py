@@ -34,9 +34,10 @@ def read_table(name: str, header: str) -> tuple[list[str], list[tuple[str, str, 
     return comments, rows
 
 
-@pytest.fixture(scope="module")
-def tokens():
-    return read_table("confusion_tokens.tsv", "ocr\tclean\tcount")
+# The token tables of all the Latin engines' pages, and of those that print Latin-1 letters.
+@pytest.fixture(scope="module", params=["", "_latin1"])
+def tokens(request):
+    return read_table(f"confusion_tokens{request.param}.tsv", "ocr\tclean\tcount")
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +45,16 @@ def chars():
     return read_table("confusion_chars.tsv", "clean\tocr\tcount")
 
 
-@pytest.mark.parametrize("fixture", ["tokens", "chars"])
-def test_table_comments_say_where_it_came_from(fixture, request):
-    comments, rows = request.getfixturevalue(fixture)
+@pytest.mark.parametrize(
+    "name, header",
+    [
+        ("confusion_tokens.tsv", "ocr\tclean\tcount"),
+        ("confusion_tokens_latin1.tsv", "ocr\tclean\tcount"),
+        ("confusion_chars.tsv", "clean\tocr\tcount"),
+    ],
+)
+def test_table_comments_say_where_it_came_from(name, header):
+    comments, rows = read_table(name, header)
     text = "\n".join(comments)
     assert "scripts/learn_confusion.py" in text
     assert "tesseract" in text.lower()

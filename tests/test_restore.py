@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -672,3 +673,20 @@ def test_key_distances_of_printed_capitals_equal_the_scalar_ones(o: str) -> None
     got = r._key_dist.distances(o, rows, 12.0, None)
     want = [r.edit._distance(o, k, 12.0, None) for k in keys]
     assert got.tolist() == want
+
+
+def test_a_document_read_by_a_french_model_gets_that_damages_tables() -> None:
+    # Tesseract fra prints marks as letters Vietnamese never writes ("cüa", "hôï"); such a
+    # document is priced by the tables learned from those pages alone.
+    from diacritics.channel import latin1_share
+    from diacritics.tokens import tokenize
+
+    assert latin1_share(["cüa", "hôï", "ban", "nhan"]) == 0.5
+    assert latin1_share(["của", "hội", "ban", "nhân", "ưu", "ở"]) == 0.0
+    r = load_restorer()
+    fra = "Ban Thuong truc Uy ban cüa xa hôï nghi dai biéu nhan dan tai xä"
+    eng = "Ban Thuong truc Uy ban cua xa hoi nghi dai biéu nhan dan tai x3"
+    assert r.estimate_channel(tokenize(fra)).tokens == "latin1"
+    assert r.estimate_channel(tokenize(eng)).tokens == "eng"
+    plain = r.with_config(replace(r.config, latin1_tables=False))
+    assert plain.estimate_channel(tokenize(fra)).tokens == "eng"
