@@ -553,8 +553,11 @@ class Restorer:
         words = [t.text.lower() for t in tokens if not t.protected and t.text.isalpha()]
         if not words:
             return self._garbled
-        marked = [w for w in words if has_marks(w)]
-        valid_key = sum(1 for w in words if strip_marks(w) in self.by_key) / len(words)
+        # (A word of ASCII letters carries no mark and is its own key: most words of damaged
+        # or stripped text, so those skip the mark stripping.)
+        keys = [w if w.isascii() else strip_marks(w) for w in words]
+        marked = [w for w, k in zip(words, keys, strict=True) if k != w]
+        valid_key = sum(1 for k in keys if k in self.by_key) / len(words)
         r_mark = len(marked) / len(words)
         r_valid_marked = (
             sum(1 for w in marked if w in self.lexicon) / len(marked) if marked else 0.0
@@ -563,7 +566,7 @@ class Restorer:
             return channel.CLEAN
         # Words without any vowel ("huyn" is fine, "h", "thng", "rng" are not) betray a font
         # that dropped its marked vowels.
-        no_vowel = sum(1 for w in words if not any(c in "aeiouy" for c in strip_marks(w)))
+        no_vowel = sum(1 for k in keys if not any(c in "aeiouy" for c in k))
         latin1 = (
             self.config.latin1_tables
             and channel.latin1_share(words) >= channel.LATIN1_MIN_SHARE

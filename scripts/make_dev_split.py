@@ -20,6 +20,8 @@ Then build the reduced corpus, measure on it and read its errors, e.g.::
         --gold build/dev-split/synthetic/doc_03.clean.txt --corpus build/dev-split/corpus --errors 50
 
 The confusion tables are not rebuilt: they are learned from phapdien_moj and viwiki only.
+Needs Tesseract's French model besides eng (``apt-get install tesseract-ocr-fra``; the product
+itself does not): one development document is read with it.
 """
 
 from __future__ import annotations
