@@ -690,3 +690,11 @@ def test_a_document_read_by_a_french_model_gets_that_damages_tables() -> None:
     assert r.estimate_channel(tokenize(eng)).tokens == "eng"
     plain = r.with_config(replace(r.config, latin1_tables=False))
     assert plain.estimate_channel(tokenize(fra)).tokens == "eng"
+
+
+def test_a_number_printed_for_so_before_a_document_number_is_read_as_the_word() -> None:
+    # Tesseract's French model prints "số" as "56"; before a document number, that is what
+    # it stood for on the training pages. A number before a word stays a number.
+    text = "Thuc hién Nghi quyét 56 12/2024/NQ-HDND cua Hoi dong nhan dan tinh"
+    assert "Nghị quyết số 12/2024/NQ-HDND" in restore(text).text
+    assert restore("trong 56 ngay, ké tir ngay 12/3/2024").text.startswith("trong 56 ngày")
