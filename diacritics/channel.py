@@ -564,6 +564,14 @@ def load_token_table() -> dict[str, list[tuple[str, float]]]:
     return load_token_counts()[0]
 
 
+def token_rows_by_ocr(engine: str = "eng") -> dict[str, list[tuple[str, int]]]:
+    """The engine's single-word token rows by OCR token as printed: (clean word, count)."""
+    out: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for o, c, n in _token_rows(engine):
+        out[o].append((c, n))
+    return dict(out)
+
+
 def load_token_counts(
     engine: str = "eng",
 ) -> tuple[dict[str, list[tuple[str, float]]], dict[str, int]]:
