@@ -212,7 +212,9 @@ class RestoreConfig:
         and tone prices learned from such pages alone (confusion_tokens_latin1.tsv; default
         True). Development split 97.15 -> 97.16% (one French-read document of three: one word);
         measured held out after that choice: synthetic 96.32 -> 96.42%, real unchanged (the dev
-        gold has no such letters). That table's own letter prices too: 97.03%, not kept.
+        gold has no such letters). That table's own letter prices too: 97.03%, not kept. The
+        same plans read by eng+fra+por read better without it: hence the 3% threshold
+        (channel.LATIN1_MIN_SHARE) that such pages rarely reach.
     number_words_before_numbers: a number of ``number_words.tsv`` after a word and before a
         number or document symbol may be read as a word too (default True): Tesseract's
         French model prints "số" as "56" ("Nghị quyết 56 101/2025/..."); on the training pages,

@@ -10,6 +10,8 @@ This script makes a third set that may be read freely:
 - ``build/dev-split/source``: those documents, as a corpus source folder.
 - ``build/dev-split/synthetic``: their synthetic OCR damage, made by the same code as the
   evaluation set (scripts/learn_confusion.py --eval-source), line-aligned clean/ocr pairs.
+- ``build/dev-split/synthetic-latin``: the same documents read by the other Latin models
+  (``--latin-sims``, default mixed,por,mixed): the damage kinds the first set lacks.
 
 Then build the reduced corpus, measure on it and read its errors, e.g.::
 
@@ -20,8 +22,8 @@ Then build the reduced corpus, measure on it and read its errors, e.g.::
         --gold build/dev-split/synthetic/doc_03.clean.txt --corpus build/dev-split/corpus --errors 50
 
 The confusion tables are not rebuilt: they are learned from phapdien_moj and viwiki only.
-Needs Tesseract's French model besides eng (``apt-get install tesseract-ocr-fra``; the product
-itself does not): one development document is read with it.
+Needs Tesseract's French and Portuguese models besides eng (``apt-get install
+tesseract-ocr-fra tesseract-ocr-por``; the product itself does not).
 """
 
 from __future__ import annotations
@@ -57,11 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", default="doc_03,doc_05,doc_06", help="development documents")
     ap.add_argument("--sims", default="eng,fra,eng", help="damage simulation per document")
+    ap.add_argument("--latin-sims", default="mixed,por,mixed", help="the second set's simulations")
     ap.add_argument("--pages", type=int, default=30, help="synthetic pages in all")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
     corpora = ROOT / "corpora"
-    for sub in ("corpus", "source", "synthetic"):
+    for sub in ("corpus", "source", "synthetic", "synthetic-latin"):
         shutil.rmtree(OUT / sub, ignore_errors=True)
     corpus = OUT / "corpus"
     corpus.mkdir(parents=True)
@@ -75,22 +78,26 @@ def main(argv: list[str] | None = None) -> int:
         corpus / "admin_luongminh",
         OUT / "source",
     )
-    cmd = [
-        sys.executable,
-        str(ROOT / "scripts" / "learn_confusion.py"),
-        "--eval-only",
-        "--eval-source",
-        str(OUT / "source"),
-        "--eval-dir",
-        str(OUT / "synthetic"),
-        "--eval-sims",
-        args.sims,
-        "--eval-pages",
-        str(args.pages),
-        "--seed",
-        str(args.seed),
-    ]
-    return subprocess.call(cmd)
+    for folder, sims in (("synthetic", args.sims), ("synthetic-latin", args.latin_sims)):
+        cmd = [
+            sys.executable,
+            str(ROOT / "scripts" / "learn_confusion.py"),
+            "--eval-only",
+            "--eval-source",
+            str(OUT / "source"),
+            "--eval-dir",
+            str(OUT / folder),
+            "--eval-sims",
+            sims,
+            "--eval-pages",
+            str(args.pages),
+            "--seed",
+            str(args.seed),
+        ]
+        rc = subprocess.call(cmd)
+        if rc:
+            return rc
+    return 0
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@
 Each argument is a JSON object of ``RestoreConfig`` fields ('{}' = the defaults). For each, one
 line: syllable accuracy on the development split (synthetic damage of three plans left out of a
 reduced corpus, made by scripts/make_dev_split.py; its corpus is built on first use) and the
-time it took. With ``--test`` the line goes on with the test sets, measured once a setting was
+time it took, then on the same plans read by the other Latin models (mixed, por). With ``--test`` the line goes on with the test sets, measured once a setting was
 chosen on the development split: synthetic damage of the held-out documents, the dev gold
 (real damage; only when ../shared/dev-gold is there), marks stripped and correct text left
 unchanged. Reading the test sets' errors, or choosing among settings by them, would tune on
@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         print("no development split: run scripts/make_dev_split.py first", file=sys.stderr)
         return 2
     dev = _pairs(DEV_SPLIT / "synthetic")
+    # The same documents read by the other Latin models (made by make_dev_split.py since
+    # session 12; absent from older splits).
+    dev_latin = _pairs(DEV_SPLIT / "synthetic-latin")
     build_corpus(DEV_SPLIT / "corpus")  # (cached: a no-op once built and unchanged)
     dev_build = ensure_built(DEV_SPLIT / "corpus")
     tests: dict[str, Pairs] = {}
@@ -90,8 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     for arg in args.configs:
         config = configs[arg]
         t = time.perf_counter()
-        line = f"{arg}  development split {accuracy(Restorer(dev_build, config), dev):.2f}"
+        dev_r = Restorer(dev_build, config)
+        line = f"{arg}  development split {accuracy(dev_r, dev):.2f}"
         line += f" ({time.perf_counter() - t:.1f} s)"
+        if dev_latin:
+            line += f"  other Latin models {accuracy(dev_r, dev_latin):.2f}"
         if build is not None:
             r = Restorer(build, config)
             line += "".join(f"  {name} {accuracy(r, pairs):.3f}" for name, pairs in tests.items())
