@@ -167,7 +167,11 @@ class RestoreConfig:
         the last two cheap). Up to two passes with the current text's channel then confirm the
         fixed point, also when the passes before ran out or went round in a cycle.
     abbreviation_ratio: an abbreviation printed with D ("HDND") takes its Đ form when the corpus
-        has that form at least this many times as often (default 5.0).
+        has that form at least this many times as often (default 5.0); so does a part of a
+        document symbol in capitals ("91/2017/ND-CP" -> "NĐ-CP", "12/QD-UBND" -> "QĐ-UBND";
+        "KH-DU" stays: "du" is common). Development split 97.23 -> 97.26%, other Latin models
+        97.48 -> 97.53%; held out: synthetic 96.44 -> 96.45%, stripped 99.52 -> 99.56%, correct
+        text unchanged 99.992%, real unchanged.
     split_cost: price of reading two tokens as one word that OCR split ("chu c" -> "chức");
         merge_cost: price of reading one token as two words that OCR glued ("suco" -> "sự cố").
         Defaults 5.28 and 3.51 nats: -log of how often, on the synthetic training pages, a pair
@@ -1588,7 +1592,7 @@ class Restorer:
         need_conf = []
         for i, t in enumerate(tokens):
             if fixed[i]:
-                abbr = self._abbreviation(t) if t.abbreviation else None
+                abbr = self._abbreviation(t) if t.abbreviation or t.symbol_part else None
                 after = abbr or t.text
                 if after != previous[i]:
                     why[i] = (lexicon, 0.95, (t.text,)) if abbr else _LM_SURE

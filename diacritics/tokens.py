@@ -62,6 +62,9 @@ class Token:
     boundary: bool = False
     # A standalone abbreviation (HĐND, UBND): protected from the decoder, not inside a symbol.
     abbreviation: bool = False
+    # A part of a document symbol in capitals ("ND" of "91/2017/ND-CP"): protected too, but it
+    # may take its Đ spelling like an abbreviation (Restorer._abbreviation).
+    symbol_part: bool = False
 
 
 # The shape of a Vietnamese syllable, marks stripped, in capitals: onset, vowels, coda.
@@ -94,6 +97,10 @@ def is_abbreviation(tok: str) -> bool:
         and tok.isupper()
         and not any(c in "AĂÂEÊIOÔƠUƯY" for c in strip_marks(tok).upper())
     )
+
+
+# What a protected range that is a URL or an e-mail address has (a symbol has none of it).
+_URL_MARK_RE = re.compile(r"@|www\.|https?:", re.IGNORECASE)
 
 
 def protected_ranges(line: str) -> list[tuple[int, int]]:
@@ -145,9 +152,18 @@ def _line_tokens(ln: int, line: str, boundary: bool) -> tuple[list[Token], bool]
     sentence ends after it."""
     out = []
     toks, ends = _tokenize_line(line)
-    for tok, a, p, num, b, abbr in toks:
+    for tok, a, p, num, b, abbr, part in toks:
         out.append(
-            Token(tok, ln, a, protected=p, number=num, boundary=b or boundary, abbreviation=abbr)
+            Token(
+                tok,
+                ln,
+                a,
+                protected=p,
+                number=num,
+                boundary=b or boundary,
+                abbreviation=abbr,
+                symbol_part=part,
+            )
         )
         boundary = False
     return out, boundary or ends
@@ -156,9 +172,9 @@ def _line_tokens(ln: int, line: str, boundary: bool) -> tuple[list[Token], bool]
 @lru_cache(maxsize=65_536)
 def _tokenize_line(
     line: str,
-) -> tuple[tuple[tuple[str, int, bool, bool, bool, bool], ...], bool]:
+) -> tuple[tuple[tuple[str, int, bool, bool, bool, bool, bool], ...], bool]:
     """Tokens of one line as (text, column, protected, number, boundary before it, standalone
-    abbreviation) and whether a sentence ends after the last one. Cached: the restorer's passes tokenize the same lines
+    abbreviation, part of a symbol in capitals) and whether a sentence ends after the last one. Cached: the restorer's passes tokenize the same lines
     again, and most lines of a pass are those of the previous one."""
     out = []
     prot = protected_ranges(line)
@@ -171,17 +187,24 @@ def _tokenize_line(
         tok = line[a:b]
         if not (tok.isalpha() or any(c.isalpha() for c in tok)) and tok not in GLYPH_ALONE:
             if tok.isdigit():
-                out.append((tok, a, True, True, boundary, False))
+                out.append((tok, a, True, True, boundary, False, False))
                 boundary = False
             elif tok == "&":  # kept, but OCR may have printed it for "ở" (number_words.tsv)
-                out.append((tok, a, True, False, boundary, False))
+                out.append((tok, a, True, False, boundary, False, False))
                 boundary = False
             continue
-        in_symbol = bool(prot) and any(s <= a and b <= e for s, e in prot)
+        within = [(s, e) for s, e in prot if s <= a and b <= e] if prot else []
+        in_symbol = bool(within)
         abbr = not in_symbol and is_abbreviation(tok)
         p = in_symbol or (tok[0] in "IVXLC" and bool(_ROMAN_RE.fullmatch(tok))) or abbr
         p = p or _leader_noise(line, a, b)
-        out.append((tok, a, p, False, boundary, abbr))
+        part = (
+            in_symbol
+            and tok.isalpha()
+            and tok.isupper()
+            and not _URL_MARK_RE.search(line[within[0][0] : within[0][1]])
+        )
+        out.append((tok, a, p, False, boundary, abbr, part))
         boundary = False
     ends = boundary or _sentence_end(line, last, len(line))
     return tuple(out), ends

@@ -696,7 +696,7 @@ def test_a_number_printed_for_so_before_a_document_number_is_read_as_the_word() 
     # Tesseract's French model prints "số" as "56"; before a document number, that is what
     # it stood for on the training pages. A number before a word stays a number.
     text = "Thuc hién Nghi quyét 56 12/2024/NQ-HDND cua Hoi dong nhan dan tinh"
-    assert "Nghị quyết số 12/2024/NQ-HDND" in restore(text).text
+    assert "Nghị quyết số 12/2024/NQ-HĐND" in restore(text).text
     assert restore("trong 56 ngay, ké tir ngay 12/3/2024").text.startswith("trong 56 ngày")
 
 
