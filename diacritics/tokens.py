@@ -219,7 +219,10 @@ def _spans(line: str, prot: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     for m in _TOKEN_RE.finditer(line):
         a, b = m.span()
         tok = m.group(0)
-        pieces = [x for x in _GLUED_NUMBER_RE.split(tok) if x] if not tok.isdigit() else [tok]
+        if tok.isalpha() or tok.isdigit():  # (most tokens: nothing glued to split)
+            yield a, b
+            continue
+        pieces = [x for x in _GLUED_NUMBER_RE.split(tok) if x]
         if len(pieces) == 1 or any(s <= a and b <= e for s, e in prot):
             yield a, b
             continue
