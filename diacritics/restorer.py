@@ -383,7 +383,7 @@ class Restorer:
         self.edit = channel.load_edit_costs()
         self._set_presets()
         # Token tables by OCR engine (ChannelParams.tokens); Tesseract vie's on first use.
-        self._abbr_words: dict[str, frozenset[str]] = {}
+        self._abbr_words: dict[tuple[str, int], frozenset[str]] = {}
         self._token_tables = {
             "eng": channel.load_token_counts("eng"),
             "latin1": channel.load_token_counts("latin1"),
@@ -605,7 +605,7 @@ class Restorer:
         latin1 = (
             self.config.latin1_tables
             and channel.latin1_share(words) >= channel.LATIN1_MIN_SHARE
-            and self._token_tables.get("latin1", ({}, {}))[0] != {}
+            and bool(self._token_tables["latin1"][0])  # (the table file may be missing)
         )
         if no_vowel / len(words) >= 0.03:
             return replace(channel.FONT, tokens="latin1") if latin1 else channel.FONT
@@ -1646,9 +1646,9 @@ class Restorer:
         Only in OCR-damaged text, and only a token of ``data/number_words.tsv`` standing
         between two words on its line, as it was counted there ("dân chủ 6 cơ sở": "ở";
         "Điều 6", "6/2015" and "6 tháng" at a line start stay out), or after a word and before
-        a number ("Nghị quyết 56 101/2025/...": "số"; ``number_words_before_numbers``). The token itself is one
-        of the readings, at its price: the language model decides ("trong 6 tháng" keeps it;
-        a kept "&" reads as "và")."""
+        a number ("Nghị quyết 56 101/2025/...": "số"; ``number_words_before_numbers``). The
+        token itself is one of the readings, at its price: the language model decides ("trong
+        6 tháng" keeps it; a kept "&" reads as "và")."""
         if not (p.ocr_damage and self._number_words):
             return {}
         out = {}
@@ -1686,7 +1686,8 @@ class Restorer:
         """The abbreviation-shaped tokens the engine's token table saw at least
         ``abbreviation_word_min`` times, never as themselves, most often for a syllable (a
         word with a vowel: "BD" for "Đ" stays an abbreviation)."""
-        hit = self._abbr_words.get(engine)
+        key = (engine, self.config.abbreviation_word_min)  # (configs share the dict)
+        hit = self._abbr_words.get(key)
         if hit is None:
             found = set()
             for o, rows in channel.token_rows_by_ocr(engine).items():
@@ -1698,7 +1699,7 @@ class Restorer:
                     ch in "aeiouy" for ch in strip_marks(top).lower()
                 ):
                     found.add(o)
-            hit = self._abbr_words[engine] = frozenset(found)
+            hit = self._abbr_words[key] = frozenset(found)
         return hit
 
     def _pass_candidates(
