@@ -382,12 +382,9 @@ class Restorer:
         self.keys = sorted(by_key)
         self.edit = channel.load_edit_costs()
         self._set_presets()
-        # Token tables by OCR engine (ChannelParams.tokens); Tesseract vie's on first use.
+        # Token tables by OCR engine (ChannelParams.tokens), each but eng's loaded on first use.
         self._abbr_words: dict[tuple[str, int], frozenset[str]] = {}
-        self._token_tables = {
-            "eng": channel.load_token_counts("eng"),
-            "latin1": channel.load_token_counts("latin1"),
-        }
+        self._token_tables = {"eng": channel.load_token_counts("eng")}
         kmap, ktable = key_ids([strip_marks(w) for w in self.vocab])
         self.kmap = kmap
         self.ktable = ktable
@@ -532,18 +529,10 @@ class Restorer:
 
     def _set_presets(self) -> None:
         """The channel presets ``config.channel`` may name (they depend on the config)."""
-        garbled = channel.GARBLED
-        if self.config.learned_tones:
-            garbled = replace(garbled, tone_table=channel.load_tone_table(channel.GARBLED))
-        self._garbled = garbled
+        garbled = self._garbled = self._garbled_preset("eng")
         # A garbled document read by a model that keeps marks as Latin-1 letters: that
         # damage's own token table and tone prices (estimate_channel).
-        latin1 = replace(channel.GARBLED, tokens="latin1")
-        if self.config.learned_tones:
-            latin1 = replace(
-                latin1, tone_table=channel.load_tone_table(channel.GARBLED, engine="latin1")
-            )
-        self._garbled_latin1 = latin1
+        self._garbled_latin1 = self._garbled_preset("latin1")
         self._presets = {
             "garbled": garbled,
             "font": channel.FONT,
@@ -554,6 +543,14 @@ class Restorer:
             # model's token table and the letter case as read (pipeline.stages.ocr_channel).
             "ocr-heavy": replace(garbled, case_reliable=True, tokens="vie"),
         }
+
+    def _garbled_preset(self, engine: str) -> channel.ChannelParams:
+        """The garbled channel with the token table of ``engine`` and, with ``learned_tones``,
+        the tone prices learned from it."""
+        p = replace(channel.GARBLED, tokens=engine)
+        if self.config.learned_tones:
+            p = replace(p, tone_table=channel.load_tone_table(channel.GARBLED, engine=engine))
+        return p
 
     def with_config(self, config: RestoreConfig) -> Restorer:
         """A restorer with ``config`` that shares this one's loaded corpus, language model and
@@ -605,7 +602,7 @@ class Restorer:
         latin1 = (
             self.config.latin1_tables
             and channel.latin1_share(words) >= channel.LATIN1_MIN_SHARE
-            and bool(self._token_tables["latin1"][0])  # (the table file may be missing)
+            and bool(self._tokens_of("latin1")[0])  # (the table file may be missing)
         )
         if no_vowel / len(words) >= 0.03:
             return replace(channel.FONT, tokens="latin1") if latin1 else channel.FONT

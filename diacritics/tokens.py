@@ -99,26 +99,28 @@ def is_abbreviation(tok: str) -> bool:
     )
 
 
-# What a protected range that is a URL or an e-mail address has (a symbol has none of it).
-_URL_MARK_RE = re.compile(r"@|www\.|https?:", re.IGNORECASE)
-
-
 def protected_ranges(line: str) -> list[tuple[int, int]]:
     """Character ranges of ``line`` that restoration must leave alone."""
+    urls, symbols = _url_and_symbol_ranges(line)
+    return urls + symbols
+
+
+def _url_and_symbol_ranges(
+    line: str,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The protected ranges of ``line``: URLs and e-mail addresses, and document symbols."""
     # Most lines have nothing of the kind, and the searches are slow: skip them when the
     # characters that every match needs ("@", "www.", "http"; "/" or "-") are absent.
     low = line.lower()
-    out = (
+    urls = (
         [m.span() for m in _URL_RE.finditer(line)]
         if "@" in line or "www." in low or "http" in low
         else []
     )
     if "/" not in line and "-" not in line:
-        return out
-    for m in _CHUNK_RE.finditer(line):
-        if _is_symbol(m.group(0).strip("./-")):
-            out.append(m.span())
-    return out
+        return urls, []
+    symbols = [m.span() for m in _CHUNK_RE.finditer(line) if _is_symbol(m.group(0).strip("./-"))]
+    return urls, symbols
 
 
 # Tokens of a line by (line number, line, sentence boundary before it), and the boundary after it.
@@ -174,10 +176,12 @@ def _tokenize_line(
     line: str,
 ) -> tuple[tuple[tuple[str, int, bool, bool, bool, bool, bool], ...], bool]:
     """Tokens of one line as (text, column, protected, number, boundary before it, standalone
-    abbreviation, part of a symbol in capitals) and whether a sentence ends after the last one. Cached: the restorer's passes tokenize the same lines
-    again, and most lines of a pass are those of the previous one."""
+    abbreviation, part of a symbol in capitals) and whether a sentence ends after the last one.
+    Cached: the restorer's passes tokenize the same lines again, and most lines of a pass are
+    those of the previous one."""
     out = []
-    prot = protected_ranges(line)
+    urls, symbols = _url_and_symbol_ranges(line)
+    prot = urls + symbols
     last = 0
     boundary = bool(_BULLET_RE.match(line))  # a list item starts a sentence
     for a, b in _spans(line, prot):
@@ -193,17 +197,12 @@ def _tokenize_line(
                 out.append((tok, a, True, False, boundary, False, False))
                 boundary = False
             continue
-        within = [(s, e) for s, e in prot if s <= a and b <= e] if prot else []
-        in_symbol = bool(within)
+        in_url = bool(urls) and any(s <= a and b <= e for s, e in urls)
+        in_symbol = in_url or (bool(symbols) and any(s <= a and b <= e for s, e in symbols))
         abbr = not in_symbol and is_abbreviation(tok)
         p = in_symbol or (tok[0] in "IVXLC" and bool(_ROMAN_RE.fullmatch(tok))) or abbr
         p = p or _leader_noise(line, a, b)
-        part = (
-            in_symbol
-            and tok.isalpha()
-            and tok.isupper()
-            and not _URL_MARK_RE.search(line[within[0][0] : within[0][1]])
-        )
+        part = in_symbol and not in_url and tok.isalpha() and tok.isupper()
         out.append((tok, a, p, False, boundary, abbr, part))
         boundary = False
     ends = boundary or _sentence_end(line, last, len(line))

@@ -389,18 +389,17 @@ def write_tables(
     c: Counts,
     args: argparse.Namespace,
     suffix: str = "",
-    out: Path = DATA,
     only: tuple[str, ...] = (),
     chars: bool = True,
 ) -> None:
     """The token table of ``c`` (pages of the simulations ``only``, or all), and with
     ``chars`` its character table."""
-    out.mkdir(parents=True, exist_ok=True)
+    DATA.mkdir(parents=True, exist_ok=True)
     rows = sorted(
         ((o, cl, n) for (o, cl), n in c.tokens.items() if n >= args.min_count),
         key=lambda r: (-r[2], r[1], r[0]),
     )
-    with (out / f"confusion_tokens{suffix}.tsv").open("w", encoding="utf-8") as fh:
+    with (DATA / f"confusion_tokens{suffix}.tsv").open("w", encoding="utf-8") as fh:
         fh.write("\n".join(_header("token", args, c, only)) + "\n")
         fh.write("ocr\tclean\tcount\n")
         for o, cl, n in rows:
@@ -411,7 +410,7 @@ def write_tables(
         ((cl, o, n) for (cl, o), n in c.chars.items() if n >= args.min_count),
         key=lambda r: (r[0], -r[2], r[1]),
     )
-    with (out / f"confusion_chars{suffix}.tsv").open("w", encoding="utf-8") as fh:
+    with (DATA / f"confusion_chars{suffix}.tsv").open("w", encoding="utf-8") as fh:
         fh.write("\n".join(_header("character", args, c, only)) + "\n")
         fh.write(
             "# clean = one character, or empty for a character OCR inserted; "

@@ -27,11 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_restore import GOLD, SAMPLE, heldout_docs  # noqa: E402
+from bench_restore import GOLD, SAMPLE, heldout_docs, ocr_pairs, score  # noqa: E402
 
 from diacritics.corpus import build as build_corpus  # noqa: E402
 from diacritics.corpus import default_corpus_dir, ensure_built  # noqa: E402
-from diacritics.evaluate import syllable_accuracy  # noqa: E402
 from diacritics.restorer import RestoreConfig, Restorer  # noqa: E402
 
 DEV_SPLIT = ROOT / "build" / "dev-split"
@@ -40,22 +39,13 @@ Pairs = list[tuple[str, str]]
 
 
 def _pairs(folder: Path) -> Pairs:
-    return [
-        (
-            p.read_text(encoding="utf-8"),
-            p.with_name(p.name[: -len(".ocr.txt")] + ".clean.txt").read_text(encoding="utf-8"),
-        )
-        for p in sorted(folder.glob("*.ocr.txt"))
-    ]
+    """The (OCR, clean) pairs of a synthetic set's folder (none when it is absent)."""
+    return ocr_pairs(sorted(folder.glob("*.ocr.txt")))
 
 
 def accuracy(r: Restorer, pairs: Pairs) -> float:
     """Syllable accuracy (%) of ``r`` over (input, gold) pairs, pooled over their words."""
-    right = total = 0
-    for text, gold in pairs:
-        a = syllable_accuracy(r.restore(text).text, gold)
-        right, total = right + a.right, total + a.total
-    return 100.0 * right / max(total, 1)
+    return 100.0 * score(pairs, lambda text: r.restore(text).text)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
