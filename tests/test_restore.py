@@ -709,3 +709,41 @@ def test_an_abbreviation_shaped_token_ocr_printed_for_a_word_is_read_as_one() ->
     text = "Chi thi sé 46-CT/TW cua BG Chinh tri vé lanh dao"
     assert restore(text).text == "Chỉ thị số 46-CT/TW của Bộ Chính trị về lãnh đạo"
     assert "UBND xã và HĐND" in restore("Ban chi dao cua UBND xa va HDND").text
+
+
+def test_a_key_the_document_reads_one_way_moves_its_readings_prices() -> None:
+    # A ward's plan: "phudng", "phurdng" are OCR damage of "phường"; "phuong" alone reads
+    # "phương" (what the channel and the corpus prefer). The document's own readings of the
+    # key "phuong", soft-counted over all its occurrences, make "phường" cheaper and
+    # "phương" dearer (RestoreConfig.key_cache_weight); strong enough, the move decides.
+    from dataclasses import replace
+
+    from diacritics.restorer import Restorer
+
+    text = "\n".join(
+        [
+            "Ké hoach cua Uy ban nhan dan phudng vé cong tac bau cir",
+            "Uy ban MTTQ Viét Nam phurdng phdi hop vdi Uy ban nhan dan phudng",
+            "Cac to dan phé cia phuong bdo cdo két qua truéc ngay 15/5.",
+            "Ban chi dao cia phuong kiém tra cong tac bau cir tai cac khu vuc.",
+            "Hoi Lién hiép Phu n¥ phudng phéi hop thuc hién.",
+            "Doan Thanh nién phuong tuyén truyén dén doan vién.",
+        ]
+    )
+    base = load_restorer()
+    shifts = []
+    on = Restorer(base._build, base.config)
+    compute = on._key_shift
+    on._key_shift = lambda *a: shifts.append(compute(*a)) or shifts[-1]  # type: ignore[method-assign]
+    on.restore(text)
+    assert shifts[0]["phường"] < 0 < shifts[0]["phương"]
+    off = Restorer(base._build, replace(base.config, key_cache_weight=0.0)).restore(text).text
+    strong = Restorer(base._build, replace(base.config, key_cache_weight=3.0)).restore(text).text
+    assert off.count("phương") == 3 and "phương" not in strong
+    assert strong.count("phường") == 7
+    # Smoothed toward the corpus without end, the document moves nothing.
+    flat = Restorer(base._build, replace(base.config, key_cache_alpha=1e12))
+    compute = flat._key_shift
+    flat._key_shift = lambda *a: shifts.append(compute(*a)) or shifts[-1]  # type: ignore[method-assign]
+    flat.restore(text)
+    assert max(abs(v) for v in shifts[-1].values()) < 1e-6
