@@ -747,3 +747,40 @@ def test_a_key_the_document_reads_one_way_moves_its_readings_prices() -> None:
     flat._key_shift = lambda *a: shifts.append(compute(*a)) or shifts[-1]  # type: ignore[method-assign]
     flat.restore(text)
     assert max(abs(v) for v in shifts[-1].values()) < 1e-6
+
+
+def test_stripped_text_keeps_the_words_its_first_pass_was_sure_of() -> None:
+    # Text whose letters are right has only marks to reconsider: the passes after the first
+    # keep the words it changed with confidence >= freeze_confidence_marks (time saved), while
+    # OCR damage keeps every word open (freeze_confidence, off by default).
+    from dataclasses import replace
+
+    from diacritics.restorer import Restorer
+
+    stripped = "\n".join(
+        [
+            "Ke hoach to chuc hoi nghi cu tri tai cac thon trong thang 5.",
+            "Uy ban nhan dan xa phoi hop voi Ban cong tac mat tran thuc hien ke hoach nay.",
+            "Cac thon bao cao ket qua ve Uy ban nhan dan xa truoc ngay 20.",
+        ]
+    )
+    garbled = (
+        "Ké hoach to chirc hoi nghi cu tri tai cac thon\nUy ban nhan dan x4 phéi hop thuc hién"
+    )
+    base = load_restorer()
+
+    def frozen_sets(config, text: str) -> tuple[list[int], str]:
+        r = Restorer(base._build, config)
+        sizes: list[int] = []
+        run = r._pass
+        r._pass = lambda tokens, prev, p=None, frozen=frozenset(): (  # type: ignore[method-assign]
+            sizes.append(len(frozen)) or run(tokens, prev, p, frozen)
+        )
+        return sizes, r.restore(text).text
+
+    sizes, out = frozen_sets(base.config, stripped)
+    assert max(sizes) > 0
+    assert out.startswith("Kế hoạch tổ chức hội nghị cử tri tại các thôn")
+    open_sizes, open_out = frozen_sets(replace(base.config, freeze_confidence_marks=2.0), stripped)
+    assert max(open_sizes) == 0 and open_out == out
+    assert max(frozen_sets(base.config, garbled)[0]) == 0
