@@ -501,7 +501,17 @@ TOKEN_FILES = {
     "vie": "confusion_tokens_vie.tsv",
     # Only the pages Tesseract fra and eng+fra+por read (marks kept as Latin-1 letters).
     "latin1": "confusion_tokens_latin1.tsv",
+    # Tesseract vie printing Latin-1 only: the second damage kind, vowels dropped whole
+    # (scripts/learn_confusion_vie.py --simulation font).
+    "font": "confusion_tokens_font.tsv",
 }
+
+# Share of a document's words without a vowel from which it was read by an engine that printed
+# Latin-1 only (the "font" token table): 400 of 400 such training pages (scripts/
+# learn_confusion_vie.py --simulation font) have at least 12.4%; of the 1,000 pages the Latin
+# models read, none reaches 12% (eng at most 10.8%, the others 7%). The second real sample has
+# 13.6%.
+FONT_TABLE_MIN_SHARE = 0.12
 
 # Letters Tesseract's French model prints for Vietnamese marked vowels and that Vietnamese never
 # writes ("cüa", "näm", "hôï"). A document where this share of its words has one was read by

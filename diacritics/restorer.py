@@ -269,6 +269,17 @@ class RestoreConfig:
         words counted instead of soft counts: 97.30/97.60). Held out, measured once after:
         synthetic 96.45 -> 96.50%, real 95.69 -> 95.86%, stripped and unchanged text as before
         (they are no OCR damage).
+    font_tables: a document where at least channel.FONT_TABLE_MIN_SHARE (12%) of the words have
+        no vowel and fewer than 3% carry a letter Vietnamese never writes was read by an engine
+        that could print Latin-1 only and dropped the vowels it could not print ("huyn", "Tip",
+        "h thng"): it is read with that damage's token table (``confusion_tokens_font.tsv``,
+        Tesseract vie printing Latin-1 only, scripts/learn_confusion_vie.py --simulation font)
+        on the font channel's prices (default True). Development plans read that way (a third
+        development set, synthetic-font) 88.83 -> 96.33%, the other sets unchanged; held out,
+        measured once after: the held-out plans read that way 88.74 -> 95.83%, every other test
+        set unchanged. A document with Latin-1 letters too (the Ban Dân vận sample: 13.6% of
+        its words without a vowel, 6.4% with such a letter) keeps the Latin-1 table: with the
+        font table it read worse by eye ("Đan an khéo", "đáng kể" for "Dân vận khéo", "đăng ký").
     channel: force a channel preset ("garbled", "font", "stripped", "clean", or for text that
         Tesseract's Vietnamese model read from a degraded scan "ocr" and, for a page it read
         badly, "ocr-heavy": the garbled prices with the letter case kept as read; see
@@ -323,6 +334,7 @@ class RestoreConfig:
     learned_tones: bool = True
     capital_costs: bool = True
     latin1_tables: bool = True
+    font_tables: bool = True
     number_words_before_numbers: bool = True
     abbreviation_words: bool = True
     abbreviation_word_min: int = 5
@@ -559,6 +571,9 @@ class Restorer:
         # A garbled document read by a model that keeps marks as Latin-1 letters: that
         # damage's own token table and tone prices (estimate_channel).
         self._garbled_latin1 = self._garbled_preset("latin1")
+        # Vowels dropped by an engine that prints Latin-1 only: the font prices, that damage's
+        # own token table (its learned tone prices measured 96.30 against 96.33%).
+        self._font = replace(channel.FONT, tokens="font")
         self._presets = {
             "garbled": garbled,
             "font": channel.FONT,
@@ -631,7 +646,17 @@ class Restorer:
             and bool(self._tokens_of("latin1")[0])  # (the table file may be missing)
         )
         if no_vowel / len(words) >= 0.03:
-            return replace(channel.FONT, tokens="latin1") if latin1 else channel.FONT
+            if latin1:
+                return replace(channel.FONT, tokens="latin1")
+            # Vowels dropped on a scale no Latin model's damage reaches: an engine that could
+            # print Latin-1 only; its own token table (see font_tables).
+            if (
+                self.config.font_tables
+                and no_vowel / len(words) >= channel.FONT_TABLE_MIN_SHARE
+                and bool(self._tokens_of("font")[0])  # (the table file may be missing)
+            ):
+                return self._font
+            return channel.FONT
         if r_mark < 0.02 and valid_key >= 0.95:
             return channel.STRIPPED
         return self._garbled_latin1 if latin1 else self._garbled

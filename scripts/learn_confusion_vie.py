@@ -1,6 +1,11 @@
 """Learn the token table of Tesseract's Vietnamese model, for the post-correction of scans.
 
     .venv/bin/python scripts/learn_confusion_vie.py [--pages 640] [--jobs 2] [--seed 3]
+    .venv/bin/python scripts/learn_confusion_vie.py --simulation font --pages 400
+
+With ``--simulation font``: the same model printing Latin-1 only (learn_confusion.py's "font"
+simulation: the second damage kind, vowels it cannot print dropped whole), written to
+diacritics/data/confusion_tokens_font.tsv, which the restorer's "font" channel reads.
 
 The training pages of scripts/learn_confusion.py (the same clean paragraphs of
 corpora/phapdien_moj and corpora/viwiki_admin_subset, layouts and degradations, fixed seed;
@@ -26,7 +31,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import learn_confusion as lc  # noqa: E402
 from make_ocr_eval import VIE  # noqa: E402
 
-OUT = ROOT / "diacritics" / "data" / "confusion_tokens_vie.tsv"
+OUTS = {
+    "vie": ROOT / "diacritics" / "data" / "confusion_tokens_vie.tsv",
+    "font": ROOT / "diacritics" / "data" / "confusion_tokens_font.tsv",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,22 +43,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--simulation", choices=sorted(OUTS), default="vie")
     args = ap.parse_args(argv)
     t0 = time.time()
     lc.SIMULATIONS = (*lc.SIMULATIONS, VIE)
-    tasks = [replace(t, simulation=VIE.name) for t in lc.plan_training_pages(args.pages, args.seed)]
-    pages = lc.ocr_pages(tasks, args.jobs, lc.CACHE / f"pages-vie-{args.seed}.jsonl")
+    sim = args.simulation
+    out = OUTS[sim]
+    tasks = [replace(t, simulation=sim) for t in lc.plan_training_pages(args.pages, args.seed)]
+    pages = lc.ocr_pages(tasks, args.jobs, lc.CACHE / f"pages-{sim}-{args.seed}.jsonl")
     c = lc.count(pages)
     rows = sorted(
         ((o, cl, n) for (o, cl), n in c.tokens.items() if n >= args.min_count),
         key=lambda r: (-r[2], r[1], r[0]),
     )
-    tmp = OUT.with_suffix(".tmp")
+    tmp = out.with_suffix(".tmp")
+    what = "Tesseract vie" if sim == "vie" else "Tesseract vie printing Latin-1 only"
+    option = "" if sim == "vie" else f" --simulation {sim}"
     with tmp.open("w", encoding="utf-8") as fh:
         fh.write(
-            "# Tesseract vie token counts, learned from synthetic OCR of clean corpus text.\n"
-            f"# Regenerate: .venv/bin/python scripts/learn_confusion_vie.py --pages {args.pages}"
-            f" --seed {args.seed} (deterministic for a Tesseract version and fonts)\n"
+            f"# {what} token counts, learned from synthetic OCR of clean corpus text.\n"
+            f"# Regenerate: .venv/bin/python scripts/learn_confusion_vie.py{option} --pages"
+            f" {args.pages} --seed {args.seed} (deterministic for a Tesseract version and fonts)\n"
             f"# pages: {c.pages}; lines: {c.lines}; clean word tokens: {c.clean_tokens}; "
             f"read exactly: {c.exact}; rows with count >= {args.min_count}\n"
             "# corpus sources: corpora/phapdien_moj, corpora/viwiki_admin_subset (never "
@@ -59,10 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         fh.write("ocr\tclean\tcount\n")
         for o, cl, n in rows:
             fh.write(f"{o}\t{cl}\t{n}\n")
-    tmp.replace(OUT)
+    tmp.replace(out)
     print(
         f"{c.pages} pages, {c.clean_tokens} clean words, {c.exact / max(1, c.clean_tokens):.1%} "
-        f"read exactly; {len(rows)} rows -> {OUT} in {time.time() - t0:.0f} s",
+        f"read exactly; {len(rows)} rows -> {out} in {time.time() - t0:.0f} s",
         file=sys.stderr,
     )
     return 0

@@ -12,6 +12,8 @@ This script makes a third set that may be read freely:
   evaluation set (scripts/learn_confusion.py --eval-source), line-aligned clean/ocr pairs.
 - ``build/dev-split/synthetic-latin``: the same documents read by the other Latin models
   (``--latin-sims``, default mixed,por,mixed): the damage kinds the first set lacks.
+- ``build/dev-split/synthetic-font``: the same documents read by Tesseract vie printing Latin-1
+  only (``--font-sims``, default font,font,font): vowels dropped whole ("huyn" for "huyện").
 
 Then build the reduced corpus, measure on it and read its errors, e.g.::
 
@@ -22,7 +24,7 @@ Then build the reduced corpus, measure on it and read its errors, e.g.::
         --gold build/dev-split/synthetic/doc_03.clean.txt --corpus build/dev-split/corpus --errors 50
 
 The confusion tables are not rebuilt: they are learned from phapdien_moj and viwiki only.
-Needs Tesseract's French and Portuguese models besides eng (``apt-get install
+Needs Tesseract's French and Portuguese models besides eng and vie (``apt-get install
 tesseract-ocr-fra tesseract-ocr-por``; the product itself does not).
 """
 
@@ -60,11 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", default="doc_03,doc_05,doc_06", help="development documents")
     ap.add_argument("--sims", default="eng,fra,eng", help="damage simulation per document")
     ap.add_argument("--latin-sims", default="mixed,por,mixed", help="the second set's simulations")
+    ap.add_argument("--font-sims", default="font,font,font", help="the third set's simulations")
     ap.add_argument("--pages", type=int, default=30, help="synthetic pages in all")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
     corpora = ROOT / "corpora"
-    for sub in ("corpus", "source", "synthetic", "synthetic-latin"):
+    for sub in ("corpus", "source", "synthetic", "synthetic-latin", "synthetic-font"):
         shutil.rmtree(OUT / sub, ignore_errors=True)
     corpus = OUT / "corpus"
     corpus.mkdir(parents=True)
@@ -78,7 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         corpus / "admin_luongminh",
         OUT / "source",
     )
-    for folder, sims in (("synthetic", args.sims), ("synthetic-latin", args.latin_sims)):
+    for folder, sims in (
+        ("synthetic", args.sims),
+        ("synthetic-latin", args.latin_sims),
+        ("synthetic-font", args.font_sims),
+    ):
         cmd = [
             sys.executable,
             str(ROOT / "scripts" / "learn_confusion.py"),

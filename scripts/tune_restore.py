@@ -69,12 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     # The same documents read by the other Latin models (made by make_dev_split.py since
     # session 12; absent from older splits).
     dev_latin = _pairs(DEV_SPLIT / "synthetic-latin")
+    # And read by Tesseract vie printing Latin-1 only (the second damage kind; session 13).
+    dev_font = _pairs(DEV_SPLIT / "synthetic-font")
     build_corpus(DEV_SPLIT / "corpus")  # (cached: a no-op once built and unchanged)
     dev_build = ensure_built(DEV_SPLIT / "corpus")
     tests: dict[str, Pairs] = {}
     if args.test:
         docs = heldout_docs()
         tests["synthetic"] = _pairs(ROOT / "eval" / "synthetic")
+        if (ROOT / "eval" / "synthetic-font").is_dir():
+            tests["font"] = _pairs(ROOT / "eval" / "synthetic-font")
         if GOLD.exists():
             tests["real"] = [(SAMPLE.read_text(encoding="utf-8"), GOLD.read_text(encoding="utf-8"))]
         tests["stripped"] = [(unidecode(d), d) for _, d in docs]
@@ -88,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         line += f" ({time.perf_counter() - t:.1f} s)"
         if dev_latin:
             line += f"  other Latin models {accuracy(dev_r, dev_latin):.2f}"
+        if dev_font:
+            line += f"  font damage {accuracy(dev_r, dev_font):.2f}"
         if build is not None:
             r = Restorer(build, config)
             line += "".join(f"  {name} {accuracy(r, pairs):.3f}" for name, pairs in tests.items())

@@ -119,12 +119,42 @@ def _remove_found(suspects: set[str], path: Path) -> None:
             suspects -= set(WORD.findall(" ".join(set(chunk.split()))))
 
 
+@pytest.fixture(scope="module")
+def font_tokens():
+    return read_table("confusion_tokens_font.tsv", "ocr\tclean\tcount")
+
+
+def test_the_font_table_says_where_it_came_from_and_teaches_dropped_vowels(font_tokens):
+    comments, rows = font_tokens
+    text = "\n".join(comments)
+    assert "learn_confusion_vie.py --simulation font" in text and "Latin-1" in text
+    assert "corpora/phapdien_moj" in text and re.search(r"pages: \d+", text)
+    assert all(n >= 2 for *_, n in rows) and len({(o, c) for o, c, _ in rows}) == len(rows)
+    by_clean: dict[str, Counter[str]] = {}
+    for o, c, n in rows:
+        by_clean.setdefault(c, Counter())[o] += n
+    # The vowels an engine printing Latin-1 only cannot print are dropped whole ("ệ", "ế",
+    # "ủ"), while those Latin-1 has ("á", "à", "â") stay.
+    assert by_clean["huyện"].most_common(1)[0][0] == "huyn"
+    assert by_clean["tiếp"].most_common(1)[0][0] == "tip"
+    assert by_clean["của"].most_common(1)[0][0] == "ca"
+    assert by_clean["các"].most_common(1)[0][0] == "các"
+
+
 @pytest.mark.slow
 def test_no_clean_word_comes_only_from_held_out_documents(tokens):
     """Sanity: the tables are learned from training sources only, so every word on their
     clean side occurs in those sources; a word found only in the held-out documents would
     mean the held-out set leaked into a table."""
-    _, rows = tokens
+    _assert_no_held_out_only_words(tokens[1])
+
+
+@pytest.mark.slow
+def test_no_clean_word_of_the_font_table_comes_only_from_held_out_documents(font_tokens):
+    _assert_no_held_out_only_words(font_tokens[1])
+
+
+def _assert_no_held_out_only_words(rows: list[tuple[str, str, int]]) -> None:
     table_words = {w for _, c, _ in rows for w in WORD.findall(c)}
     held = _words_of_corpus(ROOT / "corpora" / "heldout" / "admin_luongminh" / "text.txt.xz")
     suspects = table_words & held
@@ -133,17 +163,21 @@ def test_no_clean_word_comes_only_from_held_out_documents(tokens):
     assert not suspects, sorted(suspects)[:20]
 
 
-def test_synthetic_eval_set_is_line_aligned():
-    index = (EVAL / "INDEX.tsv").read_text(encoding="utf-8").strip().split("\n")
+@pytest.mark.parametrize(
+    "folder, simulations",
+    [(EVAL, {"eng", "fra", "por", "mixed"}), (EVAL.with_name("synthetic-font"), {"font"})],
+)
+def test_synthetic_eval_set_is_line_aligned(folder, simulations):
+    index = (folder / "INDEX.tsv").read_text(encoding="utf-8").strip().split("\n")
     assert index[0].split("\t")[:4] == ["doc", "pages", "lines", "simulation"]
-    assert (EVAL / "README.md").is_file()
+    assert (folder / "README.md").is_file()
     pages = 0
     for row in index[1:]:
         doc, n_pages, n_lines, sim, *_ = row.split("\t")
-        clean = (EVAL / f"{doc}.clean.txt").read_text(encoding="utf-8").split("\n")
-        ocr = (EVAL / f"{doc}.ocr.txt").read_text(encoding="utf-8").split("\n")
+        clean = (folder / f"{doc}.clean.txt").read_text(encoding="utf-8").split("\n")
+        ocr = (folder / f"{doc}.ocr.txt").read_text(encoding="utf-8").split("\n")
         assert len(clean) == len(ocr) == int(n_lines) + 1, doc  # + the final newline
-        assert sim in {"eng", "fra", "por", "mixed"}
+        assert sim in simulations
         pages += int(n_pages)
         # Line i of ocr is the reading of line i of clean: same letters, marks aside.
         from rapidfuzz.fuzz import ratio

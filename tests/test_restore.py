@@ -784,3 +784,37 @@ def test_stripped_text_keeps_the_words_its_first_pass_was_sure_of() -> None:
     open_sizes, open_out = frozen_sets(replace(base.config, freeze_confidence_marks=2.0), stripped)
     assert max(open_sizes) == 0 and open_out == out
     assert max(frozen_sets(base.config, garbled)[0]) == 0
+
+
+def test_vowels_an_engine_could_not_print_are_read_with_that_damage_s_table() -> None:
+    # An engine that prints Latin-1 only drops the vowels it cannot print ("huyn", "tip",
+    # "vn ng" for "huyện", "tiếp", "vận động"; đ goes too). So many words without a vowel
+    # (at least channel.FONT_TABLE_MIN_SHARE) and no Latin-1 letter Vietnamese never writes:
+    # the font channel with the token table learned from such pages (font_tables).
+    from dataclasses import replace
+
+    from diacritics import channel
+    from diacritics.restorer import Restorer
+    from diacritics.tokens import tokenize
+
+    clean = "\n".join(
+        [
+            "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam huyện phối hợp với các cơ quan.",
+            "Các tổ chức chính trị - xã hội tuyên truyền, vận động đoàn viên tham gia thi đua.",
+            "Kết quả thực hiện báo cáo về Ủy ban nhân dân huyện trước ngày 15 tháng 12 năm 2023.",
+        ]
+    )
+    text = "".join(ch for ch in clean if ord(ch) < 0x100)  # what Latin-1 can print
+    assert "Ban Thng trc y ban Mt trn T quc Vit Nam huyn phi hp" in text
+    base = load_restorer()
+    p = base.estimate_channel(tokenize(text))
+    assert p.tokens == "font" and p.vowel_drop == channel.FONT.vowel_drop
+    on = base.restore(text).text
+    assert "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam huyện phối hợp" in on
+    assert "tuyên truyền, vận động đoàn viên tham gia thi đua." in on
+    off = Restorer(base._build, replace(base.config, font_tables=False))
+    assert off.estimate_channel(tokenize(text)).tokens == "eng"
+    assert "vận động đoàn viên" not in off.restore(text).text
+    # OCR damage of the Latin models (few words without a vowel) keeps its table.
+    garbled = "Ké hoach to chirc hoi nghi cu tri tai cac thon\nUy ban nhan dan x4 phéi hop"
+    assert base.estimate_channel(tokenize(garbled)).tokens == "eng"
