@@ -608,8 +608,8 @@ def test_a_second_reading_is_explained_against_the_input() -> None:
 def test_a_repaired_first_letter_takes_the_likelier_case_there() -> None:
     """OCR lost the capital of "Việt" ("Tổ quốc \\ iet Nam"): a first letter the repair
     replaced says nothing of its case, so inside a sentence the word takes the case the corpus
-    gives it between those words; a small letter OCR printed as such stays small, and so does a
-    repaired word the corpus writes small there."""
+    gives it between those words (first in a sentence: before the next word); a small letter
+    OCR printed as such stays small, and so does a repaired word the corpus writes small there."""
     from diacritics.tokens import tokenize
 
     r = load_restorer()
@@ -622,8 +622,12 @@ def test_a_repaired_first_letter_takes_the_likelier_case_there() -> None:
     assert r._output_case(tokens, j, "và", nam, vid["các"]) == "lower"  # (first letter kept)
     # ("va" repaired as "các": the letter is new, and the corpus writes "các" small there)
     assert r._output_case(tokens, j, "các", nam, vid["tổ"]) == "lower"
+    # First in a sentence (session 13; it used to stay as printed): capitalized where the
+    # corpus capitalizes the word before the next one, small where it does not.
     first = tokenize("iet Nam")
-    assert r._output_case(first, 0, "việt", 1, nam) == "lower"  # (a sentence start keeps it)
+    assert r._output_case(first, 0, "việt", 1, nam) == "title"
+    first = tokenize("va to chuc")
+    assert r._output_case(first, 0, "các", 1, vid["tổ"]) == "lower"
 
 
 def test_the_token_tables_prior_is_divided_out_of_its_readings() -> None:
@@ -818,3 +822,22 @@ def test_vowels_an_engine_could_not_print_are_read_with_that_damage_s_table() ->
     # OCR damage of the Latin models (few words without a vowel) keeps its table.
     garbled = "Ké hoach to chirc hoi nghi cu tri tai cac thon\nUy ban nhan dan x4 phéi hop"
     assert base.estimate_channel(tokenize(garbled)).tokens == "eng"
+
+
+def test_a_lost_first_letter_takes_the_case_the_word_has_there() -> None:
+    # "Ủ" and "Đ" an engine could not print: the word's case comes from how the corpus writes
+    # it (RestoreConfig docs, _output_case). First in a sentence or list item, "Ủy" before
+    # "ban" is capitalized; a single capital left among capitals is a heading word.
+    from dataclasses import replace
+
+    r = load_restorer()
+    text = "Y BAN MTTQ VIT NAM XÃ\n- y ban bu c xã;\n- BTT y ban MTTQ Vit Nam tinh;"
+    out = r.restore(text).text.split("\n")
+    assert out[0] == "ỦY BAN MTTQ VIỆT NAM XÃ"
+    assert out[1] == "- Ủy ban bầu cử xã;"
+    assert out[2] == "- BTT Ủy ban MTTQ Việt Nam tỉnh;"
+    # Without the case rules the same words come out small, or titled.
+    from diacritics.restorer import Restorer
+
+    plain = Restorer(r._build, replace(r.config, case_output=False)).restore(text).text
+    assert "ỦY BAN" not in plain and "- Ủy ban" not in plain
