@@ -74,6 +74,12 @@ _SYLLABLE_RE = re.compile(
 )
 
 
+def syllable_shaped(word: str) -> bool:
+    """Whether ``word`` (marks aside) has the shape of one Vietnamese syllable ("BAN", "Việt";
+    not "UBND", "GDĐT")."""
+    return bool(_SYLLABLE_RE.fullmatch(strip_marks(word).upper()))
+
+
 def _is_symbol(chunk: str) -> bool:
     """A document symbol: a chunk with '/' (or '-' and a digit), letters, no lowercase letter;
     not words in capitals that a slash joins ("XÃ/PHƯỜNG", "THÔN/TỔ": every part shaped like

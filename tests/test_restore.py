@@ -841,3 +841,12 @@ def test_a_lost_first_letter_takes_the_case_the_word_has_there() -> None:
 
     plain = Restorer(r._build, replace(r.config, case_output=False)).restore(text).text
     assert "ỦY BAN" not in plain and "- Ủy ban" not in plain
+    # A capital next to an abbreviation in capitals is no heading word ("S GDĐT": "Sở").
+    assert "Sở GDĐT, UBND" in r.restore("Don vi chu tri: S GDD'T, UBND cac qun, huyn.").text
+
+
+def test_syllable_shaped_tells_words_from_abbreviations() -> None:
+    from diacritics.tokens import syllable_shaped
+
+    assert all(map(syllable_shaped, ["BAN", "Việt", "NGHIÊNG", "ỦY", "xã"]))
+    assert not any(map(syllable_shaped, ["UBND", "GDĐT", "LDTBX", "HĐND"]))
