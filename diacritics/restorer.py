@@ -931,7 +931,8 @@ class Restorer:
         - a small first letter that the repair replaced, inside a sentence: the likelier case
           of the word between the words around it (``_cap_prob``); first in a sentence,
           capitalized if the word is, before the word after it;
-        - a single capital that the repair made a longer word, among capitals: in capitals;
+        - a single capital that the repair made a longer word, next to a syllable in capitals:
+          in capitals;
         - a capitalized token that is no heading word (neither neighbour on its line is in
           capitals): OCR made capitals of damaged small letters ("HGi" for "Hội", "TO" for
           "Tổ"), so it is read as capitalized only;
@@ -955,9 +956,9 @@ class Restorer:
             # capitalizes inside sentences before the next word ("Ủy ban", "Điều") surely:
             # "- y ban bu c" (the "Ủ" an engine could not print) is "- Ủy ban bầu cử".
             # With the rule below: development split 97.30 -> 97.31%, font damage 96.34 ->
-            # 96.42%, real text layers unchanged. (Not a one-letter
-            # word: "d.o" for "đạo" had its "o" read "A" after the period; same figures. Nor a
-            # word glued to the period before it: "cách m.ng" is no sentence end.)
+            # 96.42%, real text layers unchanged. (Not a one-letter word: "d.o" for "đạo" had
+            # its "o" read "A" after the period; same figures. Nor a word glued to the period
+            # before it: "cách m.ng" is no sentence end.)
             if (
                 repaired
                 and not inside
