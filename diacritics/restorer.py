@@ -288,7 +288,9 @@ class RestoreConfig:
         Tesseract's Vietnamese model read from a degraded scan "ocr" and, for a page it read
         badly, "ocr-heavy": the garbled prices with the letter case kept as read; see
         pipeline.stages.ocr_channel); default None = estimated per document from how its marks
-        and letters look.
+        and letters look. "font" takes the Latin-1 token table where the document has letters
+        Vietnamese never writes, else the font table (font_tables), whatever its share of
+        vowel-less words.
     """
 
     lm_weight: float = 0.7
@@ -579,9 +581,9 @@ class Restorer:
         # Vowels dropped by an engine that prints Latin-1 only: the font prices, that damage's
         # own token table (its learned tone prices measured 96.30 against 96.33%).
         self._font = replace(channel.FONT, tokens="font")
+        # ("font" is judged per document: _font_preset.)
         self._presets = {
             "garbled": garbled,
-            "font": channel.FONT,
             "stripped": channel.STRIPPED,
             "clean": channel.CLEAN,
             "ocr": channel.OCR_VIE,
@@ -589,6 +591,28 @@ class Restorer:
             # model's token table and the letter case as read (pipeline.stages.ocr_channel).
             "ocr-heavy": replace(garbled, case_reliable=True, tokens="vie"),
         }
+
+    def _font_preset(self, words: list[str], no_vowel_min: float) -> channel.ChannelParams:
+        """The font channel for a document of ``words`` (lower case): with the Latin-1 token
+        table where OCR printed letters Vietnamese never writes; else, where at least
+        ``no_vowel_min`` of the words have no vowel left (an engine that could print Latin-1
+        only dropped them: a scale no Latin model's damage reaches), with that damage's own
+        table (see font_tables); else with the default table."""
+        if (
+            self.config.latin1_tables
+            and channel.latin1_share(words) >= channel.LATIN1_MIN_SHARE
+            and bool(self._tokens_of("latin1")[0])  # (the table file may be missing)
+        ):
+            return replace(channel.FONT, tokens="latin1")
+        keys = [w if w.isascii() else strip_marks(w) for w in words]
+        no_vowel = sum(1 for k in keys if not any(c in "aeiouy" for c in k))
+        if (
+            self.config.font_tables
+            and no_vowel >= no_vowel_min * max(len(words), 1)
+            and bool(self._tokens_of("font")[0])
+        ):
+            return self._font
+        return channel.FONT
 
     def _garbled_preset(self, engine: str) -> channel.ChannelParams:
         """The garbled channel with the token table of ``engine`` and, with ``learned_tones``,
@@ -613,9 +637,12 @@ class Restorer:
     def estimate_channel(self, tokens: list[Token]) -> channel.ChannelParams:
         """Pick the channel prices from how the document's words look."""
         preset = self.config.channel
+        words = [t.text.lower() for t in tokens if not t.protected and t.text.isalpha()]
+        if preset == "font":
+            # Font damage by the user's word: which table, by the letters it printed.
+            return self._font_preset(words, no_vowel_min=0.0)
         if preset:
             return self._presets[preset]
-        words = [t.text.lower() for t in tokens if not t.protected and t.text.isalpha()]
         if not words:
             return self._garbled
         # (A word of ASCII letters carries no mark and is its own key: most words of damaged
@@ -651,17 +678,7 @@ class Restorer:
             and bool(self._tokens_of("latin1")[0])  # (the table file may be missing)
         )
         if no_vowel / len(words) >= 0.03:
-            if latin1:
-                return replace(channel.FONT, tokens="latin1")
-            # Vowels dropped on a scale no Latin model's damage reaches: an engine that could
-            # print Latin-1 only; its own token table (see font_tables).
-            if (
-                self.config.font_tables
-                and no_vowel / len(words) >= channel.FONT_TABLE_MIN_SHARE
-                and bool(self._tokens_of("font")[0])  # (the table file may be missing)
-            ):
-                return self._font
-            return channel.FONT
+            return self._font_preset(words, channel.FONT_TABLE_MIN_SHARE)
         if r_mark < 0.02 and valid_key >= 0.95:
             return channel.STRIPPED
         return self._garbled_latin1 if latin1 else self._garbled

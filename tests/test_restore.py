@@ -822,6 +822,10 @@ def test_vowels_an_engine_could_not_print_are_read_with_that_damage_s_table() ->
     # OCR damage of the Latin models (few words without a vowel) keeps its table.
     garbled = "Ké hoach to chirc hoi nghi cu tri tai cac thon\nUy ban nhan dan x4 phéi hop"
     assert base.estimate_channel(tokenize(garbled)).tokens == "eng"
+    # Told it is font damage (--channel font), a text takes the table its letters say.
+    told = Restorer(base._build, replace(base.config, channel="font"))
+    assert told.estimate_channel(tokenize("Thc hin k hoch ca huyn")).tokens == "font"
+    assert told.estimate_channel(tokenize("Thrc hin Nghj quy& cüa huyn näm")).tokens == "latin1"
 
 
 def test_a_lost_first_letter_takes_the_case_the_word_has_there() -> None:

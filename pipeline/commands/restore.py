@@ -18,7 +18,8 @@ channel_option = click.option(
     default="auto",
     show_default=True,
     help="What damaged the text: auto = judged from how its words look; garbled = an OCR "
-    "engine without Vietnamese; font = a font mis-decoded; stripped = marks removed; "
+    "engine without Vietnamese; font = an engine or font that could not print the marked "
+    "vowels (dropped: 'huyn', or Latin-1 letters: 'cüa'); stripped = marks removed; "
     "clean = correctly marked (only non-words are repaired); ocr = Tesseract's Vietnamese "
     "model on a degraded scan (marks of valid words questioned too).",
 )
