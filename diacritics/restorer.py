@@ -581,6 +581,7 @@ class Restorer:
         # Vowels dropped by an engine that prints Latin-1 only: the font prices, that damage's
         # own token table (its learned tone prices measured 96.30 against 96.33%).
         self._font = replace(channel.FONT, tokens="font")
+        self._font_latin1 = replace(channel.FONT, tokens="latin1")
         # ("font" is judged per document: _font_preset.)
         self._presets = {
             "garbled": garbled,
@@ -592,25 +593,23 @@ class Restorer:
             "ocr-heavy": replace(garbled, case_reliable=True, tokens="vie"),
         }
 
-    def _font_preset(self, words: list[str], no_vowel_min: float) -> channel.ChannelParams:
-        """The font channel for a document of ``words`` (lower case): with the Latin-1 token
-        table where OCR printed letters Vietnamese never writes; else, where at least
-        ``no_vowel_min`` of the words have no vowel left (an engine that could print Latin-1
-        only dropped them: a scale no Latin model's damage reaches), with that damage's own
-        table (see font_tables); else with the default table."""
-        if (
+    def _reads_latin1(self, words: list[str]) -> bool:
+        """Whether OCR printed letters Vietnamese never writes in ``words`` (lower case) often
+        enough for the Latin-1 token table (channel.LATIN1_MIN_SHARE; latin1_tables)."""
+        return (
             self.config.latin1_tables
             and channel.latin1_share(words) >= channel.LATIN1_MIN_SHARE
             and bool(self._tokens_of("latin1")[0])  # (the table file may be missing)
-        ):
-            return replace(channel.FONT, tokens="latin1")
-        keys = [w if w.isascii() else strip_marks(w) for w in words]
-        no_vowel = sum(1 for k in keys if not any(c in "aeiouy" for c in k))
-        if (
-            self.config.font_tables
-            and no_vowel >= no_vowel_min * max(len(words), 1)
-            and bool(self._tokens_of("font")[0])
-        ):
+        )
+
+    def _font_preset(self, latin1: bool, vowels_dropped: bool) -> channel.ChannelParams:
+        """The font channel: with the Latin-1 token table where OCR printed letters Vietnamese
+        never writes; else, where vowels were dropped on a scale no Latin model's damage
+        reaches (an engine that could print Latin-1 only), with that damage's own table (see
+        font_tables); else with the default table."""
+        if latin1:
+            return self._font_latin1
+        if vowels_dropped and self.config.font_tables and self._tokens_of("font")[0]:
             return self._font
         return channel.FONT
 
@@ -640,7 +639,7 @@ class Restorer:
         words = [t.text.lower() for t in tokens if not t.protected and t.text.isalpha()]
         if preset == "font":
             # Font damage by the user's word: which table, by the letters it printed.
-            return self._font_preset(words, no_vowel_min=0.0)
+            return self._font_preset(self._reads_latin1(words), vowels_dropped=True)
         if preset:
             return self._presets[preset]
         if not words:
@@ -671,14 +670,10 @@ class Restorer:
             return channel.CLEAN
         # Words without any vowel ("huyn" is fine, "h", "thng", "rng" are not) betray a font
         # that dropped its marked vowels.
-        no_vowel = sum(1 for k in keys if not any(c in "aeiouy" for c in k))
-        latin1 = (
-            self.config.latin1_tables
-            and channel.latin1_share(words) >= channel.LATIN1_MIN_SHARE
-            and bool(self._tokens_of("latin1")[0])  # (the table file may be missing)
-        )
-        if no_vowel / len(words) >= 0.03:
-            return self._font_preset(words, channel.FONT_TABLE_MIN_SHARE)
+        no_vowel = sum(1 for k in keys if not any(c in "aeiouy" for c in k)) / len(words)
+        latin1 = self._reads_latin1(words)
+        if no_vowel >= 0.03:
+            return self._font_preset(latin1, no_vowel >= channel.FONT_TABLE_MIN_SHARE)
         if r_mark < 0.02 and valid_key >= 0.95:
             return channel.STRIPPED
         return self._garbled_latin1 if latin1 else self._garbled
@@ -890,17 +885,6 @@ class Restorer:
         return _Cands(c.words, c.ids, c.cost + w * extra)
 
     @staticmethod
-    def _caps_word_next(tokens: list[Token], i: int) -> bool:
-        """Whether a neighbour of token i on its line is a syllable in capitals (two letters or
-        more, shaped like a syllable: no abbreviation, "UBND", "GDDT")."""
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and tokens[j].line == tokens[i].line:
-                t = tokens[j].text
-                if len(t) > 1 and t.isupper() and syllable_shaped(t):
-                    return True
-        return False
-
-    @staticmethod
     def _caps_context(tokens: list[Token], i: int) -> bool:
         """Token i stands among capitals: a neighbour on its line is in capitals, or its line
         has at least half as many words in capitals as in small letters."""
@@ -986,12 +970,7 @@ class Restorer:
             ):
                 return "title"
             return pattern
-        if (
-            pattern == "title"
-            and len(t.text) == 1
-            and len(w) > 1
-            and self._caps_word_next(tokens, i)
-        ):
+        if pattern == "title" and len(t.text) == 1 and len(w) > 1 and _caps_word_next(tokens, i):
             # One capital left of a word next to words in capitals ("Y BAN" for "ỦY BAN"): a
             # heading word. (Not next to an abbreviation: "S GDĐT" is "Sở GDĐT".)
             return "upper"
@@ -1700,8 +1679,8 @@ class Restorer:
         votes: dict[str, float] = {}
         for i, prob in zip(todo, probs, strict=True):
             c = cands[i]
-            for w, k, pr in zip(c.words, c.ids.tolist(), prob.tolist(), strict=True):
-                if k > UNK and pr > 0.01:  # (known words; a trace of a vote is none)
+            for w, wid, pr in zip(c.words, c.ids.tolist(), prob.tolist(), strict=True):
+                if wid > UNK and pr > 0.01:  # (known words; a trace of a vote is none)
                     votes[w] = votes.get(w, 0.0) + pr
         by_key: dict[str, dict[str, float]] = {}
         for w, v in votes.items():
@@ -2405,6 +2384,17 @@ _TYPE_CONTEXTS = 64
 # Rows per language-model batch where the rows come in groups (grids of the pruning pass,
 # contexts x readings of the type prior): large enough for numpy, small enough for the cache.
 _BATCH_ROWS = 1 << 18
+
+
+def _caps_word_next(tokens: list[Token], i: int) -> bool:
+    """Whether a neighbour of token i on its line is a syllable in capitals (two letters or
+    more, shaped like a syllable: no abbreviation, "UBND", "GDDT")."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and tokens[j].line == tokens[i].line:
+            t = tokens[j].text
+            if len(t) > 1 and t.isupper() and syllable_shaped(t):
+                return True
+    return False
 
 
 def _spaced_from_previous(tokens: list[Token], i: int) -> bool:

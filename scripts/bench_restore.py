@@ -303,16 +303,17 @@ def main() -> None:
     sets: dict[str, list[tuple[str, str]]] = {}
     if GOLD.exists():
         sets["1. real OCR damage (dev gold, 1 doc)"] = [(SAMPLE.read_text(), GOLD.read_text())]
-    synth = sorted(SYNTH.glob("*.ocr.txt")) if SYNTH.is_dir() else []
-    if args.quick:
-        synth = synth[:4]
+
+    def synthetic(folder: Path) -> list[Path]:
+        files = sorted(folder.glob("*.ocr.txt")) if folder.is_dir() else []
+        return files[:4] if args.quick else files
+
+    synth = synthetic(SYNTH)
     if synth:
         sets[f"2. synthetic OCR damage, held-out ({len(synth)} docs)"] = ocr_pairs(synth)
     # The second damage kind (vowels an engine could not print dropped whole: "huyn" for
     # "huyện"), simulated by Tesseract vie printing Latin-1 only; not one of the sets.
-    font = sorted(SYNTH_FONT.glob("*.ocr.txt")) if SYNTH_FONT.is_dir() else []
-    if args.quick:
-        font = font[:4]
+    font = synthetic(SYNTH_FONT)
     if font:
         sets[f"2b. synthetic font damage (vie printing Latin-1), held-out ({len(font)} docs)"] = (
             ocr_pairs(font)

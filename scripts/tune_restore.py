@@ -6,10 +6,12 @@
 Each argument is a JSON object of ``RestoreConfig`` fields ('{}' = the defaults). For each, one
 line: syllable accuracy on the development split (synthetic damage of three plans left out of a
 reduced corpus, made by scripts/make_dev_split.py; its corpus is built on first use) and the
-time it took, then on the same plans read by the other Latin models (mixed, por). With ``--test`` the line goes on with the test sets, measured once a setting was
-chosen on the development split: synthetic damage of the held-out documents, the dev gold
-(real damage; only when ../shared/dev-gold is there), marks stripped and correct text left
-unchanged. Reading the test sets' errors, or choosing among settings by them, would tune on
+time it took, then on the same plans read by the other Latin models (mixed, por) and by
+Tesseract vie printing Latin-1 only ("font damage"), where the split has those sets. With
+``--test`` the line goes on with the test sets, measured once a setting was chosen on the
+development split: synthetic damage of the held-out documents (eval/synthetic, and
+eval/synthetic-font as "font"), the dev gold (real damage; only when ../shared/dev-gold is
+there), marks stripped and correct text left unchanged. Reading the test sets' errors, or choosing among settings by them, would tune on
 the test: say so where it happened.
 """
 
