@@ -60,12 +60,16 @@ golden: venv
 	$(BIN)/python scripts/make_golden.py
 
 # Re-learns the OCR confusion tables (diacritics/data/confusion_*.tsv: Tesseract's Latin models,
-# and its Vietnamese model for the post-correction of scans) and the synthetic evaluation sets by
-# rendering corpus text and OCR'ing it (40-55 min on 2 cores). Needs, besides make setup:
+# its Vietnamese model for the post-correction of scans, and that model printing Latin-1 only
+# for the second damage kind) and the synthetic evaluation sets by rendering corpus text and
+# OCR'ing it (about an hour on 2 cores). Needs, besides make setup:
 #   apt-get install tesseract-ocr-fra tesseract-ocr-por
 confusion: venv
-	$(BIN)/python scripts/learn_confusion.py --pages 640 --jobs $(JOBS)
+	$(BIN)/python scripts/learn_confusion.py --pages 1000 --jobs $(JOBS)
 	$(BIN)/python scripts/learn_confusion_vie.py --pages 640 --jobs $(JOBS)
+	$(BIN)/python scripts/learn_confusion_vie.py --simulation font --pages 400 --jobs $(JOBS)
+	$(BIN)/python scripts/learn_confusion.py --eval-only --eval-dir eval/synthetic-font \
+		--eval-sims font,font,font,font,font,font --eval-pages 45 --seed 3
 	$(BIN)/python scripts/make_ocr_eval.py --jobs $(JOBS)
 
 clean:
