@@ -750,7 +750,8 @@ class Restorer:
         return ids[new], c[new]
 
     def candidates(self, token: str, p: channel.ChannelParams) -> _Cands:
-        o = token.lower()
+        printed = token.lower()  # the token tables' spelling
+        o = printed.translate(_ETH)  # "Ðoàn" is "Đoàn" (see _abbreviation)
         # Keyed by the token as printed: an unknown token's "keep" candidate is spelled like
         # it, so "HOACH" and "hoach" must not share an entry (the output would then depend on
         # which one the process met first).
@@ -781,11 +782,11 @@ class Restorer:
             near, near_c = self._near_prices(o, self._printed_key(token, ob), maxd, p)
         tail: dict[str, float] = {}
         rows, totals = self._tokens_of(p.tokens)
-        table = rows.get(o, ())
+        table = rows.get(printed, ())
         trusted = (
             cfg.token_table_trust > 0
             and p.letter_scale < 2.0  # the table describes OCR output, not stripped text
-            and totals.get(o, 0) >= cfg.token_table_trust
+            and totals.get(printed, 0) >= cfg.token_table_trust
             and (not cfg.token_table_trust_marked or (has_marks(o) and o in self.lexicon))
         )
         # Where each of the table's words stands among the near words (-1: not there).
@@ -808,7 +809,7 @@ class Restorer:
             others = np.ones(len(near), bool)
             others[[at[w] for w in listed if at[w] >= 0]] = False
             near_c[others] += cfg.token_table_weight * rest
-        for w, c in self._table_prices(table, totals.get(o, 0), p.tokens).items():
+        for w, c in self._table_prices(table, totals.get(printed, 0), p.tokens).items():
             if w in self.lexicon:
                 if w in head:
                     if trusted or c < head[w]:
@@ -862,7 +863,7 @@ class Restorer:
                     words.append(ends[j - n_near][0])
             costs = price[by_rank[: min(within, n_keep)]].tolist()
         if o not in self.lexicon:
-            words.append(token)  # keep it as it is: a name or a word we do not know
+            words.append(token.translate(_ETH))  # as it is: a name or a word we do not know
             costs.append(cfg.keep_unknown_cost * p.letter_scale)
         ids = np.array([self.vid.get(w, UNK) for w in words], np.int64)
         res = _Cands(words, ids, np.array(costs, np.float64))
@@ -1277,10 +1278,14 @@ class Restorer:
         Abbreviations are protected from the decoder (they are no syllables), but Tesseract's
         Latin models print every Đ as D. The corpus decides: the Đ form must be seen at least
         ``abbreviation_ratio`` times as often as the form as printed ("DU" stays: "du" is common).
+        An Ð is always Đ ("HÐND" -> "HĐND").
         """
-        text = token.text
+        # Ð (Icelandic eth) is Latin-1's look-alike of Đ: an engine or font limited to Latin-1
+        # prints it for Đ ("HÐND"), and no Vietnamese word is written with it.
+        text = token.text.translate(_ETH)
+        eth = text if text != token.text else None
         if "D" not in text:
-            return None
+            return eth
         low = text.lower()
         seen = self.lexicon.get(low, 0)
         best, best_n = None, 0
@@ -1289,7 +1294,7 @@ class Restorer:
             if n > best_n:
                 best, best_n = variant, n
         if best is None or best_n < self.config.abbreviation_ratio * max(seen, 1):
-            return None
+            return eth
         return best.upper()
 
     # ------------------------------------------------------------------ corpus spans
@@ -2356,6 +2361,9 @@ _UNIT_WORDS = frozenset(
     + ["xa", "phuong", "huyen", "tinh", "quan", "tran", "pho"]
 )
 _UNIT_KEYS = frozenset(strip_marks(w) for w in _UNIT_WORDS)
+
+
+_ETH = str.maketrans("Ðð", "Đđ")
 
 
 def _d_variants(word: str) -> list[str]:
