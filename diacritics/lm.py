@@ -204,6 +204,8 @@ def build_kn(stream: np.ndarray, v: int, discount: float | None, out: Path) -> d
     j = np.searchsorted(bi_keys, ctx3_u)
     bi_gamma3[j] = gamma3_ctx  # every trigram context is a seen bigram
 
+    _save_end_model(s, vv, bi_keys, out)
+
     # Order 1: continuation counts T(.c).
     t1 = np.bincount(bi_keys % vv, minlength=v).astype(np.float64)
     t1[0] = 0
@@ -227,6 +229,50 @@ def build_kn(stream: np.ndarray, v: int, discount: float | None, out: Path) -> d
     np.save(out / "lm_gamma2.npy", gamma2)
     np.save(out / "lm_uni.npy", p_uni.astype(np.float64))
     return {"trigrams": int(len(tri_keys)), "bigrams": int(len(bi_keys))}
+
+
+# Absolute discount of the end-of-sentence model (the usual 0.75; not tuned).
+_END_DISCOUNT = 0.75
+
+
+def _save_end_model(s: np.ndarray, vv: np.int64, bi_keys: np.ndarray, out: Path) -> None:
+    """P(the sentence ends | a, b): how often <s> followed the context in the stream.
+
+    The trigram model never predicts <s> (it only starts contexts), so it cannot tell "Cụ thể:"
+    from "Có thể:"; the decoder asks this model at each sentence end instead. Interpolated
+    absolute discounting, as the KN model's orders are interpolated:
+        P3(end|a,b) = max(N(ab<s>) - D, 0) / N(ab.) + D * T(ab.) / N(ab.) * P2(end|b)
+        P2(end|b)   = max(N(b<s>) - D, 0) / N(b.) + D * T(b.) / N(b.) * P1(end)
+    with N counts of continuations (<s> included) and T their types. Stored aligned with the
+    bigram keys (every context (a, b) with b a word is one): alpha and gamma of P3; and P2."""
+    d = _END_DISCOUNT
+    v = int(vv)
+    nb = len(bi_keys)
+    ok = s[1:-1] != 0
+    ctx = s[:-2][ok] * vv + s[1:-1][ok]
+    nxt = s[2:][ok]
+    pos = np.searchsorted(bi_keys, ctx)
+    n3 = np.bincount(pos, minlength=nb).astype(np.float64)
+    e3 = np.bincount(pos[nxt == 0], minlength=nb).astype(np.float64)
+    t3 = np.bincount(np.searchsorted(bi_keys, np.unique(ctx * vv + nxt) // vv), minlength=nb)
+    del ctx, nxt, pos
+    b, c = s[:-1], s[1:]
+    word = b != 0
+    n2 = np.bincount(b[word], minlength=v).astype(np.float64)
+    e2 = np.bincount(b[word & (c == 0)], minlength=v).astype(np.float64)
+    t2 = np.bincount(bi_keys // vv, minlength=v) + (e2 > 0)  # (bigram keys hold no <s> follower)
+    p1 = e2.sum() / max(n2.sum(), 1.0)
+    has2 = n2 > 0
+    p2 = np.full(v, p1)
+    p2[has2] = (np.maximum(e2[has2] - d, 0) + d * t2[has2] * p1) / n2[has2]
+    has3 = n3 > 0
+    alpha = np.zeros(nb, np.float32)
+    gamma = np.ones(nb, np.float32)
+    alpha[has3] = np.maximum(e3[has3] - d, 0) / n3[has3]
+    gamma[has3] = d * t3[has3] / n3[has3]
+    np.save(out / "lm_end_alpha.npy", alpha)
+    np.save(out / "lm_end_gamma.npy", gamma)
+    np.save(out / "lm_end_p2.npy", p2)
 
 
 def _discount_of(counts: np.ndarray, discount: float | None) -> np.ndarray:
@@ -274,6 +320,7 @@ class TrigramLM:
         self.bi_gamma3 = load("bi_gamma3")
         self.gamma2 = np.asarray(load("gamma2"))
         self.p_uni = np.asarray(load("uni"))
+        self.end = (load("end_alpha"), load("end_gamma"), load("end_p2"))
         self.cache: DocCache | None = None
         self._bi_keys: np.ndarray | None = None  # sorted bigram keys, loaded when first needed
         self._by_second: np.ndarray | None = None  # their order by second word
@@ -379,6 +426,15 @@ class TrigramLM:
     def _bigram_logprob(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         p2 = self._mix(self._bigram_p(w2, w3), w2, w3)
         return np.log(np.maximum(p2, 1e-30))
+
+    def end_logprob(self, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
+        """Natural log of P(the sentence ends | w1, w2) (see :func:`_save_end_model`)."""
+        w1, w2 = np.broadcast_arrays(np.asarray(w1, np.int64), np.asarray(w2, np.int64))
+        alpha, gamma, p2 = self.end
+        p = p2[w2.ravel()]
+        rows, idx = self._find(self.bi_h, w1.ravel() * self.v + w2.ravel())
+        p[rows] = alpha[idx] + gamma[idx] * p[rows]
+        return np.log(np.maximum(p, 1e-30)).reshape(w1.shape)
 
     def logprob_grid(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """:meth:`logprob` over the broadcast of ``w1`` (…, K, 1, 1), ``w2`` (…, 1, K, 1) and

@@ -171,3 +171,16 @@ def test_large_queries_in_steps_equal_one_batch(
         monkeypatch.setattr(lm_module, "_STEP", 1 << 18)
         np.testing.assert_array_equal(whole[0], steps[0])
         np.testing.assert_array_equal(whole[1], steps[1])
+
+
+def test_end_of_sentence_model_knows_where_sentences_end(
+    lm: tuple[TrigramLM, dict[str, int]],
+) -> None:
+    # The tiny corpus ends sentences with "như sau." and "hằng quý."; "ủy ban" never ends one.
+    model, vid = lm
+    first = np.array([vid["như"], vid["hằng"], vid["ủy"], vid["năm"]])
+    end = model.end_logprob(first, np.array([vid["sau"], vid["quý"], vid["ban"], vid["sau"]]))
+    assert np.all(end < 0.0)
+    assert end[0] > end[2] + 2 and end[1] > end[2] + 2
+    # A context never seen ("năm sau") backs off to how often its last word ends a sentence.
+    assert end[3] == pytest.approx(float(model.end_logprob(1, vid["sau"])))

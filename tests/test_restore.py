@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -227,7 +228,7 @@ def test_restorer_is_loaded_once() -> None:
 
 def test_split_decoding_finds_the_best_path() -> None:
     """Decoding in units split at two fixed words gives the exact best path of the segment
-    (checked against enumerating every path)."""
+    (checked against enumerating every path), the end of the sentence included."""
     import itertools
 
     import numpy as np
@@ -253,8 +254,10 @@ def test_split_decoding_finds_the_best_path() -> None:
         def score(choice: tuple[int, ...], cands: list[_Cands] = cands) -> float:
             ids = [0, 0] + [int(cands[i].ids[c]) for i, c in enumerate(choice)]
             lp = r.lm.logprob(np.array(ids[:-2]), np.array(ids[1:-1]), np.array(ids[2:]))
+            # The segment ends a sentence: the end-of-sentence model scores its last two words.
+            end = r.config.end_weight * float(r.lm.end_logprob(ids[-2], ids[-1]))
             cost = sum(cands[i].cost[c] for i, c in enumerate(choice))
-            return float(r.config.lm_weight * lp.sum() - cost)
+            return float(r.config.lm_weight * (lp.sum() + end) - cost)
 
         best = max(itertools.product(*(range(len(c.ids)) for c in cands)), key=score)
         assert score(tuple(path)) == pytest.approx(score(best), abs=1e-9)
@@ -713,6 +716,26 @@ def test_an_abbreviation_shaped_token_ocr_printed_for_a_word_is_read_as_one() ->
     text = "Chi thi sé 46-CT/TW cua BG Chinh tri vé lanh dao"
     assert restore(text).text == "Chỉ thị số 46-CT/TW của Bộ Chính trị về lãnh đạo"
     assert "UBND xã và HĐND" in restore("Ban chi dao cua UBND xa va HDND").text
+
+
+def test_the_decoder_reads_a_sentence_end_with_the_end_of_sentence_model() -> None:
+    # "phường" and "phương" after "của", at the same channel price: mid-sentence the corpus
+    # continues "của phương" (phương tiện, phương án...), but a sentence ends with "của
+    # phường" far more often. Only the end-of-sentence model sees the difference.
+    from diacritics.restorer import _Cands
+
+    r = load_restorer()
+    plain = r.with_config(replace(r.config, end_weight=0.0))
+
+    def cands(*words: str) -> _Cands:
+        return _Cands(list(words), np.array([r.vid[w] for w in words]), np.zeros(len(words)))
+
+    words = [cands("báo"), cands("cáo"), cands("của"), cands("phương", "phường")]
+    assert r._decode(words, [(0, 4)])[3] == 1
+    assert plain._decode(words, [(0, 4)])[3] == 0
+    # Not at a sentence end, the trigram model alone decides.
+    more = [*words, cands("tiện")]
+    assert r._decode(more, [(0, 5)])[3] == 0
 
 
 def test_a_key_the_document_reads_one_way_moves_its_readings_prices() -> None:
