@@ -46,7 +46,7 @@ from pipeline.errors import InputFileError, MissingDependencyError
 log = logging.getLogger(__name__)
 
 # Bump when the build output changes meaning, so old caches are rebuilt.
-BUILD_VERSION = "13"
+BUILD_VERSION = "14"
 BOS, UNK, NUM = 0, 1, 2
 MARKERS = ("<s>", "<unk>", "<num>")
 # A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
@@ -332,6 +332,7 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     seconds = time.perf_counter() - t0
     stats: dict[str, object] = {
         "fingerprint": fp,
+        "version": BUILD_VERSION,
         "tokens": int(len(stream)),
         "vocab": len(vocab),
         "lexicon": len(lex),
@@ -411,11 +412,25 @@ def _write_names(corpus_dir: Path, out: Path) -> None:
 
 
 def ensure_built(corpus_dir: Path) -> Path:
-    """The build folder of ``corpus_dir``; raises MissingDependencyError when it is not built."""
+    """The build folder of ``corpus_dir``; raises MissingDependencyError when it is not built,
+    or was built by an older version of this code (its files would not be all there: a
+    traceback at the first restoration instead of this one line)."""
     out = build_dir(corpus_dir)
-    if not (out / "fingerprint.json").exists():
+    fp_file = out / "fingerprint.json"
+    if not fp_file.exists():
         raise MissingDependencyError(
             "the corpus is not built",
+            path=str(corpus_dir),
+            remedy="run `plans corpus build`",
+        )
+    try:
+        version = json.loads(fp_file.read_text()).get("version")
+    except (OSError, ValueError):
+        version = None
+    if version != BUILD_VERSION:
+        raise MissingDependencyError(
+            f"the corpus was built by an older version (build {version or 'before 14'}, "
+            f"this code reads build {BUILD_VERSION})",
             path=str(corpus_dir),
             remedy="run `plans corpus build`",
         )

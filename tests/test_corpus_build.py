@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import lzma
 import shutil
 import subprocess
@@ -84,6 +85,18 @@ def test_missing_build_says_how_to_fix(tmp_path: Path) -> None:
     with pytest.raises(MissingDependencyError) as e:
         load_restorer(corpus)
     assert "plans corpus build" in str(e.value)
+
+
+def test_a_build_from_an_older_version_says_how_to_fix(tmp_path: Path) -> None:
+    corpus = make_tiny_corpus(tmp_path)
+    build(corpus, TINY)
+    fp_file = build_dir(corpus) / "fingerprint.json"
+    stats = json.loads(fp_file.read_text())
+    stats["version"] = "1"
+    fp_file.write_text(json.dumps(stats))
+    with pytest.raises(MissingDependencyError) as e:
+        load_restorer(corpus)
+    assert "older version" in str(e.value) and "plans corpus build" in str(e.value)
 
 
 def test_user_document_sentences_come_back_exactly(tiny: Path, tmp_path: Path) -> None:
