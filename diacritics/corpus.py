@@ -371,9 +371,9 @@ def _save_case_pairs(
         np.save(out / f"case_{name}_counts.npy", counts[seen].astype(np.int32))
 
 
-_UNIT_RE = re.compile(
-    r"^(Xã|Phường|Thị trấn|Huyện|Quận|Thị xã|Thành phố|Tỉnh|Đặc khu)\s+(.+)$", re.IGNORECASE
-)
+# The administrative unit types the gazetteer's names begin with.
+UNIT_TYPES = ("Xã", "Phường", "Thị trấn", "Huyện", "Quận", "Thị xã", "Thành phố", "Tỉnh", "Đặc khu")
+_UNIT_RE = re.compile(r"^(" + "|".join(UNIT_TYPES) + r")\s+(.+)$", re.IGNORECASE)
 
 
 def _write_names(corpus_dir: Path, out: Path) -> None:

@@ -10,6 +10,8 @@ Model (Chen & Goodman's interpolated KN with one discount D per order):
     P2(c|b)   = max(T(.bc) - D, 0) / T(.b.) + D * T'(b.) / T(.b.) * P1(c)
     P1(c)     = max(T(.c) - D, 0) / T(..) + D * V1 / T(..) / (V - 1)   (0 for <s>)
 with N raw counts, T type (continuation) counts; an unseen context backs off with weight 1.
+Two document models can be mixed in at restore time: the bigrams the document repeats
+(:class:`DocCache`) and the administrative unit words as one class (:class:`UnitClass`).
 """
 
 from __future__ import annotations
@@ -322,6 +324,7 @@ class TrigramLM:
         self.p_uni = np.asarray(load("uni"))
         self.end = (load("end_alpha"), load("end_gamma"), load("end_p2"))
         self.cache: DocCache | None = None
+        self.units: UnitClass | None = None
         self._bi_keys: np.ndarray | None = None  # sorted bigram keys, loaded when first needed
         self._by_second: np.ndarray | None = None  # their order by second word
         self._second_sorted = np.zeros(0, np.int64)  # the second words in that order
@@ -382,6 +385,41 @@ class TrigramLM:
         other.cache = cache
         return other
 
+    def with_units(self, units: UnitClass | None) -> TrigramLM:
+        """The same model (arrays shared) with its unit words' mass shared as ``units`` says."""
+        other = copy.copy(self)
+        other.units = units
+        return other
+
+    def _p3_raw(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        """P(w3 | w1, w2) of the interpolated trigram alone (flat int64 arrays)."""
+        v = self.v
+        a3 = _gather(self.tri_alpha, len(w1), self._find(self.tri_h, (w1 * v + w2) * v + w3), 0.0)
+        g3 = _gather(self.bi_gamma3, len(w1), self._find(self.bi_h, w1 * v + w2), 1.0)
+        return a3 + g3 * self._bigram_p(w2, w3)
+
+    def _unit_mix(
+        self, p: np.ndarray, w1: np.ndarray | None, w2: np.ndarray, w3: np.ndarray
+    ) -> np.ndarray:
+        """``p`` = P(w3 | w1, w2) of the model (bigram where ``w1`` is None), with the mass
+        of the unit words redistributed among them (see :class:`UnitClass`)."""
+        u = self.units
+        if u is None:
+            return p
+        rows = np.flatnonzero(u.is_unit[w3])
+        if not len(rows):
+            return p
+        k = len(u.ids)
+        ids = np.tile(u.ids, len(rows))
+        h2 = np.repeat(w2[rows], k)
+        if w1 is None:
+            pu = self._bigram_p(h2, ids)
+        else:
+            pu = self._p3_raw(np.repeat(w1[rows], k), h2, ids)
+        total = pu.reshape(len(rows), k).sum(axis=1)
+        p[rows] = (1.0 - u.weight) * p[rows] + u.weight * total * u.share[w3[rows]]
+        return p
+
     def _mix(self, p: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """``p`` = P(w3 | .., w2) of the model, mixed with the document cache if there is one."""
         if self.cache is None:
@@ -406,10 +444,7 @@ class TrigramLM:
         return _in_steps(self._logprob, w1.ravel(), w2.ravel(), w3.ravel()).reshape(shape)
 
     def _logprob(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
-        v = self.v
-        a3 = _gather(self.tri_alpha, len(w1), self._find(self.tri_h, (w1 * v + w2) * v + w3), 0.0)
-        g3 = _gather(self.bi_gamma3, len(w1), self._find(self.bi_h, w1 * v + w2), 1.0)
-        p3 = self._mix(a3 + g3 * self._bigram_p(w2, w3), w2, w3)
+        p3 = self._mix(self._unit_mix(self._p3_raw(w1, w2, w3), w1, w2, w3), w2, w3)
         return np.log(np.maximum(p3, 1e-30))
 
     def _bigram_p(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
@@ -424,7 +459,7 @@ class TrigramLM:
         return _in_steps(self._bigram_logprob, np.asarray(w2, np.int64), np.asarray(w3, np.int64))
 
     def _bigram_logprob(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
-        p2 = self._mix(self._bigram_p(w2, w3), w2, w3)
+        p2 = self._mix(self._unit_mix(self._bigram_p(w2, w3), None, w2, w3), w2, w3)
         return np.log(np.maximum(p2, 1e-30))
 
     def end_logprob(self, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
@@ -474,12 +509,37 @@ class TrigramLM:
         if len(seen):
             rows3, idx3 = self._find(self.tri_h, pair[ctx[seen]] * v + second[nxt[seen]])
             p3[seen[rows3]] += self.tri_alpha[idx3]
+        if self.units is not None:
+            p3 = self._unit_mix(p3, first[ctx], second[ctx], second[nxt])
         if self.cache is not None:
             lam, pc = self.cache.lookup(first, second)
             p3 *= 1.0 - lam[nxt]
             p3 += lam[nxt] * pc[nxt]
         np.maximum(p3, 1e-30, out=p3)
         return np.log(p3, out=p3)
+
+
+class UnitClass:
+    """The words of the administrative unit types (xã, phường, huyện, quận, tỉnh) as one class.
+
+    The corpus (laws, encyclopedia) says "Đảng bộ xã", "Đảng bộ huyện", "Đảng bộ tỉnh" but
+    hardly ever "Đảng bộ phường", so after "Đảng bộ" the model prefers "phương" (a frequent
+    word) to "phường", while a ward's plan says "phường" wherever a commune's says "xã". A
+    context that predicts a unit word predicts the class; which unit the document speaks of is
+    the document's: P(w | h) = (1 - μ) P(w | h) + μ P(U | h) P_doc(w | U) for a unit word w,
+    with P(U | h) the model's mass of all unit words after h (the other words keep theirs:
+    the mass moves within the class). P_doc(w | U) = (c_doc(w) + α P(w | U)) / (c_doc(U) + α),
+    the document's counts of the unit words shrunk toward the corpus's shares (a class-based
+    model, Brown et al. 1992, with a cache over the class, Kuhn & De Mori 1990)."""
+
+    def __init__(self, ids: np.ndarray, share: np.ndarray, v: int, weight: float):
+        self.ids = np.asarray(ids, np.int64)
+        self.is_unit = np.zeros(v, bool)
+        self.is_unit[self.ids] = True
+        self.share = np.zeros(v, np.float64)
+        self.share[self.ids] = share
+        self.weight = weight
+        self.fingerprint = hash((self.ids.tobytes(), np.asarray(share).tobytes(), weight))
 
 
 class DocCache:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from test_corpus_build import TINY, make_tiny_corpus
 
 from diacritics.corpus import build, build_dir
-from diacritics.lm import DocCache, TrigramLM, modified_discounts
+from diacritics.lm import DocCache, TrigramLM, UnitClass, modified_discounts
 
 
 @pytest.fixture(scope="module", params=[None, 0.75], ids=["modified-kn", "one-discount"])
@@ -184,3 +184,56 @@ def test_end_of_sentence_model_knows_where_sentences_end(
     assert end[0] > end[2] + 2 and end[1] > end[2] + 2
     # A context never seen ("năm sau") backs off to how often its last word ends a sentence.
     assert end[3] == pytest.approx(float(model.end_logprob(1, vid["sau"])))
+
+
+def _units(vid: dict[str, int], share: list[float], weight: float) -> UnitClass:
+    ids = np.array([vid["xã"], vid["huyện"], vid["phương"]])
+    return UnitClass(ids, np.array(share), len(vid), weight)
+
+
+@pytest.mark.parametrize("context", [("<s>", "<s>"), ("ủy", "ban"), ("nhân", "dân")])
+def test_unit_class_moves_mass_within_the_class_only(
+    lm: tuple[TrigramLM, dict[str, int]], context: tuple[str, str]
+) -> None:
+    """The unit words keep their total mass after each context, shared as the class says with
+    weight 1; the other words keep their probabilities; the whole still sums to one."""
+    model, vid = lm
+    a, b = (vid[w] for w in context)
+    v = len(vid)
+    w3 = np.arange(1, v)
+    base = np.exp(model.logprob(np.full(v - 1, a), np.full(v - 1, b), w3))
+    share = [0.2, 0.3, 0.5]
+    full = model.with_units(_units(vid, share, 1.0))
+    p = np.exp(full.logprob(np.full(v - 1, a), np.full(v - 1, b), w3))
+    unit = np.isin(w3, [vid["xã"], vid["huyện"], vid["phương"]])
+    np.testing.assert_allclose(p[~unit], base[~unit], rtol=1e-12)
+    assert p[unit].sum() == pytest.approx(base[unit].sum(), rel=1e-9)
+    np.testing.assert_allclose(
+        [p[w3 == vid[w]][0] for w in ("xã", "huyện", "phương")],
+        np.array(share) * base[unit].sum(),
+        rtol=1e-9,
+    )
+    assert p.sum() == pytest.approx(1.0, abs=2e-3)
+    # Half weight: halfway between the model and the class.
+    half = model.with_units(_units(vid, share, 0.5))
+    ph = np.exp(half.logprob(np.full(v - 1, a), np.full(v - 1, b), w3))
+    np.testing.assert_allclose(ph, (base + p) / 2, rtol=1e-9)
+    # The bigram level (the decoder's pruning pass) the same way.
+    b2 = np.exp(model.bigram_logprob(np.full(v - 1, b), w3))
+    f2 = np.exp(full.bigram_logprob(np.full(v - 1, b), w3))
+    np.testing.assert_allclose(f2[~unit], b2[~unit], rtol=1e-12)
+    assert f2[unit].sum() == pytest.approx(b2[unit].sum(), rel=1e-9)
+    assert model.units is None  # the model itself is untouched
+
+
+def test_unit_class_grid_equals_logprob(lm: tuple[TrigramLM, dict[str, int]]) -> None:
+    """With the unit class (and a document cache), the decoder's factored look-up still gives
+    the per-triple probabilities."""
+    model, vid = lm
+    words = [vid[w] for w in ("ủy", "ban", "nhân", "dân", "xã", "huyện", "phương")]
+    cached = model.with_cache(DocCache([np.array(words * 3)], len(vid), weight=0.3))
+    rng = np.random.default_rng(2)
+    ids = rng.integers(0, len(vid), (20, 5))
+    ids[:7, :] = np.array(words)[np.arange(35).reshape(7, 5) % 7]
+    for m in (model, cached):
+        _assert_grid_matches(m.with_units(_units(vid, [0.6, 0.3, 0.1], 0.5)), ids)
