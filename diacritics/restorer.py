@@ -375,6 +375,13 @@ class RestoreConfig:
     key_cache_candidates: int = 16
     type_max_discount: float = 6.0
 
+    def __post_init__(self) -> None:
+        # (A weight above 1 would make the unit words' probabilities negative.)
+        if not 0.0 <= self.unit_class_weight <= 1.0:
+            raise ValueError(f"unit_class_weight must be in [0, 1], not {self.unit_class_weight}")
+        if self.unit_class_alpha <= 0.0:
+            raise ValueError(f"unit_class_alpha must be positive, not {self.unit_class_alpha}")
+
 
 @dataclass
 class _Document:

@@ -237,3 +237,11 @@ def test_unit_class_grid_equals_logprob(lm: tuple[TrigramLM, dict[str, int]]) ->
     ids[:7, :] = np.array(words)[np.arange(35).reshape(7, 5) % 7]
     for m in (model, cached):
         _assert_grid_matches(m.with_units(_units(vid, [0.6, 0.3, 0.1], 0.5)), ids)
+
+
+def test_unit_class_settings_out_of_range_are_refused() -> None:
+    from diacritics.restorer import RestoreConfig
+
+    for bad in ({"unit_class_weight": 1.5}, {"unit_class_weight": -0.1}, {"unit_class_alpha": 0}):
+        with pytest.raises(ValueError, match="unit_class"):
+            RestoreConfig(**bad)
