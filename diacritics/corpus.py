@@ -12,6 +12,9 @@ writes into ``<corpus>/.build/``:
   sentence (restoration prefers "Dân" to "Dẫn" for a capitalized word mid-sentence).
 - ``lexicon.tsv``: the syllable inventory used to generate candidates (syllable, count).
 - ``names.tsv``: place names of the gazetteer by accent-free form, to spell names exactly.
+- ``symbols.tsv``: the parts of document symbols and abbreviations in capitals the corpus
+  writes ("UBTVQH15", "MTTQ", "BGDĐT"), four characters or more, with their counts: a damaged
+  one ("UBTVQHI5") is repaired to the one it is a character away from (restorer).
 - ``lm_*.npy``: an interpolated Kneser-Ney trigram model over the lowercase syllables (see lm.py).
 - ``span_*.npy``: the token stream as accent-free key ids and a sorted hash index of its n-grams,
   so a damaged passage can be found in the corpus and its spelling taken (see spans.py).
@@ -46,11 +49,15 @@ from pipeline.errors import InputFileError, MissingDependencyError
 log = logging.getLogger(__name__)
 
 # Bump when the build output changes meaning, so old caches are rebuilt.
-BUILD_VERSION = "14"
+BUILD_VERSION = "15"
 BOS, UNK, NUM = 0, 1, 2
 MARKERS = ("<s>", "<unk>", "<num>")
 # A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
 _LM_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[.!?;:]")
+# A run of capitals and digits with a capital in it, standing alone ("UBTVQH15", "MTTQ"; not
+# the "ND" of "Nguyễn"): a document symbol's part or an abbreviation (symbols.tsv).
+_SYMBOL_RE = re.compile(r"(?<![\wĐđ])[0-9A-ZĐ]*[A-ZĐ][0-9A-ZĐ]*(?![\wĐđ])")
+SYMBOL_MIN_LENGTH = 4
 _REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpora"
 
 
@@ -248,11 +255,15 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     flag_parts: list[np.ndarray] = []
     plans: list[int] = []  # the chunks in the register of the plans (CorpusConfig.register_weight)
     listed: set[str] = set()
+    symbols: dict[str, int] = {}
     for kind, source, text in _iter_chunks(corpus_dir):
         if kind == "words":
             for w in text.split():
                 listed.add(w.lower())
             continue
+        for m in _SYMBOL_RE.findall(text):
+            if len(m) >= SYMBOL_MIN_LENGTH:
+                symbols[m] = symbols.get(m, 0) + 1
         ids_part, flags_part = _tokenize_chunk(text, raw_ids, raw_counts)
         if source in config.register_sources:
             plans.append(len(streams))
@@ -322,6 +333,13 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
 
     # 4. Place names of the gazetteer, by their accent-free form.
     _write_names(corpus_dir, tmp / "names.tsv")
+    with open(tmp / "symbols.tsv", "w", encoding="utf-8") as out_f:
+        out_f.write(
+            "# symbol parts in capitals the corpus writes, with counts; `plans corpus build`\n"
+        )
+        for w in sorted(symbols):
+            if symbols[w] >= 2:
+                out_f.write(f"{normalize_text(w)}\t{symbols[w]}\n")
 
     # 5. Language model and span index.
     lm_stats = lm.build_kn(stream, len(vocab), config.discount, tmp)

@@ -60,6 +60,19 @@ def test_build_writes_artifacts_and_excludes_heldout(tiny: Path) -> None:
         assert (out / name).exists()
 
 
+def test_build_counts_the_symbol_parts_in_capitals(tmp_path: Path) -> None:
+    corpus = make_tiny_corpus(tmp_path)
+    (corpus / "plans").mkdir()
+    text = "Nghị quyết số 101/2025/UBTVQH15 và Nghị định 91/2017/NĐ-CP của MTTQ.\n" * 3
+    with lzma.open(corpus / "plans" / "text.txt.xz", "wt", encoding="utf-8") as f:
+        f.write(text + "Ủy ban MTTQ tỉnh; NQLT-UBTVQH15-CP; Hà Nội QUẬN1 x\n")
+    build(corpus, TINY)
+    lines = (build_dir(corpus) / "symbols.tsv").read_text(encoding="utf-8").splitlines()
+    counts = dict(line.split("\t") for line in lines[1:])
+    # Four characters or more, seen twice or more; words and "NĐ", "CP" (too short) are not.
+    assert counts == {"MTTQ": "4", "UBTVQH15": "4"}
+
+
 def test_build_is_deterministic(tmp_path: Path) -> None:
     a = make_tiny_corpus(tmp_path / "a")
     b = make_tiny_corpus(tmp_path / "b")

@@ -738,6 +738,27 @@ def test_the_decoder_reads_a_sentence_end_with_the_end_of_sentence_model() -> No
     assert r._decode(more, [(0, 5)])[3] == 0
 
 
+def test_a_damaged_symbol_part_is_repaired_and_explained() -> None:
+    r = load_restorer()
+    text = "Can cu Nghi quyét s6 101/2025/UBTVQHI5 ngay 26/9/2025 cua Uy ban Thudng vu Quéc hoi"
+    res = r.restore(text)
+    (change,) = [c for c in res.changes if c.before == "UBTVQHI5"]
+    assert (change.after, change.source, change.confidence) == ("UBTVQH15", Source.LEXICON, 0.8)
+    assert not change.flagged
+    off = r.with_config(replace(r.config, symbol_min_length=0))
+    assert "101/2025/UBTVQHI5 ngày" in off.restore(text).text
+    # One edit away ("I" added), a symbol the corpus writes (none), a syllable in capitals
+    # (the decoder's), too short:
+    assert r._symbol_repair("UBTVQHI15") == "UBTVQH15"
+    assert r._symbol_repair("UBTVQH15") is None
+    assert r._symbol_repair("NGHIA") is None
+    assert r._symbol_repair("QHI5") is None
+    # Alone, "UBTVQH15" would be two tokens ("UBTVQH", "15"): the passes align on the input's
+    # tokens, so the repair is not made there, and the rest of the text is still restored.
+    alone = r.restore("Thuc hién theo UBTVQHI5 cua Quéc hoi va Uy ban nhan dan").text
+    assert alone == "Thực hiện theo UBTVQHI5 của Quốc hội và Ủy ban nhân dân"
+
+
 def test_the_unit_words_share_their_contexts_as_one_class() -> None:
     # The corpus says "Đảng bộ xã/huyện/tỉnh" but hardly ever "Đảng bộ phường", so the model
     # alone reads a ward's "Dang bo phuong" as "Đảng bộ phương"; with the unit words as one
