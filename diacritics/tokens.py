@@ -42,6 +42,9 @@ SENTENCE_END = re.compile(r"[.!?;:]")
 _BULLET_RE = re.compile(r"\s*[-+•*–]\s")
 # Two or more digits (the split keeps them: a capturing group).
 _GLUED_NUMBER_RE = re.compile(r"(\d{2,})")
+# Capitals and a number of one or two digits: a symbol's part ("UBTVQH15", "QH13"; not the
+# year of "NĂM2024", nor "BƯỚC12", whose capitals are a syllable).
+_SYMBOL_PART_RE = re.compile(r"([A-ZĐ]{3,})\d{1,2}")
 # Punctuation that ends a word: "@" before it is no address ("s@, " but not "a@b.vn").
 _WORD_END_RE = re.compile(r"[,;:)\]]|[.!?](?:\s|$)")
 # An apostrophe that opens a quotation: at a line start or after a space or a bracket.
@@ -220,7 +223,9 @@ def _spans(line: str, prot: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     of two or more digits glued to a word of three or more letters stands apart ("26tháng",
     "năm2024": a number and a word, whose digits a repair must not drop). Shorter letter runs
     stay with the digits next to them: OCR prints letters as digits ("16n", "16p", "ph01" for
-    "lớn", "lớp", "phối"; "t6" for "tổ"). Tokens inside a document symbol stay whole."""
+    "lớn", "lớp", "phối"; "t6" for "tổ"). Tokens inside a document symbol stay whole, and so
+    does a symbol's part standing alone: capitals that are no syllable and a number of one or
+    two digits ("UBTVQH15" where OCR lost the slashes around it)."""
     for m in _TOKEN_RE.finditer(line):
         a, b = m.span()
         tok = m.group(0)
@@ -230,6 +235,10 @@ def _spans(line: str, prot: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
         pieces = [x for x in _GLUED_NUMBER_RE.split(tok) if x]
         if len(pieces) == 1 or any(s <= a and b <= e for s, e in prot):
             yield a, b
+            continue
+        m_sym = _SYMBOL_PART_RE.fullmatch(tok)
+        if m_sym and not syllable_shaped(m_sym.group(1)):
+            yield a, b  # a symbol's part standing alone ("UBTVQH15"), not a word and a number
             continue
         groups: list[str] = []  # each word alone; what stands between words, together
         for piece in pieces:

@@ -53,6 +53,10 @@ def test_question_mark_glued_to_a_word_before_a_small_word_is_a_mark() -> None:
         ("16n 16p ph01 t6", ["16n", "16p", "ph01", "t6"]),  # letters OCR printed as digits
         ("24h 07h00 vụ11", ["24h", "07h00", "vụ11"]),
         ("so 101/2025/UBTVQH15", ["so", "101", "2025", "UBTVQH15"]),  # a symbol stays whole
+        # A symbol's part alone (capitals, no syllable, one or two digits) stays whole too;
+        # capitals that are a syllable, or a year, stand apart.
+        ("1012025 UBTVQH15 cua", ["1012025", "UBTVQH15", "cua"]),
+        ("NĂM2024 BƯỚC12", ["NĂM", "2024", "BƯỚC", "12"]),
     ],
 )
 def test_a_number_glued_to_a_word_stands_apart(line: str, tokens: list[str]) -> None:
