@@ -56,7 +56,8 @@ MARKERS = ("<s>", "<unk>", "<num>")
 _LM_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+|[.!?;:]")
 # A run of capitals and digits with a capital in it, standing alone ("UBTVQH15", "MTTQ"; not
 # the "ND" of "Nguyễn"): a document symbol's part or an abbreviation (symbols.tsv).
-_SYMBOL_RE = re.compile(r"(?<![\wĐđ])[0-9A-ZĐ]*[A-ZĐ][0-9A-ZĐ]*(?![\wĐđ])")
+SYMBOL_SHAPE = re.compile(r"[0-9A-ZĐ]*[A-ZĐ][0-9A-ZĐ]*")
+_SYMBOL_RE = re.compile(rf"(?<![\wĐđ]){SYMBOL_SHAPE.pattern}(?![\wĐđ])")
 SYMBOL_MIN_LENGTH = 4
 _REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpora"
 
@@ -337,9 +338,13 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
         out_f.write(
             "# symbol parts in capitals the corpus writes, with counts; `plans corpus build`\n"
         )
-        for w in sorted(symbols):
-            if symbols[w] >= 2:
-                out_f.write(f"{normalize_text(w)}\t{symbols[w]}\n")
+        spelled: dict[str, int] = {}  # (one line per spelling: NFC, old tone placement)
+        for w, n in symbols.items():
+            key = normalize_text(w)
+            spelled[key] = spelled.get(key, 0) + n
+        for w in sorted(spelled):
+            if spelled[w] >= 2:
+                out_f.write(f"{w}\t{spelled[w]}\n")
 
     # 5. Language model and span index.
     lm_stats = lm.build_kn(stream, len(vocab), config.discount, tmp)

@@ -510,7 +510,12 @@ class TrigramLM:
             rows3, idx3 = self._find(self.tri_h, pair[ctx[seen]] * v + second[nxt[seen]])
             p3[seen[rows3]] += self.tri_alpha[idx3]
         if self.units is not None:
-            p3 = self._unit_mix(p3, first[ctx], second[ctx], second[nxt])
+            # Only the (few) triples ending in a unit word: no gathers over all of them.
+            z = second[nxt]
+            rows = np.flatnonzero(self.units.is_unit[z])
+            if len(rows):
+                c = ctx[rows]
+                p3[rows] = self._unit_mix(p3[rows], first[c], second[c], z[rows])
         if self.cache is not None:
             lam, pc = self.cache.lookup(first, second)
             p3 *= 1.0 - lam[nxt]

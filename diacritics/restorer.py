@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import gc
 import math
-import re
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -42,7 +41,7 @@ from diacritics.changes import (
     moved_back,
     replay,
 )
-from diacritics.corpus import BOS, NUM, UNIT_TYPES, UNK
+from diacritics.corpus import BOS, NUM, SYMBOL_SHAPE, UNIT_TYPES, UNK
 from diacritics.deletes import DeletionIndex
 from diacritics.lm import DocCache, TrigramLM, UnitClass
 from diacritics.orthography import gains_hook_or_horn, has_marks
@@ -1400,7 +1399,7 @@ class Restorer:
             not cfg.symbol_min_length
             or len(text) < cfg.symbol_min_length
             or text in self._symbols
-            or not _SYMBOL_SHAPE.fullmatch(text)
+            or not SYMBOL_SHAPE.fullmatch(text)
             or syllable_shaped(text)
             or text.lower() in self.lexicon
         ):
@@ -1923,7 +1922,7 @@ class Restorer:
         corpus: dict[int, str],
         names: dict[int, str],
         ocr_case: bool,
-        symbols: dict[int, str] | None = None,
+        symbols: dict[int, str],
     ) -> tuple[list[str], dict[int, _Why], list[int]]:
         """The new spelling of every token: the decoder's choice unless a corpus passage or a
         place name overrides it; (source, confidence, alternatives) of those that differ from
@@ -1940,11 +1939,11 @@ class Restorer:
         for i, t in enumerate(tokens):
             if fixed[i]:
                 abbr = self._abbreviation(t) if t.abbreviation or t.symbol_part else None
-                abbr = (symbols or {}).get(i, abbr)
+                abbr = symbols.get(i, abbr)
                 after = abbr or t.text
                 if after != previous[i]:
                     # (A symbol repaired by its nearest neighbour is less sure than a Đ.)
-                    sure = 0.8 if symbols and i in symbols else 0.95
+                    sure = 0.8 if i in symbols else 0.95
                     why[i] = (lexicon, sure, (t.text,)) if abbr else _LM_SURE
                 out.append(after)
                 continue
@@ -2524,8 +2523,6 @@ _UNIT_KEYS = frozenset(strip_marks(w) for w in _UNIT_WORDS)
 
 
 _ETH = str.maketrans("Ðð", "Đđ")
-# A run of capitals and digits with a capital: what a symbol part or abbreviation looks like.
-_SYMBOL_SHAPE = re.compile(r"[0-9A-ZĐ]*[A-ZĐ][0-9A-ZĐ]*")
 
 
 def _d_variants(word: str) -> list[str]:
