@@ -552,17 +552,21 @@ class DocCache:
 
     A plan repeats its terms ("cử tri" dozens of times in a plan about voters' meetings); where
     OCR damaged one occurrence past reading ("cv tri"), the others say what it was. The cache
-    holds the document as a first pass read it; each bigram's count is discounted by one, so a word
-    does not vote for itself and only bigrams seen twice count. Mixed as
+    holds the document as a first pass read it, each bigram counted with a weight (its expected
+    count: see Restorer._soft_bigrams; 1 per occurrence in :meth:`from_sequences`); each
+    bigram's count is discounted by one, so a word does not vote for itself and only bigrams
+    seen more than once count. Mixed as
     P = (1 - λ(h)) P_model + λ(h) (c(h, w) - 1) / m(h), with m(h) the sum of c(h, .) - 1 and
     λ(h) = λ · m(h) / (m(h) + k)
     (Kuhn & De Mori's cache model, here over bigrams)."""
 
-    def __init__(self, ids: list[np.ndarray], v: int, weight: float, k: float = 2.0):
+    def __init__(self, codes: np.ndarray, mass: np.ndarray, v: int, weight: float, k: float = 2.0):
+        """``codes``: bigrams as w1 · v + w2 (ids), each with its count ``mass`` (repeated
+        codes add up)."""
         vv = np.int64(v)
-        pairs = [seq[:-1] * vv + seq[1:] for seq in ids if len(seq) > 1]
-        keys = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
-        uniq, cnt = np.unique(keys, return_counts=True)
+        uniq, inv = np.unique(np.asarray(codes, np.int64), return_inverse=True)
+        cnt = np.zeros(len(uniq), np.float64)
+        np.add.at(cnt, inv, mass)
         keep = cnt > 1
         self.v = vv
         self.keys = uniq[keep]
@@ -571,7 +575,17 @@ class DocCache:
         np.add.at(hist_n, hist, cnt[keep] - 1)
         self.p = (cnt[keep] - 1) / hist_n[hist]
         self.lam = weight * hist_n / (hist_n + k)
-        self.fingerprint = hash((self.keys.tobytes(), weight, k))
+        self.fingerprint = hash((self.keys.tobytes(), self.p.tobytes(), weight, k))
+
+    @classmethod
+    def from_sequences(
+        cls, ids: list[np.ndarray], v: int, weight: float, k: float = 2.0
+    ) -> DocCache:
+        """The cache of word-id sequences read as they are (each bigram occurrence counts 1)."""
+        vv = np.int64(v)
+        pairs = [seq[:-1] * vv + seq[1:] for seq in ids if len(seq) > 1]
+        codes = np.concatenate(pairs) if pairs else np.zeros(0, np.int64)
+        return cls(codes, np.ones(len(codes)), v, weight, k)
 
     def lookup(self, w2: np.ndarray, w3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(λ(w2), cache P(w3 | w2)) for arrays of ids."""

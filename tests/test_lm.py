@@ -68,7 +68,7 @@ def test_document_cache_raises_repeated_bigrams_only(lm: tuple[TrigramLM, dict[s
     nothing (its count is discounted by one: a word does not vote for itself)."""
     model, vid = lm
     doc = [vid[w] for w in ("huyện", "thưởng", "huyện", "thưởng", "dân", "huyện")]
-    cached = model.with_cache(DocCache([np.array(doc)], len(vid), weight=0.3))
+    cached = model.with_cache(DocCache.from_sequences([np.array(doc)], len(vid), weight=0.3))
     a, b = vid["ủy"], vid["huyện"]
     base = model.logprob(a, b, vid["thưởng"])
     assert cached.logprob(a, b, vid["thưởng"]) > base + 0.1
@@ -88,11 +88,33 @@ def test_document_cache_raises_repeated_bigrams_only(lm: tuple[TrigramLM, dict[s
     assert model.cache is None
 
 
+def test_document_cache_counts_weighted_bigrams(lm: tuple[TrigramLM, dict[str, int]]) -> None:
+    """Counted by weight (expected counts), a bigram needs more than one occurrence's worth of
+    mass to count, and the discount by one applies to the sum; counting each occurrence 1 is
+    the cache of the sequences."""
+    model, vid = lm
+    v = len(vid)
+    h, a, b = vid["huyện"], vid["thưởng"], vid["dân"]
+    seq = np.array([h, a, h, a, h, b], np.int64)
+    hard = DocCache.from_sequences([seq], v, weight=0.3)
+    ones = DocCache(seq[:-1] * v + seq[1:], np.ones(5), v, weight=0.3)
+    assert np.array_equal(hard.keys, ones.keys) and np.array_equal(hard.p, ones.p)
+    assert np.array_equal(hard.lam, ones.lam)
+    # (huyện, thưởng): 0.5 + 0.5 + 0.6 = 1.6 -> 0.6 counts; (huyện, dân): 0.9 -> none.
+    codes = np.array([h * v + a, h * v + a, h * v + a, h * v + b], np.int64)
+    soft = DocCache(codes, np.array([0.5, 0.5, 0.6, 0.9]), v, weight=0.3)
+    assert soft.keys.tolist() == [h * v + a]
+    assert soft.p.tolist() == pytest.approx([1.0])
+    assert soft.lam[h] == pytest.approx(0.3 * 0.6 / (0.6 + 2.0))
+    lam, pc = soft.lookup(np.array([h, h]), np.array([a, b]))
+    assert lam.tolist() == pytest.approx([0.3 * 0.6 / 2.6] * 2) and pc.tolist() == [1.0, 0.0]
+
+
 def test_document_cache_grid_equals_logprob(lm: tuple[TrigramLM, dict[str, int]]) -> None:
     """With a cache, the decoder's factored look-up still gives the per-triple probabilities."""
     model, vid = lm
     words = [vid[w] for w in ("ủy", "ban", "nhân", "dân", "huyện")]
-    model = model.with_cache(DocCache([np.array(words * 3)], len(vid), weight=0.3))
+    model = model.with_cache(DocCache.from_sequences([np.array(words * 3)], len(vid), weight=0.3))
     rng = np.random.default_rng(1)
     ids = rng.integers(0, len(vid), (20, 5))
     ids[:5] = words
@@ -160,7 +182,7 @@ def test_large_queries_in_steps_equal_one_batch(
 
     model, vid = lm
     words = [vid[w] for w in ("ủy", "ban", "nhân", "dân", "huyện")]
-    cached = model.with_cache(DocCache([np.array(words * 3)], len(vid), weight=0.3))
+    cached = model.with_cache(DocCache.from_sequences([np.array(words * 3)], len(vid), weight=0.3))
     rng = np.random.default_rng(2)
     w1, w2, w3 = rng.integers(0, len(vid), (3, 1000))
     w1[:5], w2[:5], w3[:5] = words, words[1:] + words[:1], words[2:] + words[:2]
@@ -231,7 +253,7 @@ def test_unit_class_grid_equals_logprob(lm: tuple[TrigramLM, dict[str, int]]) ->
     the per-triple probabilities."""
     model, vid = lm
     words = [vid[w] for w in ("ủy", "ban", "nhân", "dân", "xã", "huyện", "phương")]
-    cached = model.with_cache(DocCache([np.array(words * 3)], len(vid), weight=0.3))
+    cached = model.with_cache(DocCache.from_sequences([np.array(words * 3)], len(vid), weight=0.3))
     rng = np.random.default_rng(2)
     ids = rng.integers(0, len(vid), (20, 5))
     ids[:7, :] = np.array(words)[np.arange(35).reshape(7, 5) % 7]

@@ -816,6 +816,56 @@ def test_a_key_the_document_reads_one_way_moves_its_readings_prices() -> None:
     assert max(abs(v) for v in shifts[-1].values()) < 1e-6
 
 
+def test_the_document_cache_counts_the_first_reading_by_expectation() -> None:
+    # A district's plan names a movement ("Dân vận giỏi", five times) in a context the corpus
+    # has never seen: there the first reading is unsure of "van" and reads "vẫn"; it reads
+    # "dân vận" surely in "Ban Dân vận", "công tác dân vận". Counted as read, the unsure
+    # readings outvote the sure ones in the document's bigram cache; counted by their
+    # probability in context (doc_cache_soft), the sure ones carry the movement's name.
+    from diacritics.restorer import Restorer
+    from diacritics.tokens import tokenize
+
+    phrase = "Dan van gioi"
+    text = "\n".join(
+        [
+            "Ban Tuyen giao va Dan van Huyen uy huong dan cong tac dan van.",
+            f"Thuc hien phong trao “{phrase}” trong toan huyen.",
+            f"Xay dung mo hinh “{phrase}” o cac xa.",
+            "Doi moi cong tac dan van cua he thong chinh tri.",
+            f"Bieu duong dien hinh “{phrase}” tieu bieu.",
+            "Ban Dan van Huyen uy theo doi, tong hop.",
+            f"Nhan rong mo hinh “{phrase}” trong nam 2025.",
+            "Lanh dao cong tac dan van trong tinh hinh moi.",
+            f"Ket qua phong trao “{phrase}” bao cao ve Ban Dan van.",
+        ]
+    )
+    base = load_restorer()
+    soft = Restorer(base._build, base.config).restore(text).text
+    hard = Restorer(base._build, replace(base.config, doc_cache_soft=False)).restore(text).text
+    # (The movement's second word, "giỏi" or "giới", is another question.)
+    assert soft.count("Dân vận gi") >= 4
+    assert "vận gi" not in hard  # (read "Dân vẫn giỏi")
+    # The expected counts: each pair of neighbours carries at most one occurrence's mass, a
+    # sure pair all of it.
+    r = Restorer(base._build, base.config)
+    tokens = tokenize(text)
+    words, _ = r._pass(tokens, [t.text for t in tokens], r.estimate_channel(tokens))
+    assert r._last_lattice is not None
+    read = [r.read_id(t, w) for t, w in zip(tokens, words, strict=True)]
+    codes, mass = r._soft_bigrams(tokens, read, r._last_lattice)
+    v = len(r.vocab)
+    pairs = {}
+    for c, m in zip(codes.tolist(), mass.tolist(), strict=True):
+        pairs[c] = pairs.get(c, 0.0) + m
+    n_pairs = sum(1 for t in tokens[1:] if not t.boundary)
+    assert 0.7 * n_pairs < mass.sum() <= n_pairs + 1e-9
+    cong_tac = r.vid["công"] * v + r.vid["tác"]
+    assert pairs[cong_tac] == pytest.approx(3.0, abs=0.05)  # ("công tác", three times, sure)
+    dan = r.vid["dân"] * v
+    van = pairs.get(dan + r.vid["vận"], 0.0)
+    assert 4.0 < van < 9.0  # nine "dan van": four sure, the movement's five unsure ones
+
+
 def test_stripped_text_keeps_the_words_its_first_pass_was_sure_of() -> None:
     # Text whose letters are right has only marks to reconsider: the passes after the first
     # keep the words it changed with confidence >= freeze_confidence_marks (time saved), while
