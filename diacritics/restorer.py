@@ -205,8 +205,9 @@ class RestoreConfig:
         (temperature 0.5/2, vote floor 0.1, weight 0.2/0.5, k 1: within 0.03); held out,
         measured once: real 96.15 -> 97.59% (a movement's name read "Dân văn" at its 24
         unsure occurrences was outvoted by them against the sure "Dân vận" elsewhere in the
-        plan), synthetic 96.561 -> 96.577%, font 96.336 -> 96.384%, stripped 99.541 ->
-        99.533%. False: each bigram of the reading counts 1.
+        plan), synthetic 96.561 -> 96.577%, font 96.336 -> 96.384%. Over OCR damage only:
+        on stripped text it read 99.541 -> 99.533% and cost a fifth of the speed (0.89x pyvi
+        in one bench run). False: each bigram of the reading counts 1.
     doc_vocab_min_count, doc_vocab_max_dist, doc_vocab_limit, doc_vocab_cost, doc_vocab_keep:
         from the second pass on, where OCR may have changed base letters, a token's candidates
         also include the known words that the first pass read at least doc_vocab_min_count
@@ -2344,7 +2345,9 @@ class Restorer:
         if w <= 0 or p is None or p.keep_known:
             return None
         read = [self.read_id(t, word) for t, word in zip(tokens, words, strict=True)]
-        if self.config.doc_cache_soft and lattice is not None:
+        # (Over OCR damage only: text whose letters are right reads its marks surely enough
+        # as read, and the expected counts would cost it a fifth of its time.)
+        if self.config.doc_cache_soft and lattice is not None and p.ocr_damage:
             codes, mass = self._soft_bigrams(tokens, read, lattice)
             return DocCache(codes, mass, len(self.vocab), w, self.config.doc_cache_k)
         seqs: list[np.ndarray] = []

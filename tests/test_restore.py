@@ -817,8 +817,8 @@ def test_a_key_the_document_reads_one_way_moves_its_readings_prices() -> None:
 
 
 def test_the_document_cache_counts_the_first_reading_by_expectation() -> None:
-    # A district's plan names a movement ("Dân vận giỏi", five times) in a context the corpus
-    # has never seen: there the first reading is unsure of "van" and reads "vẫn"; it reads
+    # A district's plan, OCR-damaged, names a movement ("Dân vận giỏi", five times) in a
+    # context the corpus has never seen: there the first reading is unsure of "van"; it reads
     # "dân vận" surely in "Ban Dân vận", "công tác dân vận". Counted as read, the unsure
     # readings outvote the sure ones in the document's bigram cache; counted by their
     # probability in context (doc_cache_soft), the sure ones carry the movement's name.
@@ -828,23 +828,23 @@ def test_the_document_cache_counts_the_first_reading_by_expectation() -> None:
     phrase = "Dan van gioi"
     text = "\n".join(
         [
-            "Ban Tuyen giao va Dan van Huyen uy huong dan cong tac dan van.",
-            f"Thuc hien phong trao “{phrase}” trong toan huyen.",
-            f"Xay dung mo hinh “{phrase}” o cac xa.",
-            "Doi moi cong tac dan van cua he thong chinh tri.",
-            f"Bieu duong dien hinh “{phrase}” tieu bieu.",
-            "Ban Dan van Huyen uy theo doi, tong hop.",
-            f"Nhan rong mo hinh “{phrase}” trong nam 2025.",
-            "Lanh dao cong tac dan van trong tinh hinh moi.",
-            f"Ket qua phong trao “{phrase}” bao cao ve Ban Dan van.",
+            "Ban Tuyén gido va Dan van Huyén uy huéng dan cong tac dan van.",
+            f"Thuc hién phong trao “{phrase}” trong toan huyén.",
+            f"Xay dung mé hinh “{phrase}” ¢ cac x4.",
+            "Déi mdi cong tac dan van cua hé théng chinh tri.",
+            f"Biéu duong dién hinh “{phrase}” tiéu biéu.",
+            "Ban Dan van Huyén uy theo déi, tong hop.",
+            f"Nhan rong mé hinh “{phrase}” trong nim 2025.",
+            "Lanh dao cong tac dan van trong tinh hinh méi.",
+            f"Két qua phong trao “{phrase}” bao cao vé Ban Dan van.",
         ]
     )
     base = load_restorer()
     soft = Restorer(base._build, base.config).restore(text).text
     hard = Restorer(base._build, replace(base.config, doc_cache_soft=False)).restore(text).text
     # (The movement's second word, "giỏi" or "giới", is another question.)
-    assert soft.count("Dân vận gi") >= 4
-    assert "vận gi" not in hard  # (read "Dân vẫn giỏi")
+    assert soft.count("“Dân vận gi") == 5
+    assert "vận gi" not in hard  # (read "Dân văn giới")
     # The expected counts: each pair of neighbours carries at most one occurrence's mass, a
     # sure pair all of it.
     r = Restorer(base._build, base.config)
