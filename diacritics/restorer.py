@@ -203,9 +203,8 @@ class RestoreConfig:
         key's votes are; see Restorer._soft_bigrams), so that the reading's unsure guesses do
         not outvote its sure ones. Development sets 97.46/97.78/96.94 -> 97.52/97.78/96.87%
         (temperature 0.5/2, vote floor 0.1, weight 0.2/0.5, k 1: within 0.03); held out,
-        measured once: real 96.15 -> 97.59% (a movement's name read "Dân văn" at its 24
-        unsure occurrences was outvoted by them against the sure "Dân vận" elsewhere in the
-        plan), synthetic 96.561 -> 96.577%, font 96.336 -> 96.384%. Over OCR damage only:
+        measured once: real 96.15 -> 97.59% (a movement's name, read "Dân văn" at its 25
+        unsure occurrences, outvoted the plan's 14 sure "dân vận"; now they carry it), synthetic 96.561 -> 96.577%, font 96.336 -> 96.384%. Over OCR damage only:
         on stripped text it read 99.541 -> 99.533% and cost a fifth of the speed (0.89x pyvi
         in one bench run). False: each bigram of the reading counts 1.
     doc_vocab_min_count, doc_vocab_max_dist, doc_vocab_limit, doc_vocab_cost, doc_vocab_keep:
@@ -2266,6 +2265,7 @@ class Restorer:
                 confirming = True
         self.lm, self._doc = first_reading
         regions = resegment(self, text, tokens0, current, p_input) if p_input is not None else []
+        self._last_lattice = None  # (a document's candidates: not kept past it)
         in_region = {k for g in regions for k in range(g.first, g.last + 1)}
         lines = text.split("\n")
         changes: list[Change] = [self._region_change(lines, tokens0, g) for g in regions]
@@ -2371,11 +2371,11 @@ class Restorer:
         the two sides of a bigram multiplied.
 
         Counting the reading's words instead lets its unsure guesses vote as loudly as its sure
-        ones: the ward's plan names its movement "Dân vận khéo" twenty-four times, OCR printed
+        ones: the ward's plan names its movement "Dân vận khéo" some 25 times, OCR printed
         "Dan van khéo", the corpus has never seen "vận khéo" and reads "văn" there by half a nat
         (confidence ~0.32), while "Ban Tuyên giáo và Dân vận" and "công tác dân vận" read "vận"
-        surely; counted as read, "dân văn" outvoted "dân vận" twenty to four and the later
-        passes kept "văn"; counted by expectation, the sure readings carry it."""
+        surely; counted as read, "dân văn" (25) outvoted "dân vận" (14) and the later passes
+        kept "văn"; counted by expectation, the sure readings carry it."""
         dist = self._soft_reading(tokens, read, lattice)
         vv = np.int64(len(self.vocab))
         codes, mass = [np.zeros(0, np.int64)], [np.zeros(0)]
