@@ -70,6 +70,8 @@ confusion: venv
 	$(BIN)/python scripts/learn_confusion_vie.py --simulation font --pages 400 --jobs $(JOBS)
 	$(BIN)/python scripts/learn_confusion.py --eval-only --eval-dir eval/synthetic-font \
 		--eval-sims font,font,font,font,font,font --eval-pages 45 --seed 3
+	$(BIN)/python scripts/learn_confusion.py --eval-only --eval-dir eval/synthetic-eng \
+		--eval-sims eng,eng,eng,eng,eng,eng --eval-pages 45 --seed 3
 	$(BIN)/python scripts/make_ocr_eval.py --jobs $(JOBS)
 
 clean:

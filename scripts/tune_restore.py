@@ -10,7 +10,7 @@ time it took, then on the same plans read by the other Latin models (mixed, por)
 Tesseract vie printing Latin-1 only ("font damage"), where the split has those sets. With
 ``--test`` the line goes on with the test sets, measured once a setting was chosen on the
 development split: synthetic damage of the held-out documents (eval/synthetic, and
-eval/synthetic-font as "font"), the dev gold (real damage; only when ../shared/dev-gold is
+eval/synthetic-font as "font", eval/synthetic-eng, read by Tesseract eng alone, as "eng"), the dev gold (real damage; only when ../shared/dev-gold is
 there), marks stripped and correct text left unchanged. Reading the test sets' errors, or choosing among settings by them, would tune on
 the test: say so where it happened.
 """
@@ -81,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         tests["synthetic"] = _pairs(ROOT / "eval" / "synthetic")
         if (ROOT / "eval" / "synthetic-font").is_dir():
             tests["font"] = _pairs(ROOT / "eval" / "synthetic-font")
+        if (ROOT / "eval" / "synthetic-eng").is_dir():  # (the issue's set 2: eng alone)
+            tests["eng"] = _pairs(ROOT / "eval" / "synthetic-eng")
         if GOLD.exists():
             tests["real"] = [(SAMPLE.read_text(encoding="utf-8"), GOLD.read_text(encoding="utf-8"))]
         tests["stripped"] = [(unidecode(d), d) for _, d in docs]

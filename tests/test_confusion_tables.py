@@ -165,7 +165,11 @@ def _assert_no_held_out_only_words(rows: list[tuple[str, str, int]]) -> None:
 
 @pytest.mark.parametrize(
     "folder, simulations",
-    [(EVAL, {"eng", "fra", "por", "mixed"}), (EVAL.with_name("synthetic-font"), {"font"})],
+    [
+        (EVAL, {"eng", "fra", "por", "mixed"}),
+        (EVAL.with_name("synthetic-font"), {"font"}),
+        (EVAL.with_name("synthetic-eng"), {"eng"}),
+    ],
 )
 def test_synthetic_eval_set_is_line_aligned(folder, simulations):
     index = (folder / "INDEX.tsv").read_text(encoding="utf-8").strip().split("\n")
