@@ -204,9 +204,10 @@ class RestoreConfig:
         not outvote its sure ones. Development sets 97.46/97.78/96.94 -> 97.52/97.78/96.87%
         (temperature 0.5/2, vote floor 0.1, weight 0.2/0.5, k 1: within 0.03); held out,
         measured once: real 96.15 -> 97.59% (a movement's name, read "Dân văn" at its 25
-        unsure occurrences, outvoted the plan's 14 sure "dân vận"; now they carry it), synthetic 96.561 -> 96.577%, font 96.336 -> 96.384%. Over OCR damage only:
-        on stripped text it read 99.541 -> 99.533% and cost a fifth of the speed (0.89x pyvi
-        in one bench run). False: each bigram of the reading counts 1.
+        unsure occurrences, outvoted the plan's 14 sure "dân vận"; counted by expectation,
+        the sure ones carry it), synthetic 96.561 -> 96.577%, font 96.336 -> 96.384%. Over
+        OCR damage only: on stripped text it read 99.541 -> 99.533% and cost a fifth of the
+        speed (0.89x pyvi in one bench run). False: each bigram of the reading counts 1.
     doc_vocab_min_count, doc_vocab_max_dist, doc_vocab_limit, doc_vocab_cost, doc_vocab_keep:
         from the second pass on, where OCR may have changed base letters, a token's candidates
         also include the known words that the first pass read at least doc_vocab_min_count
@@ -1828,10 +1829,7 @@ class Restorer:
         if not todo:
             return {}
         read = [self.read_id(t, w) for t, w in zip(tokens, words, strict=True)]
-        # Only a position's cheapest candidates vote: a third of the time of all of them, same
-        # figures.
-        cands = self._cheapest(cands, todo)
-        probs = self._context_probs(cands, read.__getitem__, segments, todo, self._base_lm)
+        cands, probs = self._vote_probs(cands, read, segments, todo)
         votes: dict[str, float] = {}
         for i, prob in zip(todo, probs, strict=True):
             c = cands[i]
@@ -2393,8 +2391,7 @@ class Restorer:
         """Each position's candidate ids (known words) and their probabilities in context."""
         cands, segments = lattice
         todo = [i for i in range(len(tokens)) if len(cands[i].ids) > 1]
-        short = self._cheapest(cands, todo)
-        probs = self._context_probs(short, read.__getitem__, segments, todo, self._base_lm)
+        short, probs = self._vote_probs(cands, read, segments, todo)
         got = dict(zip(todo, probs, strict=True))
         dist: list[tuple[np.ndarray, np.ndarray]] = []
         for i, wid in enumerate(read):
@@ -2406,6 +2403,20 @@ class Restorer:
             keep = (pr > _VOTE_MIN) & (ids != UNK)
             dist.append((ids[keep], pr[keep]))
         return dist
+
+    def _vote_probs(
+        self,
+        cands: list[_Cands],
+        read: list[int],
+        segments: list[tuple[int, int]],
+        todo: list[int],
+    ) -> tuple[list[_Cands], list[np.ndarray]]:
+        """The votes of the positions ``todo`` in the document's models (the key's, the
+        cache's expected counts): their cheapest candidates (:meth:`_cheapest`; a third of the
+        time of all of them, same figures) and the probability of each in context, the
+        neighbours ``read`` (ids), by the corpus model and the channel prices."""
+        short = self._cheapest(cands, todo)
+        return short, self._context_probs(short, read.__getitem__, segments, todo, self._base_lm)
 
     def _cheapest(self, cands: list[_Cands], todo: list[int]) -> list[_Cands]:
         """``cands`` with each of the positions ``todo`` cut to its key_cache_candidates
