@@ -1292,6 +1292,8 @@ class Restorer:
         """P(candidate | the words around it) at each of ``positions`` (one batch): the LM in
         context (the ids ``word(k)`` of the neighbours, within their segment) less the channel
         price, normalized over the position's candidates."""
+        if not positions:
+            return []  # (a text whose every word has one candidate: nothing to weigh)
         ctx = []
         starts = [a for a, _ in segments]
         for i in positions:

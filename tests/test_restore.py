@@ -131,6 +131,9 @@ def test_property_idempotent(text: str) -> None:
 
 @_settings
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+# OCR damage whose every word has one candidate: the document cache's expected counts had no
+# position to weigh and failed (session 17).
+@example("0\u00d0")
 def test_property_any_text_keeps_lines(text: str) -> None:
     r = restore(text)
     assert r.text.count("\n") == text.count("\n")
