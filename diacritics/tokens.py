@@ -294,7 +294,8 @@ def _hook_mark(line: str, end: int, start: int) -> bool:
     """Whether what stands between a token ending at ``end`` and the next one starting at
     ``start`` is a "?" glued to the first followed by one space and a lower-case word: Tesseract
     prints "?" for the hook of "ử" ("cv? tri" for "cử tri"), and a question ends a sentence."""
-    return end > 0 and line[end:start] == "? " and line[start].islower()
+    # (line[start : start + 1]: the "? " may end the line, with no word after it.)
+    return end > 0 and line[end:start] == "? " and line[start : start + 1].islower()
 
 
 def stray_mark_after(line: str, end: int) -> str:

@@ -83,6 +83,7 @@ def test_dot_leaders_end_no_sentence() -> None:
         ("cv? tri", "?"),  # before a small letter: no sentence ends there
         ("cv? Tri", ""),  # before a capital: a question may end there
         ("cv?", ""),
+        ("cv? ", ""),  # "? " ends the line: no word after it (read past the line's end)
         ("cv?tri", ""),  # (inside a token: the tokenizer's business)
         ("tru’ong", ""),  # between letters: inside the word
         ("'bau cu' la", ""),  # closes a quotation opened on the line
