@@ -29,7 +29,7 @@ from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
 from pipeline.records import Document, Method, Page
-from pipeline.textfile import TextFileConfig, read_text_file
+from pipeline.textfile import TextFileConfig, invalid_utf8_count, read_text_file
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +166,11 @@ def ingest(
     encoding = None
     if kind == "txt":
         text, encoding = read_text_file(path, cfg.text)
+        bad = invalid_utf8_count(text) if encoding == "utf-8" else 0
+        if bad:
+            msg = f"{bad} byte sequence(s) not valid UTF-8, replaced by U+FFFD"
+            doc_warnings.append(msg)
+            log.warning("%s: %s", path, msg)
         pages_raw: list[_Raw] = [(text, Method.TEXT_FILE, None, None, [])]
         # A .txt from an earlier OCR often holds several pages separated by form feeds;
         # it stays one page so line numbers match the file.

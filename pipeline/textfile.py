@@ -4,7 +4,11 @@ Order (first that applies wins):
 
 1. a byte-order mark (UTF-8, UTF-16 LE/BE);
 2. UTF-16 without BOM (every other byte NUL in ASCII-heavy text);
-3. strict UTF-8;
+3. UTF-8: strict, or with its few invalid byte sequences replaced by U+FFFD where nearly all
+   of its non-ASCII characters are valid UTF-8 (``max_invalid_utf8_share``): one stray byte
+   (a Windows editor's non-breaking space, a copy cut inside a character) must not send a
+   whole UTF-8 file to the 8-bit decoders below, which read any bytes and made mojibake of it
+   ("Káº¿ hoáº¡ch");
 4. the 8-bit candidates Windows-1258 (``cp1258``, decomposes: NFC after), TCVN3
    (ABC) and VNI-Windows, all of which decode any byte string: the one whose
    result scores best as Vietnamese (:func:`pipeline.quality.garbled_score`) wins.
@@ -29,6 +33,7 @@ from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese
 
 DATA = Path(__file__).resolve().parent / "data"
+REPLACEMENT = "\ufffd"  # what UTF-8 decoding puts for an invalid byte sequence
 TONE_MARKS = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]
 
 
@@ -38,12 +43,17 @@ class TextFileConfig:
 
     * ``max_control_share`` = 0.05: share of control characters (other than tab,
       newline, carriage return, form feed) above which the content is binary.
+    * ``max_invalid_utf8_share`` = 0.05: a file that is not valid UTF-8 is read as UTF-8 with
+      its invalid sequences replaced (U+FFFD) when they are at most this share of its non-ASCII
+      characters; the 8-bit encodings Vietnamese files use are almost never valid UTF-8 beyond
+      a chance pair of bytes, so they stay far above it.
     * ``check_vietnamese`` = True: refuse text that is not Vietnamese
       (:func:`pipeline.quality.looks_vietnamese`).
     * ``quality``: thresholds used to tell Vietnamese from not.
     """
 
     max_control_share: float = 0.05
+    max_invalid_utf8_share: float = 0.05
     check_vietnamese: bool = True
     quality: QualityConfig = QUALITY_DEFAULT
 
@@ -147,6 +157,20 @@ def _control_share(text: str) -> float:
     return bad / len(text)
 
 
+def _mostly_utf8(data: bytes, max_invalid_share: float) -> str | None:
+    """``data`` decoded as UTF-8 with its invalid sequences replaced by U+FFFD, when they are
+    at most ``max_invalid_share`` of its non-ASCII characters; else None."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count(REPLACEMENT)
+    valid = sum(1 for ch in text if ord(ch) > 127) - invalid
+    return text if valid and invalid <= max_invalid_share * (valid + invalid) else None
+
+
+def invalid_utf8_count(text: str) -> int:
+    """How many invalid byte sequences UTF-8 decoding replaced in ``text`` (U+FFFD count)."""
+    return text.count(REPLACEMENT)
+
+
 def decode_bytes(
     data: bytes, path: str | None = None, config: TextFileConfig | None = None
 ) -> tuple[str, str]:
@@ -179,6 +203,9 @@ def decode_bytes(
         try:
             text, enc = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
+            text = _mostly_utf8(data, cfg.max_invalid_utf8_share)
+            enc = "utf-8"
+        if text is None:
             best: tuple[float, str, str] | None = None
             for name, fn in LEGACY.items():
                 cand = fn(data)
@@ -188,7 +215,7 @@ def decode_bytes(
                 if best is None or s < best[0]:
                     best = (s, name, cand)
             if best is None:
-                raise _binary(path) from None
+                raise _binary(path)
             _, enc, text = best
     if _control_share(text) > cfg.max_control_share:
         raise _binary(path)

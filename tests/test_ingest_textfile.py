@@ -73,6 +73,38 @@ def test_detects_tcvn3(tmp_path: Path) -> None:
     assert doc.encoding == "tcvn3" and doc.pages[0].text == TEXT.lower()
 
 
+@pytest.mark.parametrize(
+    ("stray", "where"),
+    [(b"\xa0", "between two words"), (b"\x96", "between two words"), (b"", "cut inside a letter")],
+)
+def test_utf8_with_a_stray_byte_stays_utf8(tmp_path: Path, stray: bytes, where: str) -> None:
+    # One byte that is not UTF-8 (a Windows editor's no-break space or dash, a copy cut inside
+    # a letter) used to send the whole file to the 8-bit decoders: VNI made "Káº¿ hoáº¡ch" of it.
+    data = TEXT.encode("utf-8")
+    if stray:
+        cut = data.index(b" ") + 1  # after the first word
+        data = data[:cut] + stray + data[cut:]
+    else:
+        data = data + "Kế".encode()[:-1]  # the last letter's bytes cut short
+    p = tmp_path / "doc.txt"
+    p.write_bytes(data)
+    doc = ingest(p)
+    assert doc.encoding == "utf-8"
+    text = doc.pages[0].text
+    assert text.count("\ufffd") == 1
+    assert text.replace("\ufffd", "") == (TEXT if stray else TEXT + "K")
+    assert any("not valid UTF-8" in w for w in doc.metadata["warnings"]), where
+
+
+@pytest.mark.parametrize("enc", ["cp1258", "vni", "tcvn3"])
+def test_legacy_files_are_not_taken_for_damaged_utf8(enc: str) -> None:
+    # Their marked letters are bytes above 127 that UTF-8 almost never accepts: far above the
+    # share of invalid sequences that a damaged UTF-8 file may have.
+    encode = {"cp1258": encode_cp1258, "vni": encode_vni, "tcvn3": encode_tcvn3}[enc]
+    text = TEXT.lower() if enc == "tcvn3" else TEXT
+    assert decode_bytes(encode(text)) == (text, enc)
+
+
 def test_cp1258_decomposes_then_nfc() -> None:
     text, enc = decode_bytes(encode_cp1258(TEXT))
     assert enc == "cp1258" and unicodedata.is_normalized("NFC", text)
