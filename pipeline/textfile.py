@@ -153,7 +153,7 @@ def _looks_utf16(data: bytes) -> str | None:
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    bad = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
     return bad / len(text)
 
 
@@ -220,6 +220,12 @@ def decode_bytes(
     if _control_share(text) > cfg.max_control_share:
         raise _binary(path)
     text = unicodedata.normalize("NFC", text)
+    if cfg.check_vietnamese and not any(ch.isalpha() for ch in text):
+        # (Not "does not look Vietnamese": there is nothing to look at.)
+        what = "only whitespace" if text.isspace() else "no letters: digits or punctuation only"
+        raise InputFileError(
+            f"no text ({what})", path=path, remedy="check the file was copied completely"
+        )
     if cfg.check_vietnamese and not looks_vietnamese(text, cfg.quality):
         raise NotVietnameseError(
             f"the text ({enc}) does not look Vietnamese",

@@ -126,8 +126,10 @@ def test_cp1258_decomposes_then_nfc() -> None:
             NotVietnameseError,
             "Vietnamese",
         ),
+        (b"  \n\t\n\f\v\n" * 20, InputFileError, "only whitespace"),
+        (b"1. 2023 - 2024 / 15 %\n" * 5, InputFileError, "no letters"),
     ],
-    ids=["zero-byte", "binary-junk", "nul-junk", "english", "chinese"],
+    ids=["zero-byte", "binary-junk", "nul-junk", "english", "chinese", "whitespace", "digits"],
 )
 def test_bad_text_files(tmp_path: Path, data: bytes, error: type, words: str) -> None:
     p = tmp_path / "bad.txt"
