@@ -947,6 +947,36 @@ def test_vowels_an_engine_could_not_print_are_read_with_that_damage_s_table() ->
     assert told.estimate_channel(tokenize("Thrc hin Nghj quy& cüa huyn näm")).tokens == "latin1"
 
 
+def test_font_damage_counts_its_cache_on_a_middle_pass() -> None:
+    # RestoreConfig.font_cache_pass: on font damage only, one pass more (the document's models
+    # without the cache) gives the reading the cache counts; other OCR damage reads as before.
+    from dataclasses import replace
+
+    from diacritics.restorer import Restorer
+
+    font = "Ban Thng trc y ban Mt trn T quc Vit Nam huyn phi hp vi cc c quan.\n" * 3
+    garbled = "Ké hoach to chirc hoi nghi cu tri tai cac thon\nUy ban nhan dan x4 phéi hop\n" * 2
+    base = load_restorer()
+
+    def passes(config_on: bool, text: str) -> tuple[int, str]:
+        r = Restorer(base._build, replace(base.config, font_cache_pass=config_on))
+        calls = []
+        inner = r._pass
+
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            return inner(*args, **kwargs)
+
+        r._pass = counted  # type: ignore[method-assign]
+        out = r.restore(text).text
+        return len(calls), out
+
+    (on, _), (off, _) = passes(True, font), passes(False, font)
+    assert on == off + 1
+    (on_g, out_g), (off_g, out_off) = passes(True, garbled), passes(False, garbled)
+    assert on_g == off_g and out_g == out_off
+
+
 def test_a_lost_first_letter_takes_the_case_the_word_has_there() -> None:
     # "Ủ" and "Đ" an engine could not print: the word's case comes from how the corpus writes
     # it (RestoreConfig docs, _output_case). First in a sentence or list item, "Ủy" before
