@@ -2222,8 +2222,9 @@ class Restorer:
             if len(tokens) != len(tokens0):
                 break  # the repaired text tokenizes differently: keep the last consistent state
             if k == 1 and not confirming:
-                # Built once, from the first pass's reading, and then kept: with the model
-                # fixed, a later pass decodes again only the sentences where a word changed.
+                # Built once, from the first pass's reading (font damage: a middle pass's), and
+                # then kept: with the model fixed, a later pass decodes again only the sentences
+                # where a word changed.
                 reading, lattice = current, first_lattice
                 if self.config.font_cache_pass and p_input is not None and p_input.tokens == "font":
                     # A middle pass with the document's other models and no cache: the
