@@ -224,7 +224,9 @@ def _pdf_pages(
         for i in range(n):
             verdict = pdfmod.judge_layer(pdfmod.page_text(pdf, i), cfg.pdf)
             if verdict.text is not None:
-                yield (verdict.text, Method.TEXT_LAYER, None, None, [])
+                # (A layer decoded from a legacy font says so; a plain one says nothing.)
+                note = [] if verdict.reason == "text layer" else [verdict.reason]
+                yield (verdict.text, Method.TEXT_LAYER, None, None, note)
             else:
                 check_tesseract(cfg.ocr.lang)
                 try:

@@ -2,7 +2,10 @@
 
 A page's text layer is used only when it is there *and* reads as Vietnamese:
 scanners write garbage layers ("CONG Hcok xA HQI CHiJ NGHiA"), which
-:func:`pipeline.quality.garbled_score` catches; those pages are OCR'd and say why.
+:func:`pipeline.quality.garbled_score` catches; those pages are OCR'd and say why. A layer
+typed in a legacy Vietnamese font (TCVN3 ".VnTime", VNI), whose bytes come out as Western
+letters ("kÕ ho¹ch"), is decoded instead (:func:`pipeline.textfile.decode_legacy_font`) when
+the decoded text reads as Vietnamese: the exact text, without OCR.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from PIL import Image
 from pipeline.errors import EncryptedPDFError, InputFileError
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, text_stats
+from pipeline.textfile import decode_legacy_font
 
 log = logging.getLogger(__name__)
 # pdfminer and pypdf warn about damaged files on stderr; we turn the damage into our
@@ -89,6 +93,12 @@ def judge_layer(text: str | None, config: PdfConfig) -> LayerVerdict:
         return LayerVerdict(None, "no text layer", 1.0)
     score = garbled_score(text, config.quality)
     if score > config.quality.garbled_threshold:
+        # Typed in a legacy Vietnamese font (TCVN3 ".VnTime", VNI): its bytes came out as
+        # Western letters ("kÕ ho¹ch"); decoded, the layer is the exact text, no OCR needed.
+        decoded, enc = decode_legacy_font(text, config.quality)
+        fixed = garbled_score(decoded, config.quality)
+        if fixed <= config.quality.garbled_threshold and fixed < score:
+            return LayerVerdict(decoded, f"text layer in a {enc.upper()} font, decoded", fixed)
         return LayerVerdict(None, f"garbled text layer (score {score:.2f})", score)
     return LayerVerdict(text, "text layer", score)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -102,11 +103,15 @@ def encode_tcvn3(text: str) -> bytes:
     return bytes(out)
 
 
+_C1_AS_CP1252 = {b: ch for b in range(0x80, 0xA0) for ch in bytes([b]).decode("cp1252", "ignore")}
+
+
 def decode_vni(data: bytes) -> str:
     pat, table = _vni_re()
     # latin-1, not cp1252: bytes 0x81/0x8D/... are undefined in cp1252 but harmless here,
-    # and every VNI code byte is in 0xC0-0xFF where the two agree.
-    s = data.decode("latin-1")
+    # and every VNI code byte is in 0xC0-0xFF where the two agree. Bytes 0x80-0x9F are
+    # Windows punctuation a VNI text was typed with (curly quotes, dashes, "…"), not controls.
+    s = data.decode("latin-1").translate(_C1_AS_CP1252)
     return unicodedata.normalize("NFC", pat.sub(lambda m: table[m.group(0)], s))
 
 
@@ -137,6 +142,41 @@ def _decode_cp1258(data: bytes) -> str:
 
 
 LEGACY = {"cp1258": _decode_cp1258, "tcvn3": decode_tcvn3, "vni": decode_vni}
+
+
+# What an 8-bit font's bytes come out as in a PDF text layer: Windows-1252's characters, and
+# Latin-1's for the five bytes Windows-1252 leaves undefined.
+_FONT_CHARS = {ch: bytes([b]) for b in range(256) for ch in {chr(b)}}
+_FONT_CHARS.update(
+    (ch, bytes([b])) for b in range(0x80, 0xA0) for ch in bytes([b]).decode("cp1252", "ignore")
+)
+
+
+def decode_legacy_font(text: str, quality: QualityConfig = QUALITY_DEFAULT) -> tuple[str, str]:
+    """``text`` as a PDF text layer in a legacy Vietnamese font shows it, decoded: the
+    encoding (TCVN3 or VNI) whose reading scores best as Vietnamese, and that reading.
+
+    Old plans were typed in TCVN3 (".VnTime") or VNI fonts, whose glyphs sit on the bytes
+    of Windows-1252: pdfplumber returns each byte's Western character ("kÕ ho¹ch" for "kế
+    hoạch" in TCVN3, "Keá hoaïch" in VNI). Characters no 8-bit font shows (Unicode
+    Vietnamese in another font on the page) are kept as they are."""
+    runs = [
+        (legacy, "".join(chars))
+        for legacy, chars in itertools.groupby(text, key=lambda ch: ch in _FONT_CHARS)
+    ]
+    best: tuple[float, str, str] | None = None
+    for name in ("tcvn3", "vni"):
+        decode = LEGACY[name]
+        cand = "".join(
+            decode(b"".join(_FONT_CHARS[ch] for ch in run)) if legacy else run
+            for legacy, run in runs
+        )
+        cand = unicodedata.normalize("NFC", cand)
+        score = garbled_score(cand, quality)
+        if best is None or score < best[0]:
+            best = (score, name, cand)
+    assert best is not None
+    return best[2], best[1]
 
 
 def _looks_utf16(data: bytes) -> str | None:

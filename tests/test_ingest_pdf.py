@@ -13,6 +13,7 @@ from fpdf.enums import TextMode
 from pipeline.errors import EncryptedPDFError, InputFileError
 from pipeline.ingest import ingest
 from pipeline.records import Method
+from pipeline.textfile import encode_tcvn3, encode_vni
 
 
 def _pdf() -> FPDF:
@@ -64,6 +65,23 @@ def test_text_layer_pdf_with_running_header(tmp_path: Path) -> None:
     assert all("ỦY BAN NHÂN DÂN XÃ MẪU" not in p.text for p in doc.pages)
     kinds = {r["kind"] for r in doc.metadata["removed_lines"]}
     assert kinds == {"running-header", "page-number"}
+
+
+@pytest.mark.parametrize("enc", ["tcvn3", "vni"])
+def test_text_layer_in_a_legacy_vietnamese_font_is_decoded(tmp_path: Path, enc: str) -> None:
+    # A plan typed in .VnTime (TCVN3) or a VNI font: the PDF shows each byte's Western glyph,
+    # and its text layer reads "kÕ ho¹ch" / "Keá hoaïch". Decoded, it is the exact text: no
+    # OCR. (TCVN3's own letters are small ones: its capitals came from a second font.)
+    lines = [s.lower() for s in VI_LINES] if enc == "tcvn3" else VI_LINES
+    encode = encode_tcvn3 if enc == "tcvn3" else encode_vni
+    pdf = _pdf()
+    _text_page(pdf, [encode(s).decode("cp1252") for s in lines])
+    path = tmp_path / f"{enc}.pdf"
+    pdf.output(str(path))
+    (page,) = ingest(path).pages
+    assert page.method is Method.TEXT_LAYER
+    assert page.text.split("\n") == lines
+    assert f"text layer in a {enc.upper()} font, decoded" in page.warnings
 
 
 @pytest.mark.slow

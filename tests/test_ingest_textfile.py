@@ -38,6 +38,12 @@ def test_tables_round_trip_every_tone_on_every_vowel() -> None:
     assert decode_tcvn3(encode_tcvn3(ALL_LETTERS)) == ALL_LETTERS
 
 
+def test_vni_files_keep_their_windows_punctuation() -> None:
+    # Bytes 0x80-0x9F of a VNI file are the Windows quotes and dashes it was typed with.
+    data = b"\x93" + encode_vni("Dân vận khéo") + b"\x94 \x97 " + encode_vni("năm 2024") + b"\x85"
+    assert decode_vni(data) == "“Dân vận khéo” — năm 2024…"
+
+
 def test_known_legacy_codes() -> None:
     # Independent spot checks of both tables (VNI: base letter + mark byte).
     assert decode_vni("Xin chaøo caùc baïn".encode("cp1252")) == "Xin chào các bạn"
