@@ -2,7 +2,7 @@
 
 The type comes from the content (magic bytes), not the extension: a PDF named
 ``.txt`` is read as a PDF, with a warning on its pages. Text files are decoded by
-:mod:`pipeline.textfile`, PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it
+:mod:`pipeline.textfile`, Word documents (.docx) read by :mod:`pipeline.wordfile`, PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it
 is missing or garbage), images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
 Every page is normalized (:mod:`pipeline.normalize`) and scored
 (:func:`pipeline.quality.garbled_score`).
@@ -23,19 +23,21 @@ from typing import Any
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from pipeline import pdf as pdfmod
-from pipeline.errors import InputFileError, PageTimeoutError
+from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
 from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
 from pipeline.records import Document, Method, Page
 from pipeline.textfile import TextFileConfig, invalid_utf8_count, read_text_file
+from pipeline.wordfile import is_docx, read_docx
 
 log = logging.getLogger(__name__)
 
 # Extensions each content type is expected under (anything else gets a warning).
 EXTENSIONS = {
     "txt": {".txt", ".text"},
+    "docx": {".docx"},
     "pdf": {".pdf"},
     "png": {".png"},
     "jpeg": {".jpg", ".jpeg", ".jpe"},
@@ -85,7 +87,7 @@ def sniff(head: bytes) -> str | None:
 
 
 _UNSUPPORTED = {
-    b"PK\x03\x04": "a ZIP archive (.docx, .xlsx, .odt ...)",
+    b"PK\x03\x04": "a ZIP archive (.xlsx, .odt ...; of Office documents only .docx is read)",
     b"\xd0\xcf\x11\xe0": "an old Office document (.doc, .xls)",
     b"{\\rtf": "an RTF document",
     b"\x1f\x8b": "a gzip archive",
@@ -149,6 +151,11 @@ def ingest(
     kind = sniff(head)
     doc_warnings: list[str] = []
     suffix = path.suffix.lower()
+    if kind is None and head.startswith(b"PK\x03\x04"):
+        if is_docx(path):
+            kind = "docx"
+        elif suffix == ".docx":
+            raise pdfmod.damaged(path, "corrupt or truncated Word document (no readable body)")
     if kind is None:
         for magic, what in _UNSUPPORTED.items():
             if head.startswith(magic):
@@ -174,13 +181,24 @@ def ingest(
         pages_raw: list[_Raw] = [(text, Method.TEXT_FILE, None, None, [])]
         # A .txt from an earlier OCR often holds several pages separated by form feeds;
         # it stays one page so line numbers match the file.
+    elif kind == "docx":
+        text, notes = read_docx(path, cfg.text.quality)
+        if cfg.text.check_vietnamese and not looks_vietnamese(text, cfg.text.quality):
+            raise NotVietnameseError(
+                "the Word document's text does not look Vietnamese",
+                path=str(path),
+                remedy="only Vietnamese documents are supported",
+            )
+        # One page, like a text file: Word's page breaks depend on its fonts and printer.
+        pages_raw = [(text, Method.TEXT_FILE, None, None, notes)]
     elif kind == "pdf":
         pages_raw = list(_pdf_pages(path, cfg, on_page))
     else:
         pages_raw = list(_image_pages(path, cfg, on_page))
-    pages = _finish(pages_raw, cfg, meta, multi_page=kind != "txt")
+    pages = _finish(pages_raw, cfg, meta, multi_page=kind not in ("txt", "docx"))
     body = "\n".join(p.text for p in pages)
-    if kind != "txt" and text_stats(body).tokens >= 20 and not looks_vietnamese(body, cfg.quality):
+    scanned = kind not in ("txt", "docx")
+    if scanned and text_stats(body).tokens >= 20 and not looks_vietnamese(body, cfg.quality):
         # OCR with the vie model always returns *something*; say when it is not Vietnamese
         # (a foreign document, an upside-down scan) instead of failing the file.
         doc_warnings.append(
@@ -194,7 +212,7 @@ def ingest(
         source=str(path),
         # The batch hashed the file already for its manifest: no second read.
         sha256=sha256 or sha256_file(path),
-        kind="txt" if kind == "txt" else ("pdf" if kind == "pdf" else "image"),
+        kind=kind if kind in ("txt", "docx", "pdf") else "image",
         pages=pages,
         encoding=encoding,
         metadata=meta,

@@ -82,7 +82,8 @@ def check_pdf(path: Path) -> int:
 
 
 def damaged(path: Path, message: str) -> InputFileError:
-    """The error for a PDF that cannot be read or rendered: only a new copy helps."""
+    """The error for a file that cannot be read or rendered (a PDF, a Word document): only a
+    new copy helps."""
     return InputFileError(message, path=str(path), remedy="get a complete copy of the file")
 
 

@@ -152,6 +152,14 @@ _FONT_CHARS.update(
 )
 
 
+def font_bytes(text: str) -> bytes | None:
+    """The bytes an 8-bit font showed as ``text``, or None when a character is none of them."""
+    try:
+        return b"".join(_FONT_CHARS[ch] for ch in text)
+    except KeyError:
+        return None
+
+
 def decode_legacy_font(text: str, quality: QualityConfig = QUALITY_DEFAULT) -> tuple[str, str]:
     """``text`` as a PDF text layer in a legacy Vietnamese font shows it, decoded: the
     encoding (TCVN3 or VNI) whose reading scores best as Vietnamese, and that reading.
@@ -167,10 +175,7 @@ def decode_legacy_font(text: str, quality: QualityConfig = QUALITY_DEFAULT) -> t
     best: tuple[float, str, str] | None = None
     for name in ("tcvn3", "vni"):
         decode = LEGACY[name]
-        cand = "".join(
-            decode(b"".join(_FONT_CHARS[ch] for ch in run)) if legacy else run
-            for legacy, run in runs
-        )
+        cand = "".join(decode(font_bytes(run) or b"") if legacy else run for legacy, run in runs)
         cand = unicodedata.normalize("NFC", cand)
         score = garbled_score(cand, quality)
         if best is None or score < best[0]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,12 @@ def test_wrong_extension_is_read_by_content(tmp_path: Path) -> None:
 
 
 def test_unsupported_type(tmp_path: Path) -> None:
-    path = tmp_path / "plan.docx"
-    path.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
-    with pytest.raises(InputFileError, match="unsupported file type"):
+    # A ZIP that is no Word document (a spreadsheet): refused by type. (A .docx is read:
+    # tests/test_ingest_docx.py.)
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(InputFileError, match="unsupported file type: a ZIP archive"):
         ingest(path)
 
 

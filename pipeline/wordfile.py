@@ -1,0 +1,112 @@
+"""Word documents (.docx): the text of their paragraphs, legacy Vietnamese fonts decoded.
+
+Archives keep born-digital plans next to their scans. A .docx is a ZIP whose
+``word/document.xml`` holds the body: each paragraph (``w:p``, table cells included, in
+document order) becomes one line, its runs' text (``w:t``) joined, tabs and line breaks
+kept. Plans typed before Unicode used fonts whose glyphs sit on Windows-1252 bytes:
+".VnTime" and the other ".Vn" fonts (TCVN3), "VNI-Times" and the other "VNI-" fonts (VNI);
+Word stores their text as the Western letters of those bytes ("kÕ ho¹ch"). A run in such a
+font is decoded by its encoding; a document whose fonts come from its styles only is
+decoded as a whole when the decoding reads as Vietnamese (as a PDF text layer is).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from pipeline.errors import InputFileError
+from pipeline.pdf import damaged
+from pipeline.quality import QualityConfig, garbled_score
+from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+BODY = "word/document.xml"
+# Far more than any plan's text: a larger part is refused rather than read into memory.
+MAX_XML_BYTES = 200 * 1024 * 1024
+
+
+def is_docx(path: Path) -> bool:
+    """Whether ``path`` is a ZIP holding a Word body part."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return BODY in z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def legacy_encoding(font: str | None) -> str | None:
+    """The 8-bit encoding a font name says its text is in: "tcvn3", "vni" or None."""
+    if not font:
+        return None
+    name = font.strip().lower()
+    if name.startswith(".vn"):
+        return "tcvn3"
+    if name.startswith("vni"):
+        return "vni"
+    return None
+
+
+def _run_text(run: ElementTree.Element) -> str:
+    parts = []
+    for el in run:
+        tag = el.tag
+        if tag == _W + "t":
+            parts.append(el.text or "")
+        elif tag == _W + "tab":
+            parts.append("\t")
+        elif tag in (_W + "br", _W + "cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _run_font(run: ElementTree.Element) -> str | None:
+    fonts = run.find(f"{_W}rPr/{_W}rFonts")
+    if fonts is None:
+        return None
+    return fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi")
+
+
+def read_docx(path: Path, quality: QualityConfig) -> tuple[str, list[str]]:
+    """The text of the Word document ``path`` (one line per paragraph) and notes on how it was
+    read (legacy fonts decoded). Raises InputFileError for a damaged file."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo(BODY)
+            if info.file_size > MAX_XML_BYTES:
+                raise InputFileError(
+                    f"Word body part too large ({info.file_size:,} bytes)",
+                    path=str(path),
+                    remedy="split the document",
+                )
+            xml = z.read(info)
+    except InputFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as e:
+        raise damaged(path, f"corrupt or truncated Word document ({type(e).__name__})") from e
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as e:
+        raise damaged(path, f"corrupt Word document (its body is not XML: {e})") from e
+    notes: set[str] = set()
+    lines = []
+    for para in root.iter(_W + "p"):
+        parts = []
+        for run in para.iter(_W + "r"):
+            text = _run_text(run)
+            enc = legacy_encoding(_run_font(run))
+            data = font_bytes(text) if enc and text else None
+            if enc and data is not None:
+                text = LEGACY[enc](data)
+                notes.add(f"text in {enc.upper()} fonts, decoded")
+            parts.append(text)
+        lines.append("".join(parts))
+    text = "\n".join(lines)
+    score = garbled_score(text, quality)
+    if not notes and score > quality.garbled_threshold:
+        decoded, enc = decode_legacy_font(text, quality)
+        if garbled_score(decoded, quality) <= quality.garbled_threshold:
+            text = decoded
+            notes.add(f"text in a {enc.upper()} font (from its styles), decoded")
+    return text, sorted(notes)

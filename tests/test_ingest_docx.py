@@ -1,0 +1,115 @@
+"""Word documents (.docx), made here: paragraphs and tables, legacy fonts, damaged files."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from pipeline.errors import InputFileError, NotVietnameseError
+from pipeline.ingest import SUPPORTED_SUFFIXES, ingest
+from pipeline.records import Method
+from pipeline.textfile import encode_tcvn3, encode_vni
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+Run = tuple[str, str | None]  # text, font (None: the style's)
+
+
+def _run(text: str, font: str | None) -> str:
+    props = f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/></w:rPr>' if font else ""
+    pieces = []
+    for k, part in enumerate(text.split("\t")):
+        if k:
+            pieces.append("<w:tab/>")
+        pieces.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    return f"<w:r>{props}{''.join(pieces)}</w:r>"
+
+
+def _para(runs: list[Run]) -> str:
+    return "<w:p>" + "".join(_run(t, f) for t, f in runs) + "</w:p>"
+
+
+def make_docx(path: Path, body: list[list[Run]], table: list[list[str]] | None = None) -> Path:
+    """A minimal Word document: the body's paragraphs, then a table of one-paragraph cells."""
+    xml = "".join(_para(p) for p in body)
+    if table:
+        rows = "".join(
+            "<w:tr>" + "".join(f"<w:tc>{_para([(c, None)])}</w:tc>" for c in row) + "</w:tr>"
+            for row in table
+        )
+        xml += f"<w:tbl>{rows}</w:tbl>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(
+            "word/document.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body>'
+            f"{xml}</w:body></w:document>",
+        )
+    return path
+
+
+PLAN = [
+    "ỦY BAN NHÂN DÂN XÃ AN BÌNH",
+    "Kế hoạch số 12/KH-UBND ngày 15/3/2024 về thực hiện phong trào thi đua Dân vận khéo",
+    "1. Mục đích:\tnâng cao chất lượng công tác dân vận của chính quyền các cấp.",
+]
+
+
+def test_paragraphs_and_table_cells_are_lines(tmp_path: Path) -> None:
+    path = make_docx(
+        tmp_path / "plan.docx",
+        [[(line, "Times New Roman")] for line in PLAN],
+        table=[["Nơi nhận:", "TM. ỦY BAN NHÂN DÂN"], ["- Như trên;", "CHỦ TỊCH"]],
+    )
+    doc = ingest(path)
+    assert doc.kind == "docx" and ".docx" in SUPPORTED_SUFFIXES
+    (page,) = doc.pages
+    assert page.method is Method.TEXT_FILE and page.warnings == ()
+    assert page.text.split("\n") == [
+        *PLAN,
+        "Nơi nhận:",
+        "TM. ỦY BAN NHÂN DÂN",
+        "- Như trên;",
+        "CHỦ TỊCH",
+    ]
+
+
+def test_runs_in_legacy_fonts_are_decoded(tmp_path: Path) -> None:
+    # ".VnTime" text is TCVN3 (small letters: its capitals came from ".VnTimeH"), "VNI-Times"
+    # text is VNI; Word stores the Western letters of their bytes.
+    tcvn3 = encode_tcvn3(PLAN[1].lower()).decode("cp1252")
+    vni = encode_vni(PLAN[2]).decode("cp1252")
+    assert tcvn3.startswith("kÕ ho¹ch") and vni.startswith("1. Muïc ñích")
+    path = make_docx(
+        tmp_path / "old.docx",
+        [[(PLAN[0], "Arial")], [(tcvn3, ".VnTime")], [(vni, "VNI-Times")]],
+    )
+    (page,) = ingest(path).pages
+    assert page.text.split("\n") == [PLAN[0], PLAN[1].lower(), PLAN[2]]
+    assert page.warnings == ("text in TCVN3 fonts, decoded", "text in VNI fonts, decoded")
+
+
+def test_a_legacy_font_from_the_styles_only_is_decoded_as_a_whole(tmp_path: Path) -> None:
+    lines = [encode_tcvn3(line.lower()).decode("cp1252") for line in PLAN[1:]]
+    path = make_docx(tmp_path / "styled.docx", [[(line, None)] for line in lines])
+    (page,) = ingest(path).pages
+    assert page.text.split("\n") == [line.lower() for line in PLAN[1:]]
+    assert page.warnings == ("text in a TCVN3 font (from its styles), decoded",)
+
+
+def test_damaged_and_foreign_word_documents_fail_with_one_line(tmp_path: Path) -> None:
+    good = make_docx(tmp_path / "good.docx", [[(line, None)] for line in PLAN])
+    cut = tmp_path / "cut.docx"
+    cut.write_bytes(good.read_bytes()[:-60])  # the ZIP's directory cut off
+    with pytest.raises(InputFileError) as e:
+        ingest(cut)
+    assert "corrupt or truncated Word document" in str(e.value) and str(cut) in str(e.value)
+    assert "\n" not in e.value.one_line()
+    english = make_docx(
+        tmp_path / "en.docx",
+        [[("The committee will meet on Monday to discuss the annual plan and budget.", None)]],
+    )
+    with pytest.raises(NotVietnameseError, match="does not look Vietnamese"):
+        ingest(english)
