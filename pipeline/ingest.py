@@ -11,6 +11,7 @@ Every page is normalized (:mod:`pipeline.normalize`) and scored
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
 import unicodedata
@@ -30,7 +31,7 @@ from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
 from pipeline.records import Document, Method, Page
 from pipeline.textfile import TextFileConfig, invalid_utf8_count, read_text_file
-from pipeline.wordfile import is_docx, read_docx
+from pipeline.wordfile import docx_images, is_docx, read_docx
 
 log = logging.getLogger(__name__)
 
@@ -182,22 +183,15 @@ def ingest(
         # A .txt from an earlier OCR often holds several pages separated by form feeds;
         # it stays one page so line numbers match the file.
     elif kind == "docx":
-        text, notes = read_docx(path, cfg.text.quality)
-        if cfg.text.check_vietnamese and not looks_vietnamese(text, cfg.text.quality):
-            raise NotVietnameseError(
-                "the Word document's text does not look Vietnamese",
-                path=str(path),
-                remedy="only Vietnamese documents are supported",
-            )
-        # One page, like a text file: Word's page breaks depend on its fonts and printer.
-        pages_raw = [(text, Method.TEXT_FILE, None, None, notes)]
+        pages_raw = _docx_pages(path, cfg, on_page)
     elif kind == "pdf":
         pages_raw = list(_pdf_pages(path, cfg, on_page))
     else:
         pages_raw = list(_image_pages(path, cfg, on_page))
-    pages = _finish(pages_raw, cfg, meta, multi_page=kind not in ("txt", "docx"))
+    # (Text files and a Word document's text were checked as they were read.)
+    scanned = kind not in ("txt", "docx") or any(raw[1] is Method.OCR for raw in pages_raw)
+    pages = _finish(pages_raw, cfg, meta, multi_page=kind != "txt")
     body = "\n".join(p.text for p in pages)
-    scanned = kind not in ("txt", "docx")
     if scanned and text_stats(body).tokens >= 20 and not looks_vietnamese(body, cfg.quality):
         # OCR with the vie model always returns *something*; say when it is not Vietnamese
         # (a foreign document, an upside-down scan) instead of failing the file.
@@ -232,6 +226,56 @@ def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
     if r.rotated:
         w.append(f"turned {r.rotated} deg clockwise (orientation detection)")
     return (r.text, Method.OCR, cfg.ocr.lang, r.confidence, w)
+
+
+def _docx_pages(
+    path: Path, cfg: IngestConfig, on_page: Callable[[int, int], None] | None
+) -> list[_Raw]:
+    """A Word document's text as one page (like a text file: Word's page breaks depend on its
+    fonts and printer), or, where its body has no letters but shows images (scans pasted into
+    Word), each image OCR'd as a page."""
+    text, notes = read_docx(path, cfg.text.quality)
+    if any(ch.isalpha() for ch in text):
+        if cfg.text.check_vietnamese and not looks_vietnamese(text, cfg.text.quality):
+            raise NotVietnameseError(
+                "the Word document's text does not look Vietnamese",
+                path=str(path),
+                remedy="only Vietnamese documents are supported",
+            )
+        return [(text, Method.TEXT_FILE, None, None, notes)]
+    images = docx_images(path)
+    if not images:
+        raise InputFileError(
+            "no text (the Word document has no letters and no images)",
+            path=str(path),
+            remedy="check the file was copied completely",
+        )
+    check_tesseract(cfg.ocr.lang)
+    pages: list[_Raw] = []
+    for i, data in enumerate(images):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                img = Image.open(io.BytesIO(data))
+                img.load()
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            OSError,
+            SyntaxError,
+            ValueError,
+        ) as e:
+            msg = f"image {i + 1} of the Word document unreadable ({e})"
+            raise pdfmod.damaged(path, msg) from e
+        raw = _ocr_page(
+            img.convert("RGB") if img.mode not in ("1", "L", "RGB") else img, cfg, i + 1
+        )
+        pages.append(
+            (raw[0], raw[1], raw[2], raw[3], ["OCR: a scan inside a Word document", *raw[4]])
+        )
+        if on_page:
+            on_page(i + 1, len(images))
+    return pages
 
 
 def _pdf_pages(

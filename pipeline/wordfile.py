@@ -7,7 +7,9 @@ kept. Plans typed before Unicode used fonts whose glyphs sit on Windows-1252 byt
 ".VnTime" and the other ".Vn" fonts (TCVN3), "VNI-Times" and the other "VNI-" fonts (VNI);
 Word stores their text as the Western letters of those bytes ("kÕ ho¹ch"). A run in such a
 font is decoded by its encoding; a document whose fonts come from its styles only is
-decoded as a whole when the decoding reads as Vietnamese (as a PDF text layer is).
+decoded as a whole when the decoding reads as Vietnamese (as a PDF text layer is). A body
+without text but with images (scans pasted into Word) is OCR'd image by image, one page each
+(:func:`docx_images`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,38 @@ def is_docx(path: Path) -> bool:
             return BODY in z.namelist()
     except (zipfile.BadZipFile, OSError):
         return False
+
+
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+
+
+def docx_images(path: Path) -> list[bytes]:
+    """The images the body of Word document ``path`` shows, in document order (a scan pasted
+    into Word, one image a page): the files its ``r:embed`` references name. Damaged or
+    missing parts are skipped: this is a fallback for a body without text."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            rels_name = "word/_rels/document.xml.rels"
+            if rels_name not in names:
+                return []
+            targets = {
+                rel.get("Id"): rel.get("Target", "")
+                for rel in ElementTree.fromstring(z.read(rels_name)).iter(_PKG_REL + "Relationship")
+            }
+            out = []
+            for el in ElementTree.fromstring(z.read(BODY)).iter():
+                target = targets.get(el.get(_REL + "embed"))
+                if not target or not target.lower().endswith(_IMAGE_SUFFIXES):
+                    continue
+                name = "word/" + target.lstrip("/").removeprefix("word/")
+                if name in names:
+                    out.append(z.read(name))
+            return out
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ElementTree.ParseError):
+        return []
 
 
 def legacy_encoding(font: str | None) -> str | None:

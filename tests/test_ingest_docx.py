@@ -7,6 +7,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from conftest import VI_LINES, render_page
 
 from pipeline.errors import InputFileError, NotVietnameseError
 from pipeline.ingest import SUPPORTED_SUFFIXES, ingest
@@ -113,3 +114,44 @@ def test_damaged_and_foreign_word_documents_fail_with_one_line(tmp_path: Path) -
     )
     with pytest.raises(NotVietnameseError, match="does not look Vietnamese"):
         ingest(english)
+    empty = make_docx(tmp_path / "empty.docx", [])
+    with pytest.raises(InputFileError, match="no text"):
+        ingest(empty)
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("word/document.xml", "<w:document><w:body><w:p>")
+    with pytest.raises(InputFileError, match="its body is not XML"):
+        ingest(broken)
+
+
+@pytest.mark.slow
+def test_scans_pasted_into_a_word_document_are_ocrd_in_order(tmp_path: Path) -> None:
+    # A body without text showing two page images: each OCR'd (real Tesseract) as a page, in
+    # the order the body shows them, whatever the order of the ZIP's members.
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    drawing = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    body = "".join(
+        f'<w:p><w:r><w:drawing><a:blip xmlns:a="{drawing}" r:embed="{rid}"/></w:drawing></w:r></w:p>'
+        for rid in ("rId7", "rId3")
+    )
+    path = tmp_path / "scan.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, lines in (("image2.png", VI_LINES[2:]), ("image1.png", VI_LINES[:2])):
+            png = tmp_path / name
+            render_page(lines).save(png, dpi=(300, 300))
+            z.write(png, f"word/media/{name}")
+        z.writestr(
+            "word/_rels/document.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId3" Target="media/image2.png"/>'
+            '<Relationship Id="rId7" Target="media/image1.png"/></Relationships>',
+        )
+        z.writestr(
+            "word/document.xml",
+            f'<w:document xmlns:w="{W}" xmlns:r="{rel}"><w:body>{body}</w:body></w:document>',
+        )
+    doc = ingest(path)
+    assert doc.kind == "docx" and [p.method for p in doc.pages] == [Method.OCR, Method.OCR]
+    assert "Ủy ban nhân dân tỉnh" in doc.pages[0].text
+    assert "Đẩy mạnh phong trào thi đua" in doc.pages[1].text
+    assert "OCR: a scan inside a Word document" in doc.pages[0].warnings
