@@ -2,8 +2,9 @@
 
 The type comes from the content (magic bytes), not the extension: a PDF named
 ``.txt`` is read as a PDF, with a warning on its pages. Text files are decoded by
-:mod:`pipeline.textfile`, Word documents (.docx) read by :mod:`pipeline.wordfile`, PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it
-is missing or garbage), images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
+:mod:`pipeline.textfile`, Word documents (.docx) read by :mod:`pipeline.wordfile`,
+PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it is missing or garbage),
+images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
 Every page is normalized (:mod:`pipeline.normalize`) and scored
 (:func:`pipeline.quality.garbled_score`).
 """

@@ -15,6 +15,7 @@ without text but with images (scans pasted into Word) is OCR'd image by image, o
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -95,6 +96,16 @@ def _run_text(run: ElementTree.Element) -> str:
     return "".join(parts)
 
 
+def _runs(para: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The runs of paragraph ``para`` in order, inside hyperlinks, insertions and fields too,
+    but not those of paragraphs nested in it (a text box's): those are lines of their own."""
+    for child in para:
+        if child.tag == _W + "r":
+            yield child
+        elif child.tag != _W + "p":
+            yield from _runs(child)
+
+
 def _run_font(run: ElementTree.Element) -> str | None:
     fonts = run.find(f"{_W}rPr/{_W}rFonts")
     if fonts is None:
@@ -127,7 +138,7 @@ def read_docx(path: Path, quality: QualityConfig) -> tuple[str, list[str]]:
     lines = []
     for para in root.iter(_W + "p"):
         parts = []
-        for run in para.iter(_W + "r"):
+        for run in _runs(para):
             text = _run_text(run)
             enc = legacy_encoding(_run_font(run))
             data = font_bytes(text) if enc and text else None

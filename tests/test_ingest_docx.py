@@ -77,6 +77,23 @@ def test_paragraphs_and_table_cells_are_lines(tmp_path: Path) -> None:
     ]
 
 
+def test_a_text_box_is_a_line_of_its_own_not_repeated(tmp_path: Path) -> None:
+    # A text box's paragraphs sit inside a run of the paragraph that anchors it.
+    box = (
+        "<w:r><w:pict><w:txbxContent>"
+        + _para([("DỰ THẢO", None)])
+        + "</w:txbxContent></w:pict></w:r>"
+    )
+    anchor = "<w:p>" + _run(PLAN[0], None) + box + "</w:p>"
+    path = make_docx(tmp_path / "box.docx", [[(PLAN[1], None)]])
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode()
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", xml.replace("<w:body>", "<w:body>" + anchor))
+    (page,) = ingest(path).pages
+    assert page.text.split("\n") == [PLAN[0], "DỰ THẢO", PLAN[1]]
+
+
 def test_runs_in_legacy_fonts_are_decoded(tmp_path: Path) -> None:
     # ".VnTime" text is TCVN3 (small letters: its capitals came from ".VnTimeH"), "VNI-Times"
     # text is VNI; Word stores the Western letters of their bytes.
