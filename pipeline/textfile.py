@@ -284,7 +284,7 @@ def _binary(path: str | None) -> InputFileError:
     return InputFileError(
         "unsupported file type: binary content in a text file",
         path=path,
-        remedy="give a .txt, .pdf or image file",
+        remedy="give a .txt, .docx, .pdf or image file",
     )
 
 

@@ -180,7 +180,15 @@ def test_cli_restore_explain_file_it_cannot_write_is_a_one_line_error(tmp_path: 
 
 
 @pytest.mark.parametrize(
-    ("content", "reason"), [(b"", "empty file"), (b"\x00\x01\x02 binary", "binary content")]
+    ("content", "reason"),
+    [
+        (b"", "empty file"),
+        (b"\x00\x01\x02 binary", "binary content"),
+        # Readable bytes, but a PDF or a Word document is `plans run`'s to read (it used to be
+        # "restored" as text when its bytes were ASCII).
+        (b"%PDF-1.4\n" + b"Ke hoach trien khai " * 20, "PDF content"),
+        (b"PK\x03\x04" + b"\x00" * 60, "a Word document or ZIP archive"),
+    ],
 )
 def test_cli_restore_refuses_empty_and_binary_files(
     tmp_path: Path, content: bytes, reason: str

@@ -67,6 +67,7 @@ def command(
     """
     from diacritics.api import RestoreConfig, load_restorer
     from pipeline.atomic import write_atomic
+    from pipeline.ingest import sniff
     from pipeline.textfile import TextFileConfig, decode_bytes
 
     if file == "-":
@@ -76,6 +77,17 @@ def command(
             data, name = Path(file).read_bytes(), file
         except OSError as e:
             raise InputFileError(f"cannot read ({e.strerror})", path=file) from e
+    # A PDF, an image or a Word document is `plans run`'s to read (text layer, OCR, ...).
+    kind = sniff(data[:2048])
+    what = f"{kind.upper()} content" if kind else None
+    if data.startswith(b"PK\x03\x04"):
+        what = "a Word document or ZIP archive"
+    if what is not None:
+        raise InputFileError(
+            f"{what}: `plans restore` reads text (a text file or stdin)",
+            path=name,
+            remedy=f"extract and restore it with: plans run {file} -o OUT",
+        )
     # The decoding of `plans run` (empty and binary input refused, legacy encodings read);
     # garbled text is what this command is for, so it is not asked to look Vietnamese.
     text, _ = decode_bytes(data, name, TextFileConfig(check_vietnamese=False))
