@@ -15,6 +15,7 @@ without text but with images (scans pasted into Word) is OCR'd image by image, o
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -25,6 +26,18 @@ from pipeline.quality import QualityConfig, garbled_score
 from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What reading a damaged ZIP member raises: a bad archive, a cut or corrupt deflate stream
+# (zlib.error), an encrypted member (RuntimeError), a compression method zipfile lacks.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    EOFError,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
 BODY = "word/document.xml"
 # Far more than any plan's text: a larger part is refused rather than read into memory.
 MAX_XML_BYTES = 200 * 1024 * 1024
@@ -35,7 +48,7 @@ def is_docx(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as z:
             return BODY in z.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except _ZIP_ERRORS:
         return False
 
 
@@ -67,7 +80,7 @@ def docx_images(path: Path) -> list[bytes]:
                 if name in names:
                     out.append(z.read(name))
             return out
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ElementTree.ParseError):
+    except (*_ZIP_ERRORS, ElementTree.ParseError, LookupError):
         return []
 
 
@@ -128,11 +141,12 @@ def read_docx(path: Path, quality: QualityConfig) -> tuple[str, list[str]]:
             xml = z.read(info)
     except InputFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as e:
+    except _ZIP_ERRORS as e:
         raise damaged(path, f"corrupt or truncated Word document ({type(e).__name__})") from e
     try:
         root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as e:
+    except (ElementTree.ParseError, LookupError, ValueError) as e:  # (LookupError: the XML
+        # declaration names an unknown encoding)
         raise damaged(path, f"corrupt Word document (its body is not XML: {e})") from e
     notes: set[str] = set()
     lines = []

@@ -131,6 +131,23 @@ def test_damaged_and_foreign_word_documents_fail_with_one_line(tmp_path: Path) -
     )
     with pytest.raises(NotVietnameseError, match="does not look Vietnamese"):
         ingest(english)
+    # A member's compressed bytes damaged (zlib or CRC errors), and a body declaring an
+    # encoding no codec has: both found by fuzzing, both one-line errors now.
+    mangled = tmp_path / "mangled.docx"
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as z:
+        info = z.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(start + 10, start + info.compress_size - 10, 7):
+        data[k] ^= 0x5A
+    mangled.write_bytes(bytes(data))
+    with pytest.raises(InputFileError, match="corrupt or truncated Word document"):
+        ingest(mangled)
+    declared = tmp_path / "declared.docx"
+    with zipfile.ZipFile(declared, "w") as z:
+        z.writestr("word/document.xml", '<?xml version="1.0" encoding="aUTF-8"?><w:document/>')
+    with pytest.raises(InputFileError, match="its body is not XML"):
+        ingest(declared)
     empty = make_docx(tmp_path / "empty.docx", [])
     with pytest.raises(InputFileError, match="no text"):
         ingest(empty)
