@@ -4,17 +4,42 @@ from __future__ import annotations
 
 import difflib
 
+import numpy as np
 import pytest
 from conftest import VI_LINES, render_page
+from PIL import Image
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
-from pipeline.ocr import OcrConfig, estimate_skew, needs_despeckle, ocr_image, text_from_data
+from pipeline.ocr import (
+    OcrConfig,
+    despeckle,
+    estimate_skew,
+    needs_despeckle,
+    ocr_image,
+    text_from_data,
+)
 
 
 def syllable_accuracy(ref: str, hyp: str) -> float:
     r, h = ref.split(), hyp.split()
     sm = difflib.SequenceMatcher(a=r, b=h, autojunk=False)
     return sum(b.size for b in sm.get_matching_blocks()) / len(r)
+
+
+def test_despeckle_removes_specks_and_keeps_strokes_and_dots() -> None:
+    # A white page with a 3-px stroke, a 3x3 dot (a dot below is about that at 300 dpi),
+    # 1-px and 2-px specks, and mid-gray paper noise: the specks go, the rest stays.
+    page = np.full((60, 80), 235, np.uint8)
+    page[10:40, 20:23] = 20  # stroke
+    page[50:53, 40:43] = 20  # dot
+    page[5, 60] = 20  # specks
+    page[30, 70:72] = 20
+    page[45, 5] = 20
+    out = np.asarray(despeckle(Image.fromarray(page)))
+    assert set(np.unique(out).tolist()) == {0, 255}
+    assert (out[10:40, 20:23] == 0).sum() >= 3 * 30 - 4  # (corners may round off)
+    assert (out[50:53, 40:43] == 0).sum() >= 5
+    assert out[5, 60] == out[30, 70] == out[30, 71] == out[45, 5] == 255
 
 
 @pytest.mark.slow
