@@ -2,7 +2,7 @@
 
 The type comes from the content (magic bytes), not the extension: a PDF named
 ``.txt`` is read as a PDF, with a warning on its pages. Text files are decoded by
-:mod:`pipeline.textfile`, Word documents (.docx) read by :mod:`pipeline.wordfile`,
+:mod:`pipeline.textfile`, Word documents (.docx, .odt) read by :mod:`pipeline.wordfile`,
 PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it is missing or garbage),
 images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
 Every page is normalized (:mod:`pipeline.normalize`) and scored
@@ -32,7 +32,7 @@ from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
 from pipeline.records import Document, Method, Page
 from pipeline.textfile import TextFileConfig, invalid_utf8_count, read_text_file
-from pipeline.wordfile import docx_images, is_docx, read_docx
+from pipeline.wordfile import docx_images, read_word, word_kind
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS = {
     "txt": {".txt", ".text"},
     "docx": {".docx"},
+    "odt": {".odt"},
     "pdf": {".pdf"},
     "png": {".png"},
     "jpeg": {".jpg", ".jpeg", ".jpe"},
@@ -89,7 +90,7 @@ def sniff(head: bytes) -> str | None:
 
 
 _UNSUPPORTED = {
-    b"PK\x03\x04": "a ZIP archive (.xlsx, .odt ...; of Office documents only .docx is read)",
+    b"PK\x03\x04": "a ZIP archive (.xlsx, .ods ...; of office documents .docx and .odt are read)",
     b"\xd0\xcf\x11\xe0": "an old Office document (.doc, .xls)",
     b"{\\rtf": "an RTF document",
     b"\x1f\x8b": "a gzip archive",
@@ -154,9 +155,8 @@ def ingest(
     doc_warnings: list[str] = []
     suffix = path.suffix.lower()
     if kind is None and head.startswith(b"PK\x03\x04"):
-        if is_docx(path):
-            kind = "docx"
-        elif suffix == ".docx":
+        kind = word_kind(path)
+        if kind is None and suffix in (".docx", ".odt"):
             raise pdfmod.damaged(path, "corrupt or truncated Word document (no readable body)")
     if kind is None:
         for magic, what in _UNSUPPORTED.items():
@@ -183,14 +183,14 @@ def ingest(
         pages_raw: list[_Raw] = [(text, Method.TEXT_FILE, None, None, [])]
         # A .txt from an earlier OCR often holds several pages separated by form feeds;
         # it stays one page so line numbers match the file.
-    elif kind == "docx":
+    elif kind in ("docx", "odt"):
         pages_raw = _docx_pages(path, cfg, on_page)
     elif kind == "pdf":
         pages_raw = list(_pdf_pages(path, cfg, on_page))
     else:
         pages_raw = list(_image_pages(path, cfg, on_page))
     # (Text files and a Word document's text were checked as they were read.)
-    scanned = kind not in ("txt", "docx") or any(raw[1] is Method.OCR for raw in pages_raw)
+    scanned = kind not in ("txt", "docx", "odt") or any(raw[1] is Method.OCR for raw in pages_raw)
     pages = _finish(pages_raw, cfg, meta, multi_page=kind != "txt")
     body = "\n".join(p.text for p in pages)
     if scanned and text_stats(body).tokens >= 20 and not looks_vietnamese(body, cfg.quality):
@@ -207,7 +207,7 @@ def ingest(
         source=str(path),
         # The batch hashed the file already for its manifest: no second read.
         sha256=sha256 or sha256_file(path),
-        kind=kind if kind in ("txt", "docx", "pdf") else "image",
+        kind=kind if kind in ("txt", "docx", "odt", "pdf") else "image",
         pages=pages,
         encoding=encoding,
         metadata=meta,
@@ -235,7 +235,7 @@ def _docx_pages(
     """A Word document's text as one page (like a text file: Word's page breaks depend on its
     fonts and printer), or, where its body has no letters but shows images (scans pasted into
     Word), each image OCR'd as a page."""
-    text, notes = read_docx(path, cfg.text.quality)
+    text, notes = read_word(path, cfg.text.quality)
     if any(ch.isalpha() for ch in text):
         if cfg.text.check_vietnamese and not looks_vietnamese(text, cfg.text.quality):
             raise NotVietnameseError(

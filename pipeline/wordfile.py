@@ -1,4 +1,4 @@
-"""Word documents (.docx): the text of their paragraphs, legacy Vietnamese fonts decoded.
+"""Word documents (.docx, and OpenDocument .odt): their paragraphs' text, legacy fonts decoded.
 
 Archives keep born-digital plans next to their scans. A .docx is a ZIP whose
 ``word/document.xml`` holds the body: each paragraph (``w:p``, table cells included, in
@@ -9,7 +9,9 @@ Word stores their text as the Western letters of those bytes ("kÕ ho¹ch"). A r
 font is decoded by its encoding; a document whose fonts come from its styles only is
 decoded as a whole when the decoding reads as Vietnamese (as a PDF text layer is). A body
 without text but with images (scans pasted into Word) is OCR'd image by image, one page each
-(:func:`docx_images`).
+(:func:`docx_images`). An OpenDocument text (.odt, LibreOffice) is read the same way from its
+``content.xml`` (``text:p`` and ``text:h``; spaces ``text:s``, tabs, line breaks), its legacy
+fonts, which sit in its styles, decoded as a whole.
 """
 
 from __future__ import annotations
@@ -39,17 +41,29 @@ _ZIP_ERRORS = (
     ValueError,
 )
 BODY = "word/document.xml"
+ODT_BODY = "content.xml"
+_ODT_MIME = b"application/vnd.oasis.opendocument.text"
+_T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 # Far more than any plan's text: a larger part is refused rather than read into memory.
 MAX_XML_BYTES = 200 * 1024 * 1024
 
 
-def is_docx(path: Path) -> bool:
-    """Whether ``path`` is a ZIP holding a Word body part."""
+def word_kind(path: Path) -> str | None:
+    """ "docx" for a ZIP holding a Word body part, "odt" for an OpenDocument text, else None."""
     try:
         with zipfile.ZipFile(path) as z:
-            return BODY in z.namelist()
+            names = set(z.namelist())
+            if BODY in names:
+                return "docx"
+            if (
+                ODT_BODY in names
+                and "mimetype" in names
+                and z.read("mimetype").strip() == _ODT_MIME
+            ):
+                return "odt"
     except _ZIP_ERRORS:
-        return False
+        pass
+    return None
 
 
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -126,12 +140,47 @@ def _run_font(run: ElementTree.Element) -> str | None:
     return fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi")
 
 
-def read_docx(path: Path, quality: QualityConfig) -> tuple[str, list[str]]:
-    """The text of the Word document ``path`` (one line per paragraph) and notes on how it was
-    read (legacy fonts decoded). Raises InputFileError for a damaged file."""
+def _odt_text(el: ElementTree.Element) -> str:
+    """The text of an OpenDocument paragraph or span: its spaces (``text:s``, ``text:c`` of
+    them), tabs and line breaks, not the paragraphs nested in it (a note's, a frame's)."""
+    parts = [el.text or ""]
+    for child in el:
+        tag = child.tag
+        if tag == _T + "s":
+            parts.append(" " * int(child.get(_T + "c", "1") or 1))
+        elif tag == _T + "tab":
+            parts.append("\t")
+        elif tag == _T + "line-break":
+            parts.append("\n")
+        elif tag not in (_T + "p", _T + "h", _T + "note"):
+            parts.append(_odt_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _docx_lines(root: ElementTree.Element, notes: set[str]) -> list[str]:
+    lines = []
+    for para in root.iter(_W + "p"):
+        parts = []
+        for run in _runs(para):
+            text = _run_text(run)
+            enc = legacy_encoding(_run_font(run))
+            data = font_bytes(text) if enc and text else None
+            if enc and data is not None:
+                text = LEGACY[enc](data)
+                notes.add(f"text in {enc.upper()} fonts, decoded")
+            parts.append(text)
+        lines.append("".join(parts))
+    return lines
+
+
+def read_word(path: Path, quality: QualityConfig) -> tuple[str, list[str]]:
+    """The text of the Word (or OpenDocument) document ``path``, one line per paragraph, and
+    notes on how it was read (legacy fonts decoded). Raises InputFileError for a damaged file."""
+    kind = word_kind(path) or "docx"
     try:
         with zipfile.ZipFile(path) as z:
-            info = z.getinfo(BODY)
+            info = z.getinfo(BODY if kind == "docx" else ODT_BODY)
             if info.file_size > MAX_XML_BYTES:
                 raise InputFileError(
                     f"Word body part too large ({info.file_size:,} bytes)",
@@ -149,18 +198,13 @@ def read_docx(path: Path, quality: QualityConfig) -> tuple[str, list[str]]:
         # declaration names an unknown encoding)
         raise damaged(path, f"corrupt Word document (its body is not XML: {e})") from e
     notes: set[str] = set()
-    lines = []
-    for para in root.iter(_W + "p"):
-        parts = []
-        for run in _runs(para):
-            text = _run_text(run)
-            enc = legacy_encoding(_run_font(run))
-            data = font_bytes(text) if enc and text else None
-            if enc and data is not None:
-                text = LEGACY[enc](data)
-                notes.add(f"text in {enc.upper()} fonts, decoded")
-            parts.append(text)
-        lines.append("".join(parts))
+    try:
+        if kind == "docx":
+            lines = _docx_lines(root, notes)
+        else:
+            lines = [_odt_text(el) for el in root.iter() if el.tag in (_T + "p", _T + "h")]
+    except RecursionError as e:  # (spans nested thousands deep: no editor writes that)
+        raise damaged(path, "corrupt document (its body is nested too deeply)") from e
     text = "\n".join(lines)
     score = garbled_score(text, quality)
     if not notes and score > quality.garbled_threshold:

@@ -189,3 +189,53 @@ def test_scans_pasted_into_a_word_document_are_ocrd_in_order(tmp_path: Path) -> 
     assert "Ủy ban nhân dân tỉnh" in doc.pages[0].text
     assert "Đẩy mạnh phong trào thi đua" in doc.pages[1].text
     assert "OCR: a scan inside a Word document" in doc.pages[0].warnings
+
+
+def make_odt(path: Path, body: str) -> Path:
+    """A minimal OpenDocument text: the mimetype first, and ``body`` inside office:text."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr(
+            "content.xml",
+            f"<office:document-content {ns}><office:body><office:text>{body}"
+            "</office:text></office:body></office:document-content>",
+        )
+    return path
+
+
+def test_opendocument_text_is_read_like_a_word_document(tmp_path: Path) -> None:
+    body = (
+        f"<text:h>{escape(PLAN[0])}</text:h>"
+        f"<text:p><text:span>{escape(PLAN[1][:8])}</text:span><text:s/>{escape(PLAN[1][9:])}"
+        "<text:note><text:note-body><text:p>Ghi chú</text:p></text:note-body></text:note>"
+        "</text:p>"
+        '<text:p>1. Mục đích:<text:tab/>nâng cao<text:s text:c="2"/>chất lượng</text:p>'
+        "<table:table><table:table-row><table:table-cell><text:p>Nơi nhận:</text:p>"
+        "</table:table-cell></table:table-row></table:table>"
+    )
+    doc = ingest(make_odt(tmp_path / "plan.odt", body))
+    assert doc.kind == "odt" and ".odt" in SUPPORTED_SUFFIXES
+    (page,) = doc.pages
+    assert page.method is Method.TEXT_FILE
+    assert page.text.split("\n") == [
+        PLAN[0],
+        PLAN[1],
+        "Ghi chú",
+        "1. Mục đích:\tnâng cao  chất lượng",
+        "Nơi nhận:",
+    ]
+    old = "".join(
+        f"<text:p>{escape(encode_tcvn3(line.lower()).decode('cp1252'))}</text:p>"
+        for line in PLAN[1:]
+    )
+    deep = "<text:p>" + "<text:span>" * 5000 + "x" + "</text:span>" * 5000 + "</text:p>"
+    with pytest.raises(InputFileError, match="nested too deeply"):
+        ingest(make_odt(tmp_path / "deep.odt", deep))
+    (page,) = ingest(make_odt(tmp_path / "old.odt", old)).pages
+    assert page.text.split("\n") == [line.lower() for line in PLAN[1:]]
+    assert page.warnings == ("text in a TCVN3 font (from its styles), decoded",)
