@@ -6,6 +6,10 @@ so a failed benchmark never leaves a half-written report.
 
     python scripts/bench.py --out docs/benchmarks.md          # full run (make bench)
     python scripts/bench.py --quick --only restore,catalog    # a quick look
+    python scripts/bench.py --only ocr                        # rerun one section in place
+
+With ``--only``, an existing report keeps its other sections: each section rerun replaces
+the one with the same heading, and says it was rerun alone.
 """
 
 from __future__ import annotations
@@ -46,6 +50,21 @@ def _machine() -> str:
     )
 
 
+def splice(report: str, sections: list[str]) -> str:
+    """``report`` with each of ``sections`` in place of the section under the same "## "
+    heading (appended where there is none)."""
+    parts = report.rstrip("\n").split("\n## ")
+    head, old = parts[0], ["## " + p.rstrip("\n") for p in parts[1:]]
+    for sec in sections:
+        title = sec.split("\n", 1)[0]
+        hits = [i for i, o in enumerate(old) if o.split("\n", 1)[0] == title]
+        if hits:
+            old[hits[0]] = sec.rstrip("\n")
+        else:
+            old.append(sec.rstrip("\n"))
+    return "\n\n".join([head.rstrip("\n"), *old]) + "\n"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
@@ -74,7 +93,14 @@ def main() -> int:
                 f"```\n{proc.stderr[-2000:]}\n```\n"
             )
         else:
-            sections.append(proc.stdout.strip() + f"\n\n_(section took {dt:.0f} s)_\n")
+            note = f"section took {dt:.0f} s" + (" with --quick" if args.quick else "")
+            if args.only:
+                note += (
+                    f"; rerun alone on {time.strftime('%Y-%m-%d')} with "
+                    f"`python scripts/bench.py --only {name}`; the other sections are from "
+                    "earlier runs"
+                )
+            sections.append(proc.stdout.strip() + f"\n\n_({note})_\n")
 
     head = (
         "# Benchmarks\n\n"
@@ -84,6 +110,8 @@ def main() -> int:
         "reference measured in the same run. Each section names the command that made it.\n"
     )
     text = head + "\n" + "\n".join(sections)
+    if args.only and args.out.exists():  # (the other sections stay as they were measured)
+        text = splice(args.out.read_text(encoding="utf-8"), sections)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
