@@ -49,7 +49,8 @@ MAX_XML_BYTES = 200 * 1024 * 1024
 
 
 def word_kind(path: Path) -> str | None:
-    """ "docx" for a ZIP holding a Word body part, "odt" for an OpenDocument text, else None."""
+    """What office document ``path`` is: "docx" (a ZIP holding a Word body part), "odt" (an
+    OpenDocument text), or None."""
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
@@ -58,6 +59,7 @@ def word_kind(path: Path) -> str | None:
             if (
                 ODT_BODY in names
                 and "mimetype" in names
+                and z.getinfo("mimetype").file_size < 100
                 and z.read("mimetype").strip() == _ODT_MIME
             ):
                 return "odt"
@@ -91,7 +93,8 @@ def docx_images(path: Path) -> list[bytes]:
                 if not target or not target.lower().endswith(_IMAGE_SUFFIXES):
                     continue
                 name = "word/" + target.lstrip("/").removeprefix("word/")
-                if name in names:
+                # (A member bigger than any page scan is no page: skipped, not inflated.)
+                if name in names and z.getinfo(name).file_size <= MAX_XML_BYTES:
                     out.append(z.read(name))
             return out
     except (*_ZIP_ERRORS, ElementTree.ParseError, LookupError):
