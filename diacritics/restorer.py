@@ -2226,10 +2226,11 @@ class Restorer:
                 # then kept: with the model fixed, a later pass decodes again only the sentences
                 # where a word changed.
                 reading, lattice = current, first_lattice
+                self._doc = self._document(tokens0, current, p_input)
                 if self.config.font_cache_pass and p_input is not None and p_input.tokens == "font":
                     # A middle pass with the document's other models and no cache: the
-                    # reading the cache counts (see RestoreConfig.font_cache_pass).
-                    self._doc = self._document(tokens0, current, p_input)
+                    # reading the cache counts (see RestoreConfig.font_cache_pass). Its
+                    # document model (prior, key votes) is the one the later passes keep.
                     self.lm = self._with_units(self._raw_lm, self._unit_counts(tokens0, current))
                     reading = self._pass(tokens, current, p_input, frozenset(frozen))[0]
                     lattice = self._last_lattice
@@ -2237,7 +2238,6 @@ class Restorer:
                     self._raw_lm.with_cache(self._doc_cache(tokens0, reading, p_input, lattice)),
                     self._unit_counts(tokens0, reading),
                 )
-                self._doc = self._document(tokens0, current, p_input)
                 first_reading = (self.lm, self._doc)
             # Later passes with the input's channel only revisit what the earlier ones were
             # unsure of; the confirmation's passes see everything.

@@ -57,6 +57,12 @@ class EncryptedPDFError(InputFileError):
     exit_code = ExitCode.ENCRYPTED_PDF
 
 
+def damaged(path: object, message: str) -> InputFileError:
+    """The error for a file that cannot be read or rendered (a PDF, a Word document, an image
+    inside one): only a new copy helps."""
+    return InputFileError(message, path=str(path), remedy="get a complete copy of the file")
+
+
 class NotVietnameseError(InputFileError):
     """The text is readable but is not Vietnamese."""
 

@@ -25,7 +25,7 @@ from typing import Any
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from pipeline import pdf as pdfmod
-from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError
+from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError, damaged
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
 from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
@@ -88,6 +88,9 @@ def sniff(head: bytes) -> str | None:
         return "gif"
     return None
 
+
+# Office documents read by pipeline.wordfile (its word_kind names them).
+_WORD_KINDS = ("docx", "odt")
 
 _UNSUPPORTED = {
     b"PK\x03\x04": "a ZIP archive (.xlsx, .ods ...; of office documents .docx and .odt are read)",
@@ -157,7 +160,7 @@ def ingest(
     if kind is None and head.startswith(b"PK\x03\x04"):
         kind = word_kind(path)
         if kind is None and suffix in (".docx", ".odt"):
-            raise pdfmod.damaged(path, "corrupt or truncated Word document (no readable body)")
+            raise damaged(path, "corrupt or truncated Word document (no readable body)")
     if kind is None:
         for magic, what in _UNSUPPORTED.items():
             if head.startswith(magic):
@@ -183,14 +186,14 @@ def ingest(
         pages_raw: list[_Raw] = [(text, Method.TEXT_FILE, None, None, [])]
         # A .txt from an earlier OCR often holds several pages separated by form feeds;
         # it stays one page so line numbers match the file.
-    elif kind in ("docx", "odt"):
-        pages_raw = _docx_pages(path, cfg, on_page)
+    elif kind in _WORD_KINDS:
+        pages_raw = _word_pages(path, kind, cfg, on_page)
     elif kind == "pdf":
         pages_raw = list(_pdf_pages(path, cfg, on_page))
     else:
         pages_raw = list(_image_pages(path, cfg, on_page))
     # (Text files and a Word document's text were checked as they were read.)
-    scanned = kind not in ("txt", "docx", "odt") or any(raw[1] is Method.OCR for raw in pages_raw)
+    scanned = kind not in ("txt", *_WORD_KINDS) or any(raw[1] is Method.OCR for raw in pages_raw)
     pages = _finish(pages_raw, cfg, meta, multi_page=kind != "txt")
     body = "\n".join(p.text for p in pages)
     if scanned and text_stats(body).tokens >= 20 and not looks_vietnamese(body, cfg.quality):
@@ -207,7 +210,7 @@ def ingest(
         source=str(path),
         # The batch hashed the file already for its manifest: no second read.
         sha256=sha256 or sha256_file(path),
-        kind=kind if kind in ("txt", "docx", "odt", "pdf") else "image",
+        kind=kind if kind in ("txt", "pdf", *_WORD_KINDS) else "image",
         pages=pages,
         encoding=encoding,
         metadata=meta,
@@ -229,13 +232,13 @@ def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
     return (r.text, Method.OCR, cfg.ocr.lang, r.confidence, w)
 
 
-def _docx_pages(
-    path: Path, cfg: IngestConfig, on_page: Callable[[int, int], None] | None
+def _word_pages(
+    path: Path, kind: str, cfg: IngestConfig, on_page: Callable[[int, int], None] | None
 ) -> list[_Raw]:
     """A Word document's text as one page (like a text file: Word's page breaks depend on its
     fonts and printer), or, where its body has no letters but shows images (scans pasted into
     Word), each image OCR'd as a page."""
-    text, notes = read_word(path, cfg.text.quality)
+    text, notes = read_word(path, kind, cfg.text.quality)
     if any(ch.isalpha() for ch in text):
         if cfg.text.check_vietnamese and not looks_vietnamese(text, cfg.text.quality):
             raise NotVietnameseError(
@@ -267,7 +270,7 @@ def _docx_pages(
             ValueError,
         ) as e:
             msg = f"image {i + 1} of the Word document unreadable ({e})"
-            raise pdfmod.damaged(path, msg) from e
+            raise damaged(path, msg) from e
         raw = _ocr_page(
             img.convert("RGB") if img.mode not in ("1", "L", "RGB") else img, cfg, i + 1
         )
@@ -295,7 +298,7 @@ def _pdf_pages(
                 try:
                     img = pdfmod.rasterize(path, i, cfg.ocr.dpi)
                 except Exception as e:
-                    raise pdfmod.damaged(
+                    raise damaged(
                         path, f"page {i + 1} cannot be rendered ({type(e).__name__})"
                     ) from e
                 text, method, model, conf, w = _ocr_page(img, cfg, i + 1)

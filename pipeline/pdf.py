@@ -21,7 +21,7 @@ import pypdf
 import pypdfium2 as pdfium
 from PIL import Image
 
-from pipeline.errors import EncryptedPDFError, InputFileError
+from pipeline.errors import EncryptedPDFError, InputFileError, damaged
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, text_stats
 from pipeline.textfile import decode_legacy_font
@@ -81,12 +81,6 @@ def check_pdf(path: Path) -> int:
     return n
 
 
-def damaged(path: Path, message: str) -> InputFileError:
-    """The error for a file that cannot be read or rendered (a PDF, a Word document): only a
-    new copy helps."""
-    return InputFileError(message, path=str(path), remedy="get a complete copy of the file")
-
-
 def judge_layer(text: str | None, config: PdfConfig) -> LayerVerdict:
     if not config.use_text_layer:
         return LayerVerdict(None, "text layer ignored (--ocr-all)", 1.0)
@@ -96,8 +90,7 @@ def judge_layer(text: str | None, config: PdfConfig) -> LayerVerdict:
     if score > config.quality.garbled_threshold:
         # Typed in a legacy Vietnamese font (TCVN3 ".VnTime", VNI): its bytes came out as
         # Western letters ("kÕ ho¹ch"); decoded, the layer is the exact text, no OCR needed.
-        decoded, enc = decode_legacy_font(text, config.quality)
-        fixed = garbled_score(decoded, config.quality)
+        decoded, enc, fixed = decode_legacy_font(text, config.quality)
         if fixed <= config.quality.garbled_threshold and fixed < score:
             return LayerVerdict(decoded, f"text layer in a {enc.upper()} font, decoded", fixed)
         return LayerVerdict(None, f"garbled text layer (score {score:.2f})", score)

@@ -146,10 +146,8 @@ LEGACY = {"cp1258": _decode_cp1258, "tcvn3": decode_tcvn3, "vni": decode_vni}
 
 # What an 8-bit font's bytes come out as in a PDF text layer: Windows-1252's characters, and
 # Latin-1's for the five bytes Windows-1252 leaves undefined.
-_FONT_CHARS = {ch: bytes([b]) for b in range(256) for ch in {chr(b)}}
-_FONT_CHARS.update(
-    (ch, bytes([b])) for b in range(0x80, 0xA0) for ch in bytes([b]).decode("cp1252", "ignore")
-)
+_FONT_CHARS = {chr(b): bytes([b]) for b in range(256)}
+_FONT_CHARS.update((ch, bytes([b])) for b, ch in _C1_AS_CP1252.items())
 
 
 def font_bytes(text: str) -> bytes | None:
@@ -160,9 +158,12 @@ def font_bytes(text: str) -> bytes | None:
         return None
 
 
-def decode_legacy_font(text: str, quality: QualityConfig = QUALITY_DEFAULT) -> tuple[str, str]:
+def decode_legacy_font(
+    text: str, quality: QualityConfig = QUALITY_DEFAULT
+) -> tuple[str, str, float]:
     """``text`` as a PDF text layer in a legacy Vietnamese font shows it, decoded: the
-    encoding (TCVN3 or VNI) whose reading scores best as Vietnamese, and that reading.
+    reading of the encoding (TCVN3 or VNI) that scores best as Vietnamese, the encoding, and
+    that reading's :func:`~pipeline.quality.garbled_score`.
 
     Old plans were typed in TCVN3 (".VnTime") or VNI fonts, whose glyphs sit on the bytes
     of Windows-1252: pdfplumber returns each byte's Western character ("kÕ ho¹ch" for "kế
@@ -181,7 +182,7 @@ def decode_legacy_font(text: str, quality: QualityConfig = QUALITY_DEFAULT) -> t
         if best is None or score < best[0]:
             best = (score, name, cand)
     assert best is not None
-    return best[2], best[1]
+    return best[2], best[1], best[0]
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -206,7 +207,7 @@ def _mostly_utf8(data: bytes, max_invalid_share: float) -> str | None:
     """``data`` decoded as UTF-8 with its invalid sequences replaced by U+FFFD, when they are
     at most ``max_invalid_share`` of its non-ASCII characters; else None."""
     text = data.decode("utf-8", errors="replace")
-    invalid = text.count(REPLACEMENT)
+    invalid = invalid_utf8_count(text)
     valid = sum(1 for ch in text if ord(ch) > 127) - invalid
     return text if valid and invalid <= max_invalid_share * (valid + invalid) else None
 

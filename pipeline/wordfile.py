@@ -22,8 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
-from pipeline.errors import InputFileError
-from pipeline.pdf import damaged
+from pipeline.errors import InputFileError, damaged
 from pipeline.quality import QualityConfig, garbled_score
 from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes
 
@@ -168,8 +167,8 @@ def _docx_lines(root: ElementTree.Element, notes: set[str]) -> list[str]:
         for run in _runs(para):
             text = _run_text(run)
             enc = legacy_encoding(_run_font(run))
-            data = font_bytes(text) if enc and text else None
-            if enc and data is not None:
+            data = font_bytes(text) if enc else None
+            if enc and data:
                 text = LEGACY[enc](data)
                 notes.add(f"text in {enc.upper()} fonts, decoded")
             parts.append(text)
@@ -177,10 +176,10 @@ def _docx_lines(root: ElementTree.Element, notes: set[str]) -> list[str]:
     return lines
 
 
-def read_word(path: Path, quality: QualityConfig) -> tuple[str, list[str]]:
-    """The text of the Word (or OpenDocument) document ``path``, one line per paragraph, and
-    notes on how it was read (legacy fonts decoded). Raises InputFileError for a damaged file."""
-    kind = word_kind(path) or "docx"
+def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[str]]:
+    """The text of the Word document ``path`` (``kind`` "docx", or "odt": see :func:`word_kind`),
+    one line per paragraph, and notes on how it was read (legacy fonts decoded). Raises
+    InputFileError for a damaged file."""
     try:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo(BODY if kind == "docx" else ODT_BODY)
@@ -211,8 +210,8 @@ def read_word(path: Path, quality: QualityConfig) -> tuple[str, list[str]]:
     text = "\n".join(lines)
     score = garbled_score(text, quality)
     if not notes and score > quality.garbled_threshold:
-        decoded, enc = decode_legacy_font(text, quality)
-        if garbled_score(decoded, quality) <= quality.garbled_threshold:
+        decoded, enc, fixed = decode_legacy_font(text, quality)
+        if fixed <= quality.garbled_threshold:
             text = decoded
             notes.add(f"text in a {enc.upper()} font (from its styles), decoded")
     return text, sorted(notes)

@@ -143,19 +143,18 @@ def test_damaged_and_foreign_word_documents_fail_with_one_line(tmp_path: Path) -
     mangled.write_bytes(bytes(data))
     with pytest.raises(InputFileError, match="corrupt or truncated Word document"):
         ingest(mangled)
-    declared = tmp_path / "declared.docx"
-    with zipfile.ZipFile(declared, "w") as z:
-        z.writestr("word/document.xml", '<?xml version="1.0" encoding="aUTF-8"?><w:document/>')
-    with pytest.raises(InputFileError, match="its body is not XML"):
-        ingest(declared)
     empty = make_docx(tmp_path / "empty.docx", [])
     with pytest.raises(InputFileError, match="no text"):
         ingest(empty)
-    broken = tmp_path / "broken.docx"
-    with zipfile.ZipFile(broken, "w") as z:
-        z.writestr("word/document.xml", "<w:document><w:body><w:p>")
-    with pytest.raises(InputFileError, match="its body is not XML"):
-        ingest(broken)
+    for name, body in (
+        ("declared", '<?xml version="1.0" encoding="aUTF-8"?><w:document/>'),
+        ("broken", "<w:document><w:body><w:p>"),
+    ):
+        bad = tmp_path / f"{name}.docx"
+        with zipfile.ZipFile(bad, "w") as z:
+            z.writestr("word/document.xml", body)
+        with pytest.raises(InputFileError, match="its body is not XML"):
+            ingest(bad)
 
 
 @pytest.mark.slow
