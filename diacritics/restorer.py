@@ -215,7 +215,7 @@ class RestoreConfig:
         for many words ("ca" for "của", "cả", "cá", ...) and the document's repeated tokens
         decide most of them, so the first reading, made without them, is a poor reading to
         count. Development sets 97.52 / 97.78 / 96.87 -> 97.52 / 97.78 / 97.04%; the font
-        set's time 1.3x (11 -> 14.5 s for its 9,269 words). Held out, measured once: font
+        set's time 1.2-1.3x (11-12.8 -> 14.4-15.7 s for its 9,269 words over runs). Held out, measured once: font
         96.384 -> 96.440%, the rest unchanged (they are no font damage). On every kind of OCR
         damage: 97.51 / 97.79 / 97.04 at 1.3x the time of all of them; not taken.
     doc_vocab_min_count, doc_vocab_max_dist, doc_vocab_limit, doc_vocab_cost, doc_vocab_keep:
