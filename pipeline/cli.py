@@ -35,7 +35,7 @@ Exit codes (stable, for scripts):
   2  wrong usage
   3  an input file could not be read (empty, binary, corrupt, not Vietnamese)
   4  a dependency is missing (tesseract, vie.traineddata, the built corpus)
-  5  an encrypted PDF
+  5  an encrypted (password-protected) PDF or Word document
   6  the output could not be written (permission, full disk)
   7  another run holds the output directory
   8  a record failed schema validation

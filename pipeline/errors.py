@@ -17,7 +17,7 @@ class ExitCode(IntEnum):
     BAD_ARGS = 2  # wrong usage (click uses 2 as well)
     INPUT_FILE = 3  # an input could not be read or understood
     MISSING_DEPENDENCY = 4  # tesseract, a language model or the built corpus is missing
-    ENCRYPTED_PDF = 5
+    ENCRYPTED_PDF = 5  # a PDF or Word document with a password
     OUTPUT_ERROR = 6  # cannot write the output (permission, full disk)
     LOCKED = 7  # another run holds the output directory
     INVALID_RECORD = 8  # a record failed schema validation
@@ -53,8 +53,14 @@ class InputFileError(PlansError):
     """The file is empty, binary, corrupt, of an unsupported type, or unreadable."""
 
 
-class EncryptedPDFError(InputFileError):
+class EncryptedError(InputFileError):
+    """The file has a password (a PDF, a Word document)."""
+
     exit_code = ExitCode.ENCRYPTED_PDF
+
+
+class EncryptedPDFError(EncryptedError):
+    pass
 
 
 def damaged(path: object, message: str) -> InputFileError:

@@ -2,7 +2,7 @@
 
 The type comes from the content (magic bytes), not the extension: a PDF named
 ``.txt`` is read as a PDF, with a warning on its pages. Text files are decoded by
-:mod:`pipeline.textfile`, Word documents (.docx, .odt) read by :mod:`pipeline.wordfile`,
+:mod:`pipeline.textfile`, Word documents (.docx, .odt, .doc) read by :mod:`pipeline.wordfile`,
 PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it is missing or garbage),
 images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
 Every page is normalized (:mod:`pipeline.normalize`) and scored
@@ -25,6 +25,7 @@ from typing import Any
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from pipeline import pdf as pdfmod
+from pipeline.docfile import OLE_MAGIC
 from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError, damaged
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
 from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
@@ -41,6 +42,7 @@ EXTENSIONS = {
     "txt": {".txt", ".text"},
     "docx": {".docx"},
     "odt": {".odt"},
+    "doc": {".doc"},
     "pdf": {".pdf"},
     "png": {".png"},
     "jpeg": {".jpg", ".jpeg", ".jpe"},
@@ -89,12 +91,12 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-# Office documents read by pipeline.wordfile (its word_kind names them).
-_WORD_KINDS = ("docx", "odt")
+# Office documents read by pipeline.wordfile (its word_kind names the ZIP ones; an OLE
+# compound file is taken for a .doc, and pipeline.docfile says when it is none).
+_WORD_KINDS = ("docx", "odt", "doc")
 
 _UNSUPPORTED = {
     b"PK\x03\x04": "a ZIP archive (.xlsx, .ods ...; of office documents .docx and .odt are read)",
-    b"\xd0\xcf\x11\xe0": "an old Office document (.doc, .xls)",
     b"{\\rtf": "an RTF document",
     b"\x1f\x8b": "a gzip archive",
     b"7z\xbc\xaf": "a 7-Zip archive",
@@ -161,6 +163,8 @@ def ingest(
         kind = word_kind(path)
         if kind is None and suffix in (".docx", ".odt"):
             raise damaged(path, "corrupt or truncated Word document (no readable body)")
+    if kind is None and head.startswith(OLE_MAGIC):
+        kind = "doc"
     if kind is None:
         for magic, what in _UNSUPPORTED.items():
             if head.startswith(magic):
@@ -247,6 +251,12 @@ def _word_pages(
                 remedy="only Vietnamese documents are supported",
             )
         return [(text, Method.TEXT_FILE, None, None, notes)]
+    if kind == "doc":  # (its pictures sit in a stream of their own, not read)
+        raise InputFileError(
+            "no text (the .doc document has no letters: scans pasted in it are not read)",
+            path=str(path),
+            remedy="save it in Word as .docx, whose pasted scans are OCR'd",
+        )
     images = docx_images(path)
     if not images:
         raise InputFileError(

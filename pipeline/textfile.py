@@ -103,7 +103,9 @@ def encode_tcvn3(text: str) -> bytes:
     return bytes(out)
 
 
-_C1_AS_CP1252 = {b: ch for b in range(0x80, 0xA0) for ch in bytes([b]).decode("cp1252", "ignore")}
+# Windows-1252's characters for bytes 0x80-0x9F (a str.translate table; the five bytes it
+# leaves undefined keep their Latin-1 control characters).
+C1_AS_CP1252 = {b: ch for b in range(0x80, 0xA0) for ch in bytes([b]).decode("cp1252", "ignore")}
 
 
 def decode_vni(data: bytes) -> str:
@@ -111,7 +113,7 @@ def decode_vni(data: bytes) -> str:
     # latin-1, not cp1252: bytes 0x81/0x8D/... are undefined in cp1252 but harmless here,
     # and every VNI code byte is in 0xC0-0xFF where the two agree. Bytes 0x80-0x9F are
     # Windows punctuation a VNI text was typed with (curly quotes, dashes, "…"), not controls.
-    s = data.decode("latin-1").translate(_C1_AS_CP1252)
+    s = data.decode("latin-1").translate(C1_AS_CP1252)
     return unicodedata.normalize("NFC", pat.sub(lambda m: table[m.group(0)], s))
 
 
@@ -147,7 +149,7 @@ LEGACY = {"cp1258": _decode_cp1258, "tcvn3": decode_tcvn3, "vni": decode_vni}
 # What an 8-bit font's bytes come out as in a PDF text layer: Windows-1252's characters, and
 # Latin-1's for the five bytes Windows-1252 leaves undefined.
 _FONT_CHARS = {chr(b): bytes([b]) for b in range(256)}
-_FONT_CHARS.update((ch, bytes([b])) for b, ch in _C1_AS_CP1252.items())
+_FONT_CHARS.update((ch, bytes([b])) for b, ch in C1_AS_CP1252.items())
 
 
 def font_bytes(text: str) -> bytes | None:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
+from pipeline.docfile import doc_text
 from pipeline.errors import InputFileError, damaged
 from pipeline.quality import QualityConfig, garbled_score
 from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes
@@ -177,9 +178,12 @@ def _docx_lines(root: ElementTree.Element, notes: set[str]) -> list[str]:
 
 
 def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[str]]:
-    """The text of the Word document ``path`` (``kind`` "docx", or "odt": see :func:`word_kind`),
-    one line per paragraph, and notes on how it was read (legacy fonts decoded). Raises
-    InputFileError for a damaged file."""
+    """The text of the Word document ``path`` (``kind`` "docx", "odt": see :func:`word_kind`;
+    or "doc", Word 97-2003: :mod:`pipeline.docfile`), one line per paragraph, and notes on how
+    it was read (legacy fonts decoded). Raises InputFileError for a damaged file."""
+    if kind == "doc":
+        # (Its runs' fonts are not read: a legacy font is found by decoding.)
+        return _decoded_as_a_whole(doc_text(path), set(), quality, "")
     try:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo(BODY if kind == "docx" else ODT_BODY)
@@ -207,11 +211,18 @@ def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[
             lines = [_odt_text(el) for el in root.iter() if el.tag in (_T + "p", _T + "h")]
     except RecursionError as e:  # (spans nested thousands deep: no editor writes that)
         raise damaged(path, "corrupt document (its body is nested too deeply)") from e
-    text = "\n".join(lines)
+    return _decoded_as_a_whole("\n".join(lines), notes, quality, " (from its styles)")
+
+
+def _decoded_as_a_whole(
+    text: str, notes: set[str], quality: QualityConfig, where: str
+) -> tuple[str, list[str]]:
+    """``text`` and ``notes``, the text decoded from a legacy font when no run's font said so
+    (``notes`` empty) but it reads as Vietnamese only once decoded."""
     score = garbled_score(text, quality)
     if not notes and score > quality.garbled_threshold:
         decoded, enc, fixed = decode_legacy_font(text, quality)
         if fixed <= quality.garbled_threshold:
             text = decoded
-            notes.add(f"text in a {enc.upper()} font (from its styles), decoded")
+            notes.add(f"text in a {enc.upper()} font{where}, decoded")
     return text, sorted(notes)

@@ -1,0 +1,213 @@
+"""Old Word documents (.doc, Word 97 to 2003): the main text, read from the piece table.
+
+Archives hold years of plans typed in Word before .docx (2007), many in TCVN3 or VNI fonts.
+A .doc is an OLE compound file (read with olefile). Its ``WordDocument`` stream begins with
+the File Information Block (FIB); the table stream it names (``1Table`` or ``0Table``) holds
+the piece table, which maps the document's characters to byte ranges of ``WordDocument``,
+each piece either 8-bit (Windows-1252) or UTF-16LE ([MS-DOC] 2.4.1 "Retrieving Text"). The
+main document is its first ``ccpText`` characters; footnotes, headers and comments come after
+them and are not read (as a .docx's headers are not).
+
+Word's marks become text as a .docx's elements do: paragraph and cell ends, line, page and
+column breaks end a line; a field keeps its result ("3", a link's text), not its code
+("PAGE", "HYPERLINK ..."); pictures and note marks are dropped. Text in a legacy font comes
+out as the Western letters of its bytes ("kÕ ho¹ch"); the caller decodes it as a whole when
+the decoding reads as Vietnamese (:func:`pipeline.wordfile.read_word`), since the fonts of
+the runs are not read here.
+
+Files that are no Word 97+ document fail with one line: a Word 6/95 file, a password, an
+Excel or PowerPoint file, a damaged compound file.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import olefile
+
+from pipeline.errors import EncryptedError, InputFileError, damaged
+from pipeline.textfile import C1_AS_CP1252
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FIB_IDENT = 0xA5EC
+_NFIB_WORD97 = 0x00C1  # Word 97; later versions write larger numbers
+_F_ENCRYPTED = 0x0100
+_F_WHICH_TABLE = 0x0200  # set: the table stream is "1Table"
+_F_OBFUSCATED = 0x8000  # (with fEncrypted: XOR obfuscation, a password all the same)
+_CLX_INDEX = 33  # fcClx/lcbClx: the 34th pair of FibRgFcLcb97
+# Far more than any plan's text: a larger stream is refused rather than read into memory.
+MAX_STREAM_BYTES = 200 * 1024 * 1024
+
+# Word's marks in the text stream ([MS-DOC] 2.8.25 ff.): line ends, and what is dropped.
+_LINE_ENDS = "\r\x07\x0b\x0c\x0e"  # paragraph, cell/row end, line, page/section, column break
+_FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
+_MARKS = str.maketrans(
+    {
+        **{ch: "\n" for ch in _LINE_ENDS},
+        "\x1e": "-",  # non-breaking hyphen
+        **{chr(c): None for c in range(0x20) if chr(c) not in _LINE_ENDS + "\t\x1e"},
+    }
+)
+
+# What olefile and struct raise on a damaged compound file.
+_OLE_ERRORS = (OSError, ValueError, struct.error, IndexError, KeyError, EOFError, TypeError)
+
+
+def doc_text(path: Path) -> str:
+    """The main text of Word 97-2003 document ``path``, one line per paragraph (table cells
+    too), with Word's marks resolved. Raises InputFileError for a file that is none or is
+    damaged, EncryptedError for one with a password."""
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            word, table = _streams(ole, path)
+    except InputFileError:
+        raise
+    except RecursionError as e:
+        raise damaged(path, "corrupt Office document (its directory loops)") from e
+    except _OLE_ERRORS as e:
+        raise damaged(path, f"corrupt or truncated Office document ({type(e).__name__})") from e
+    try:
+        return _main_text(word, table)
+    except (struct.error, ValueError, IndexError) as e:
+        raise damaged(path, f"corrupt Word document ({e})") from e
+
+
+def _streams(ole: olefile.OleFileIO, path: Path) -> tuple[bytes, bytes]:
+    """The ``WordDocument`` stream and the table stream the FIB names."""
+    if ole.exists("EncryptedPackage"):
+        # (A .docx with a password is saved as a compound file holding it.)
+        raise EncryptedError(
+            "password-protected Office document",
+            path=str(path),
+            remedy="save a copy without the password",
+        )
+    if not ole.exists("WordDocument"):
+        raise InputFileError(
+            "unsupported file type: an old Office document that is not Word (.xls, .ppt ...)",
+            path=str(path),
+            remedy="convert it to PDF or plain text",
+        )
+    word = _read(ole, "WordDocument", path)
+    if len(word) < 0x20 or struct.unpack_from("<H", word, 0)[0] != _FIB_IDENT:
+        raise damaged(path, "corrupt Word document (no file information block)")
+    nfib, flags = struct.unpack_from("<H", word, 2)[0], struct.unpack_from("<H", word, 0x0A)[0]
+    if nfib < _NFIB_WORD97:
+        raise InputFileError(
+            "unsupported file type: a Word 6.0/95 document",
+            path=str(path),
+            remedy="save it in Word as .docx or .doc (97-2003)",
+        )
+    if flags & (_F_ENCRYPTED | _F_OBFUSCATED):
+        raise EncryptedError(
+            "password-protected Word document",
+            path=str(path),
+            remedy="save a copy without the password",
+        )
+    name = "1Table" if flags & _F_WHICH_TABLE else "0Table"
+    if not ole.exists(name):
+        raise damaged(path, f"corrupt Word document (its {name} stream is missing)")
+    return word, _read(ole, name, path)
+
+
+def _read(ole: olefile.OleFileIO, name: str, path: Path) -> bytes:
+    size = ole.get_size(name)
+    if size > MAX_STREAM_BYTES:
+        raise InputFileError(
+            f"Word document too large ({size:,} bytes of text and formatting)",
+            path=str(path),
+            remedy="split the document",
+        )
+    with ole.openstream(name) as f:
+        data = f.read()
+    if len(data) < size:  # (olefile returns what the file still holds of a cut stream)
+        raise damaged(path, f"corrupt or truncated Office document (its {name} stream is cut)")
+    return data
+
+
+def _fib_fields(word: bytes) -> tuple[int, int, int]:
+    """(ccpText, fcClx, lcbClx) of the FIB: its variable-length parts are walked by their
+    counts (csw, cslw, cbRgFcLcb) rather than by Word 97's fixed offsets."""
+    off = 0x20
+    csw = struct.unpack_from("<H", word, off)[0]
+    off += 2 + 2 * csw
+    cslw = struct.unpack_from("<H", word, off)[0]
+    if cslw < 4:
+        raise ValueError("no character count in the file information block")
+    ccp_text = struct.unpack_from("<i", word, off + 2 + 12)[0]  # (after cbMac and two ids)
+    off += 2 + 4 * cslw
+    pairs = struct.unpack_from("<H", word, off)[0]
+    if pairs <= _CLX_INDEX:
+        raise ValueError("no piece table in the file information block")
+    fc_clx, lcb_clx = struct.unpack_from("<II", word, off + 2 + 8 * _CLX_INDEX)
+    return ccp_text, fc_clx, lcb_clx
+
+
+def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int]]:
+    """(first character, last character + 1, raw FcCompressed) of each piece of the Clx."""
+    clx = table[fc_clx : fc_clx + lcb_clx]
+    if len(clx) != lcb_clx:
+        raise ValueError("the piece table lies beyond the end of its stream")
+    i = 0
+    while i < len(clx) and clx[i] == 0x01:  # Prc: formatting of fast-saved pieces, skipped
+        i += 3 + struct.unpack_from("<h", clx, i + 1)[0]
+    if i >= len(clx) or clx[i] != 0x02:
+        raise ValueError("no piece table in the Clx")
+    lcb = struct.unpack_from("<I", clx, i + 1)[0]
+    plc = clx[i + 5 : i + 5 + lcb]
+    n = (lcb - 4) // 12
+    if n < 1 or len(plc) != lcb or lcb != 4 + 12 * n:
+        raise ValueError("a piece table of the wrong size")
+    cps = struct.unpack_from(f"<{n + 1}i", plc, 0)
+    return [
+        (cps[k], cps[k + 1], struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * k + 2)[0])
+        for k in range(n)
+    ]
+
+
+def _main_text(word: bytes, table: bytes) -> str:
+    ccp_text, fc_clx, lcb_clx = _fib_fields(word)
+    pieces = [(a, min(b, ccp_text), fc) for a, b, fc in _pieces(table, fc_clx, lcb_clx)]
+    pieces = [(a, b, fc) for a, b, fc in pieces if a < b]
+    # Each character is stored once: pieces that claim more text than the stream holds point
+    # at the same bytes again and again (a damaged table, or a bomb).
+    if sum(b - a for a, b, _ in pieces) > len(word):
+        raise ValueError("its pieces claim more text than the WordDocument stream holds")
+    parts = []
+    for first, end, fc in pieces:
+        n = end - first
+        if fc & 0x40000000:  # 8-bit characters at byte fc / 2, Windows-1252
+            at = (fc & 0x3FFFFFFF) // 2
+            data = word[at : at + n]
+            text = data.decode("latin-1").translate(C1_AS_CP1252)
+        else:
+            data = word[fc : fc + 2 * n]
+            text = data.decode("utf-16-le", "replace")
+        if len(data) != (n if fc & 0x40000000 else 2 * n):
+            raise ValueError("a piece lies beyond the end of the WordDocument stream")
+        parts.append(text)
+    return _visible("".join(parts)).removesuffix("\n")
+
+
+def _visible(text: str) -> str:
+    """Word's text with fields reduced to their results and marks resolved (see the module)."""
+    if _FIELD_BEGIN not in text:
+        return text.translate(_MARKS)
+    out = []
+    fields: list[bool] = []  # per open field, nested: still in its code
+    start = 0
+    for k, ch in enumerate(text):
+        if ch not in (_FIELD_BEGIN, _FIELD_SEPARATOR, _FIELD_END):
+            continue
+        if not any(fields):
+            out.append(text[start:k])
+        start = k + 1
+        if ch == _FIELD_BEGIN:
+            fields.append(True)
+        elif fields and ch == _FIELD_SEPARATOR:
+            fields[-1] = False
+        elif fields:
+            fields.pop()
+    if not any(fields):
+        out.append(text[start:])
+    return "".join(out).translate(_MARKS)
