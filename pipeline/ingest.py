@@ -2,7 +2,7 @@
 
 The type comes from the content (magic bytes), not the extension: a PDF named
 ``.txt`` is read as a PDF, with a warning on its pages. Text files are decoded by
-:mod:`pipeline.textfile`, Word documents (.docx, .odt, .doc) read by :mod:`pipeline.wordfile`,
+:mod:`pipeline.textfile`, Word documents (.docx, .odt, .doc, .rtf) read by :mod:`pipeline.wordfile`,
 PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it is missing or garbage),
 images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
 Every page is normalized (:mod:`pipeline.normalize`) and scored
@@ -43,6 +43,7 @@ EXTENSIONS = {
     "docx": {".docx"},
     "odt": {".odt"},
     "doc": {".doc"},
+    "rtf": {".rtf"},
     "pdf": {".pdf"},
     "png": {".png"},
     "jpeg": {".jpg", ".jpeg", ".jpe"},
@@ -92,12 +93,12 @@ def sniff(head: bytes) -> str | None:
 
 
 # Office documents read by pipeline.wordfile (its word_kind names the ZIP ones; an OLE
-# compound file is taken for a .doc, and pipeline.docfile says when it is none).
-_WORD_KINDS = ("docx", "odt", "doc")
+# compound file is taken for a .doc, and pipeline.docfile says when it is none; RTF by its
+# first bytes).
+_WORD_KINDS = ("docx", "odt", "doc", "rtf")
 
 _UNSUPPORTED = {
     b"PK\x03\x04": "a ZIP archive (.xlsx, .ods ...; of office documents .docx and .odt are read)",
-    b"{\\rtf": "an RTF document",
     b"\x1f\x8b": "a gzip archive",
     b"7z\xbc\xaf": "a 7-Zip archive",
     b"Rar!": "a RAR archive",
@@ -165,6 +166,8 @@ def ingest(
             raise damaged(path, "corrupt or truncated Word document (no readable body)")
     if kind is None and head.startswith(OLE_MAGIC):
         kind = "doc"
+    elif kind is None and head.startswith(b"{\\rtf"):
+        kind = "rtf"
     if kind is None:
         for magic, what in _UNSUPPORTED.items():
             if head.startswith(magic):
@@ -251,9 +254,9 @@ def _word_pages(
                 remedy="only Vietnamese documents are supported",
             )
         return [(text, Method.TEXT_FILE, None, None, notes)]
-    if kind == "doc":  # (its pictures sit in a stream of their own, not read)
+    if kind in ("doc", "rtf"):  # (their pictures are not read)
         raise InputFileError(
-            "no text (the .doc document has no letters: scans pasted in it are not read)",
+            f"no text (the .{kind} document has no letters: scans pasted in it are not read)",
             path=str(path),
             remedy="save it in Word as .docx, whose pasted scans are OCR'd",
         )

@@ -152,6 +152,18 @@ _FONT_CHARS = {chr(b): bytes([b]) for b in range(256)}
 _FONT_CHARS.update((ch, bytes([b])) for b, ch in C1_AS_CP1252.items())
 
 
+def legacy_encoding(font: str | None) -> str | None:
+    """The 8-bit encoding a font name says its text is in: "tcvn3", "vni" or None."""
+    if not font:
+        return None
+    name = font.strip().lower()
+    if name.startswith(".vn"):
+        return "tcvn3"
+    if name.startswith("vni"):
+        return "vni"
+    return None
+
+
 def font_bytes(text: str) -> bytes | None:
     """The bytes an 8-bit font showed as ``text``, or None when a character is none of them."""
     try:

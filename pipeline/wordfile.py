@@ -25,7 +25,8 @@ from xml.etree import ElementTree
 from pipeline.docfile import doc_text
 from pipeline.errors import InputFileError, damaged
 from pipeline.quality import QualityConfig, garbled_score
-from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes
+from pipeline.rtffile import rtf_text
+from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes, legacy_encoding
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # What reading a damaged ZIP member raises: a bad archive, a cut or corrupt deflate stream
@@ -101,18 +102,6 @@ def docx_images(path: Path) -> list[bytes]:
         return []
 
 
-def legacy_encoding(font: str | None) -> str | None:
-    """The 8-bit encoding a font name says its text is in: "tcvn3", "vni" or None."""
-    if not font:
-        return None
-    name = font.strip().lower()
-    if name.startswith(".vn"):
-        return "tcvn3"
-    if name.startswith("vni"):
-        return "vni"
-    return None
-
-
 def _run_text(run: ElementTree.Element) -> str:
     parts = []
     for el in run:
@@ -184,6 +173,9 @@ def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[
     if kind == "doc":
         # (Its runs' fonts are not read: a legacy font is found by decoding.)
         return _decoded_as_a_whole(doc_text(path), set(), quality, "")
+    if kind == "rtf":
+        text, found = rtf_text(path)
+        return _decoded_as_a_whole(text, set(found), quality, "")
     try:
         with zipfile.ZipFile(path) as z:
             info = z.getinfo(BODY if kind == "docx" else ODT_BODY)

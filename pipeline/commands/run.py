@@ -137,7 +137,7 @@ def command(
     page_timeout: float,
     no_progress: bool,
 ) -> None:
-    """Process PDFs, scans, text files and Word/OpenDocument files (folders recursively) into OUT.
+    """Process PDFs, scans, text files, Word/OpenDocument/RTF files (folders recursively) into OUT.
 
     \b
     Writes OUT/text/<doc>.txt (final text, pages separated by form feeds),
@@ -147,11 +147,11 @@ def command(
     already done (same content, same settings); --force redoes them.
 
     \b
-    In folders, files ending in .txt .docx .doc .odt .pdf .png .jpg .jpeg .tif
-    .tiff .bmp .webp .gif are taken (hidden ones skipped); a file named on the
-    command line is read whatever its name, by its content. Text in the legacy
-    fonts of old plans (TCVN3 .VnTime, VNI) is decoded in text files, Word
-    documents (.doc from Word 97 on) and PDF text layers.
+    In folders, files ending in .txt .docx .doc .odt .rtf .pdf .png .jpg .jpeg
+    .tif .tiff .bmp .webp .gif are taken (hidden ones skipped); a file named on
+    the command line is read whatever its name, by its content. Text in the
+    legacy fonts of old plans (TCVN3 .VnTime, VNI) is decoded in text files,
+    Word and RTF documents (.doc from Word 97 on) and PDF text layers.
 
     \b
     Exit code 0 when every file succeeded, 1 when some failed (the others are
