@@ -71,6 +71,8 @@ _CHARSETS = {
 
 
 class _Group:
+    """What a group inherits from the one around it, and may change for itself."""
+
     __slots__ = ("font", "uc", "skip")
 
     def __init__(self, font: int | None, uc: int, skip: bool) -> None:
@@ -90,145 +92,160 @@ def rtf_text(path: Path) -> tuple[str, list[str]]:
 
 def rtf_to_text(data: bytes) -> tuple[str, list[str]]:
     """See :func:`rtf_text`."""
-    fonts: dict[int, tuple[str, str | None]] = {}  # number -> (name, code page from charset)
-    names: dict[int, list[str]] = {}  # font names being read in the font table
-    codepage = "cp1252"
-    out: list[str] = []
-    pending = bytearray()  # bytes of the current font, decoded together (VNI needs the run)
-    pending_codec = "cp1252"
-    notes: set[str] = set()
-    stack = [_Group(None, 1, False)]
-    in_fonttbl = 0  # depth of the font table's group, 0 outside it
-    skip_chars = 0  # fallback characters still to skip after a \uN
-    expect_dest = False  # just after "{": the group's first control word names it
-    pos = 0
+    return _Reader().read(data)
 
-    def codec() -> str:
-        font = fonts.get(stack[-1].font) if stack[-1].font is not None else None
-        if font is None:
-            return codepage
-        enc = legacy_encoding(font[0])
-        return enc or font[1] or codepage
 
-    def flush() -> None:
-        if pending:
-            if pending_codec in LEGACY:
-                out.append(LEGACY[pending_codec](bytes(pending)))
-                if pending_codec in ("tcvn3", "vni"):
-                    notes.add(f"text in {pending_codec.upper()} fonts, decoded")
-            else:
-                out.append(bytes(pending).decode(pending_codec, "replace"))
-            pending.clear()
+class _Reader:
+    """One pass over the tokens, with a stack of groups (no recursion: nesting is free)."""
 
-    def put_bytes(raw: bytes) -> None:
-        nonlocal pending_codec
-        c = codec()
-        if c != pending_codec:
-            flush()
-            pending_codec = c
-        pending.extend(raw)
+    def __init__(self) -> None:
+        self.fonts: dict[int, tuple[str, str | None]] = {}  # number -> (name, charset's page)
+        self.names: dict[int, list[str]] = {}  # font names as the font table spells them
+        self.codepage = "cp1252"  # the document's (\ansicpg)
+        self.out: list[str] = []
+        self.pending = bytearray()  # bytes of one font, decoded together (VNI needs the run)
+        self.pending_codec = "cp1252"
+        self.notes: set[str] = set()
+        self.stack = [_Group(None, 1, False)]
+        self.fonttbl = 0  # depth of the font table's group, 0 outside it
+        self.skip_chars = 0  # fallback characters still to skip after a \uN
 
-    def put_text(text: str) -> None:
-        flush()
-        out.append(text)
-
-    while pos < len(data):
-        m = _TOKEN.match(data, pos)
-        if m is None:  # (a lone backslash at the end)
-            break
-        pos = m.end()
-        word, param, hexbyte, symbol, brace, text = m.groups()
-        group = stack[-1]
-        if brace == b"{":
-            stack.append(_Group(group.font, group.uc, group.skip))
-            expect_dest = True
-            continue
-        first, expect_dest = expect_dest, False
-        if brace == b"}":
-            if len(stack) > 1:
-                stack.pop()
-            if in_fonttbl and len(stack) < in_fonttbl:
-                in_fonttbl = 0
-            continue
-        if word is not None:
-            w = word.decode()
-            if w == "bin":  # binary data follows: skipped whatever the group
-                pos += max(int(param or 0), 0)
+    def read(self, data: bytes) -> tuple[str, list[str]]:
+        pos = 0
+        first = False  # the token right after "{": a control word there names the group
+        while pos < len(data):
+            m = _TOKEN.match(data, pos)
+            if m is None:  # (a lone backslash at the end)
+                break
+            pos = m.end()
+            word, param, hexbyte, symbol, brace, text = m.groups()
+            if brace is not None:
+                self._brace(brace)
+                first = brace == b"{"
                 continue
-            if first and (w in _SKIPPED):
-                if w == "fonttbl":
-                    in_fonttbl = len(stack)
-                group.skip = True
-                continue
-            if in_fonttbl:
-                if w == "f" and param is not None:
-                    group.font = int(param)
-                    names[group.font] = []
-                    fonts[group.font] = ("", None)
-                elif w == "fcharset" and param is not None and group.font is not None:
-                    name = fonts.get(group.font, ("", None))[0]
-                    fonts[group.font] = (name, _CHARSETS.get(int(param)))
-                continue
-            if group.skip:
-                continue
-            if w == "ansicpg" and param is not None:
-                codepage = f"cp{int(param)}"
-                try:
-                    "".encode(codepage)
-                except LookupError:
-                    codepage = "cp1252"
-            elif w == "f" and param is not None:
-                group.font = int(param)
-            elif w == "deff" and param is not None and group.font is None:
-                group.font = int(param)  # (the font of text before any \f)
-            elif w == "uc" and param is not None:
-                group.uc = max(int(param), 0)
-            elif w == "u" and param is not None:
-                put_text(chr(int(param) % 0x10000 if int(param) < 0 else min(int(param), 0x10FFFF)))
-                skip_chars = group.uc
-            elif w in _LINE_END:
-                put_text("\n")
-            elif w in _WORDS:
-                put_text(_WORDS[w])
-            continue
-        if symbol is not None:
-            if symbol == b"*" and first:
-                group.skip = True
-            elif not group.skip and not in_fonttbl:
-                if skip_chars:
-                    skip_chars -= 1
-                elif symbol in (b"\r", b"\n"):  # (a backslash before a line end: \par)
-                    put_text("\n")
-                elif symbol in _SYMBOLS:
-                    put_text(_SYMBOLS[symbol])
-            continue
-        if hexbyte is not None:
-            if in_fonttbl:
-                if group.font is not None and len(stack) <= in_fonttbl + 1:
-                    names.setdefault(group.font, []).append(chr(int(hexbyte, 16)))
-            elif not group.skip:
-                if skip_chars:
-                    skip_chars -= 1
+            if word is not None:
+                if word == b"bin":  # binary data follows: skipped whatever the group
+                    pos += max(int(param or 0), 0)
                 else:
-                    put_bytes(bytes([int(hexbyte, 16)]))
-            continue
-        if text is not None:
-            if in_fonttbl:
-                # A font's name is the text of its entry, not of the groups inside it
-                # ({\*\panose ...}, {\*\falt ...}).
-                if group.font is not None and len(stack) <= in_fonttbl + 1:
-                    names.setdefault(group.font, []).append(text.decode("latin-1"))
-                    name = "".join(names[group.font]).split(";")[0].strip()
-                    fonts[group.font] = (name, fonts.get(group.font, ("", None))[1])
-            elif not group.skip:
-                if skip_chars:
-                    n = min(skip_chars, len(text))
-                    skip_chars -= n
-                    text = text[n:]
-                if text:
-                    put_bytes(text)
-    flush()
-    # Characters beyond the BMP come as two \u (a surrogate pair): joined; a lone one is
-    # replaced.
-    text = "".join(out).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    return text.removesuffix("\n"), sorted(notes)
+                    self._word(word.decode(), None if param is None else int(param), first)
+            elif symbol is not None:
+                self._symbol(symbol, first)
+            elif hexbyte is not None:
+                self._chars(bytes([int(hexbyte, 16)]))
+            elif text is not None:
+                self._chars(text)
+            first = False
+        self._flush()
+        # Characters beyond the BMP come as two \u (a surrogate pair): joined; a lone one is
+        # replaced.
+        out = "".join(self.out).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        return out.removesuffix("\n"), sorted(self.notes)
+
+    def _brace(self, brace: bytes) -> None:
+        stack = self.stack
+        if brace == b"{":
+            g = stack[-1]
+            stack.append(_Group(g.font, g.uc, g.skip))
+        elif len(stack) > 1:
+            stack.pop()
+            if len(stack) < self.fonttbl:
+                self.fonttbl = 0
+
+    def _word(self, w: str, param: int | None, first: bool) -> None:
+        group = self.stack[-1]
+        if first and w in _SKIPPED:
+            if w == "fonttbl":
+                self.fonttbl = len(self.stack)
+            group.skip = True
+        elif self.fonttbl:
+            if w == "f" and param is not None:
+                group.font = param
+                self.names[param] = []
+                self.fonts[param] = ("", None)
+            elif w == "fcharset" and param is not None and group.font is not None:
+                name = self.fonts.get(group.font, ("", None))[0]
+                self.fonts[group.font] = (name, _CHARSETS.get(param))
+        elif group.skip or param is None and w in ("ansicpg", "f", "deff", "uc", "u"):
+            return
+        elif w == "ansicpg":
+            self.codepage = f"cp{param}"
+            try:
+                "".encode(self.codepage)
+            except LookupError:
+                self.codepage = "cp1252"
+        elif w == "f":
+            group.font = param
+        elif w == "deff":
+            if group.font is None:
+                group.font = param  # (the font of text before any \f)
+        elif w == "uc":
+            group.uc = max(param or 0, 0)
+        elif w == "u":
+            n = param or 0
+            self._put(chr(n % 0x10000 if n < 0 else min(n, 0x10FFFF)))
+            self.skip_chars = group.uc
+        elif w in _LINE_END:
+            self._put("\n")
+        elif w in _WORDS:
+            self._put(_WORDS[w])
+
+    def _symbol(self, symbol: bytes, first: bool) -> None:
+        group = self.stack[-1]
+        if symbol == b"*" and first:
+            group.skip = True
+        elif group.skip or self.fonttbl:
+            return
+        elif self.skip_chars:
+            self.skip_chars -= 1
+        elif symbol in (b"\r", b"\n"):  # (a backslash before a line end: \par)
+            self._put("\n")
+        elif symbol in _SYMBOLS:
+            self._put(_SYMBOLS[symbol])
+
+    def _chars(self, raw: bytes) -> None:
+        """Characters of the document, in the current font's code page (or a font's name)."""
+        group = self.stack[-1]
+        if self.fonttbl:
+            # A font's name is the text of its entry, not of the groups inside it
+            # ({\*\panose ...}, {\*\falt ...}).
+            if group.font is not None and len(self.stack) <= self.fonttbl + 1:
+                spelled = self.names.setdefault(group.font, [])
+                spelled.append(raw.decode("latin-1"))
+                name = "".join(spelled).split(";")[0].strip()
+                self.fonts[group.font] = (name, self.fonts.get(group.font, ("", None))[1])
+            return
+        if group.skip:
+            return
+        if self.skip_chars:
+            n = min(self.skip_chars, len(raw))
+            self.skip_chars -= n
+            raw = raw[n:]
+        if not raw:
+            return
+        codec = self._codec()
+        if codec != self.pending_codec:
+            self._flush()
+            self.pending_codec = codec
+        self.pending.extend(raw)
+
+    def _codec(self) -> str:
+        font = self.fonts.get(self.stack[-1].font)  # type: ignore[arg-type]
+        if font is None:
+            return self.codepage
+        return legacy_encoding(font[0]) or font[1] or self.codepage
+
+    def _put(self, text: str) -> None:
+        self._flush()
+        self.out.append(text)
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        codec, data = self.pending_codec, bytes(self.pending)
+        if codec in LEGACY:
+            self.out.append(LEGACY[codec](data))
+            if codec in ("tcvn3", "vni"):
+                self.notes.add(f"text in {codec.upper()} fonts, decoded")
+        else:
+            self.out.append(data.decode(codec, "replace"))
+        self.pending.clear()
