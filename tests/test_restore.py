@@ -188,6 +188,8 @@ def test_cli_restore_explain_file_it_cannot_write_is_a_one_line_error(tmp_path: 
         # "restored" as text when its bytes were ASCII).
         (b"%PDF-1.4\n" + b"Ke hoach trien khai " * 20, "PDF content"),
         (b"PK\x03\x04" + b"\x00" * 60, "a Word document or ZIP archive"),
+        (bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 60, "an old Office document (.doc)"),
+        (rb"{\rtf1\ansi Ke hoach trien khai\par}", "an RTF document"),
     ],
 )
 def test_cli_restore_refuses_empty_and_binary_files(

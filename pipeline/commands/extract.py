@@ -42,7 +42,7 @@ def _restore(doc: Document, policy: str) -> Document:
 )
 @click.option("--no-items", is_flag=True, help="Leave out the per-item page/line provenance.")
 def command(file: Path, policy: str, no_restore: bool, pretty: bool, no_items: bool) -> None:
-    """Print the JSON plan record of FILE (text, PDF or image), validated against the schema.
+    """Print the JSON plan record of FILE (text, PDF, image, Word or RTF), validated by the schema.
 
     \b
     Examples:

@@ -67,6 +67,7 @@ def command(
     """
     from diacritics.api import RestoreConfig, load_restorer
     from pipeline.atomic import write_atomic
+    from pipeline.docfile import OLE_MAGIC
     from pipeline.ingest import sniff
     from pipeline.textfile import TextFileConfig, decode_bytes
 
@@ -77,11 +78,16 @@ def command(
             data, name = Path(file).read_bytes(), file
         except OSError as e:
             raise InputFileError(f"cannot read ({e.strerror})", path=file) from e
-    # A PDF, an image or a Word document is `plans run`'s to read (text layer, OCR, ...).
+    # A PDF, an image or a Word or RTF document is `plans run`'s to read (text layer, OCR,
+    # fonts ...): its bytes are no text to restore.
     kind = sniff(data[:2048])
     what = f"{kind.upper()} content" if kind else None
     if data.startswith(b"PK\x03\x04"):
         what = "a Word document or ZIP archive"
+    elif data.startswith(OLE_MAGIC):
+        what = "an old Office document (.doc)"
+    elif data.startswith(b"{\\rtf"):
+        what = "an RTF document"
     if what is not None:
         raise InputFileError(
             f"{what}: `plans restore` reads text (a text file or stdin)",
