@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from diacritics.orthography import normalize_syllable, strip_marks
+from pipeline.atomic import write_atomic
 from pipeline.errors import InputFileError, MissingDependencyError
 
 log = logging.getLogger(__name__)
@@ -461,22 +462,35 @@ def ensure_built(corpus_dir: Path) -> Path:
 
 
 def add_documents(files: list[Path], corpus_dir: Path | None = None) -> list[Path]:
-    """Copy clean user documents into ``<corpus>/user/`` (NFC, old tone placement)."""
-    corpus_dir = Path(corpus_dir) if corpus_dir else default_corpus_dir()
-    dest = corpus_dir / "user"
-    dest.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Copy clean UTF-8 user documents into ``<corpus>/user/`` (see :func:`add_texts`).
+    (``plans corpus add`` reads Word, RTF and PDF text layers too: pipeline.ingest.clean_text.)"""
+    docs = []
     for f in files:
         try:
-            text = Path(f).read_text(encoding="utf-8")
+            docs.append((Path(f).stem, Path(f).read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as e:
             raise InputFileError(
                 f"cannot read: {e}", path=str(f), remedy="give a UTF-8 plain-text file"
             ) from e
-        if not text.strip():
+        if not docs[-1][1].strip():
             raise InputFileError("empty document", path=str(f), remedy="give a non-empty file")
-        name = Path(f).stem + ".txt"
-        target = dest / name
-        target.write_text(normalize_text(text), encoding="utf-8")
+    return add_texts(docs, corpus_dir)
+
+
+def add_texts(docs: list[tuple[str, str]], corpus_dir: Path | None = None) -> list[Path]:
+    """Write clean user documents, (name, text) pairs, into ``<corpus>/user/<name>.txt`` (NFC,
+    old tone placement), each atomically; a name given twice gets a number ("plan-2.txt").
+    A later ``build`` takes them in."""
+    corpus_dir = Path(corpus_dir) if corpus_dir else default_corpus_dir()
+    dest = corpus_dir / "user"
+    dest.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, text in docs:
+        target = dest / f"{name}.txt"
+        k = 1
+        while target in written:
+            k += 1
+            target = dest / f"{name}-{k}.txt"
+        write_atomic(target, normalize_text(text))
         written.append(target)
     return written

@@ -63,6 +63,9 @@ class IngestConfig:
       limit); an image above it is refused as an image bomb.
     * ``on_page``: not a setting, a hook: called with (pages done, pages total)
       after each page, for progress bars. Not pickled into workers.
+    * ``allow_ocr`` = True; False: a page that would need OCR (an image, a PDF page
+      without a usable text layer, a scan pasted into Word) fails the file instead
+      (``plans corpus add``: the reference corpus takes born-digital text only).
     """
 
     text: TextFileConfig = field(default_factory=TextFileConfig)
@@ -71,6 +74,7 @@ class IngestConfig:
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     quality: QualityConfig = QUALITY_DEFAULT
     max_image_pixels: int = 178_956_970
+    allow_ocr: bool = True
 
 
 def sniff(head: bytes) -> str | None:
@@ -195,6 +199,8 @@ def ingest(
         # it stays one page so line numbers match the file.
     elif kind in _WORD_KINDS:
         pages_raw = _word_pages(path, kind, cfg, on_page)
+    elif kind != "pdf" and not cfg.allow_ocr:
+        raise _needs_ocr(path, "an image")
     elif kind == "pdf":
         pages_raw = list(_pdf_pages(path, cfg, on_page))
     else:
@@ -225,6 +231,33 @@ def ingest(
 
 
 _Raw = tuple[str, Method, str | None, float | None, list[str]]
+
+
+def _needs_ocr(path: Path, what: str) -> InputFileError:
+    return InputFileError(
+        f"a scan, not text ({what})",
+        path=str(path),
+        remedy="read it with `plans run`, check the text, and give that text file",
+    )
+
+
+def clean_text(path: Path, config: IngestConfig | None = None) -> str:
+    """The text of a born-digital document (a text file, a Word or RTF document, a PDF's text
+    layer), for the reference corpus: what would need OCR, and text that looks garbled (OCR
+    output, marks stripped), fail with an InputFileError, since the corpus teaches the
+    restorer its spelling."""
+    cfg = replace(config or IngestConfig(), allow_ocr=False)
+    doc = ingest(path, cfg)
+    for page in doc.pages:
+        if page.garbled > cfg.quality.garbled_threshold:
+            where = f"page {page.number}" if len(doc.pages) > 1 else "the text"
+            raise InputFileError(
+                f"{where} looks garbled (score {page.garbled:.2f} > "
+                f"{cfg.quality.garbled_threshold}): the corpus takes correctly marked text only",
+                path=str(path),
+                remedy="restore it (plans restore), check it, and give that text",
+            )
+    return "\n".join(page.text for page in doc.pages)
 
 
 def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
@@ -267,6 +300,8 @@ def _word_pages(
             path=str(path),
             remedy="check the file was copied completely",
         )
+    if not cfg.allow_ocr:
+        raise _needs_ocr(path, "scans pasted into a Word document")
     check_tesseract(cfg.ocr.lang)
     pages: list[_Raw] = []
     for i, data in enumerate(images):
@@ -307,6 +342,8 @@ def _pdf_pages(
                 note = [] if verdict.reason == "text layer" else [verdict.reason]
                 yield (verdict.text, Method.TEXT_LAYER, None, None, note)
             else:
+                if not cfg.allow_ocr:
+                    raise _needs_ocr(path, f"page {i + 1}: {verdict.reason}")
                 check_tesseract(cfg.ocr.lang)
                 try:
                     img = pdfmod.rasterize(path, i, cfg.ocr.dpi)

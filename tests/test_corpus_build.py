@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from diacritics.api import load_restorer, restore
-from diacritics.corpus import CorpusConfig, add_documents, build, build_dir
+from diacritics.corpus import CorpusConfig, add_documents, build, build_dir, normalize_text
 from diacritics.lm import TrigramLM
 from diacritics.orthography import strip_marks
 from pipeline.errors import MissingDependencyError
@@ -255,3 +255,63 @@ def test_cli_corpus_add_and_restore(tiny: Path, tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert (tiny / "user" / "own.txt").exists()
+
+
+def test_cli_corpus_add_reads_born_digital_files_and_refuses_scans_and_garbled_text(
+    tiny: Path, tmp_path: Path
+) -> None:
+    """Parent plans come as Word, RTF or PDF files: their text is added; a scan, OCR output and
+    text without marks would teach the restorer wrong spellings and are refused, one line
+    each, while the good files are still added."""
+    from conftest import font_path, render_page
+    from fpdf import FPDF
+    from test_ingest_docx import make_docx
+    from wordbin import make_doc
+
+    from pipeline.textfile import encode_tcvn3
+
+    parent = "Các tổ chức chính trị - xã hội phối hợp với Đảng ủy xã tổ chức thực hiện kế hoạch."
+    src = tmp_path / "in"
+    src.mkdir()
+    make_docx(src / "word.docx", [[(parent, "Times New Roman")]])
+    tcvn3 = encode_tcvn3(parent.lower()).decode("cp1252")
+    make_doc(src / "old.doc", [(tcvn3 + "\r", True)])
+    (src / "sent.rtf").write_text(
+        r"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\pard "
+        + "".join(ch if ord(ch) < 128 else f"\\u{ord(ch)}?" for ch in parent)
+        + r"\par}",
+        encoding="ascii",
+    )
+    pdf = FPDF(format="A4")
+    pdf.add_font("vi", fname=str(font_path()))
+    pdf.set_font("vi", size=11)
+    pdf.add_page()
+    pdf.text(15, 20, parent)
+    pdf.output(str(src / "layer.pdf"))
+    render_page([parent]).save(src / "scan.png")
+    (src / "ocr.txt").write_text(
+        "Cac t6 chirc chinh tri - x4 hoi phéi hgp vdi Pang uy x4 t6 chirc thuc hién ké hoach.\n"
+        * 3,
+        encoding="utf-8",
+    )
+    (src / "stripped.txt").write_text(strip_marks(parent) + "\n", encoding="utf-8")
+    files = sorted(src.iterdir())
+    r = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "corpus", "add", "--corpus", str(tiny)]
+        + [str(f) for f in files],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 1, r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 3
+    assert any("scan.png: a scan, not text (an image)" in e for e in errors)
+    assert any("ocr.txt: the text (utf-8) does not look Vietnamese" in e for e in errors)
+    assert any("stripped.txt: the text looks garbled" in e for e in errors)
+    added = sorted(p.name for p in (tiny / "user").iterdir())
+    assert added == ["layer.txt", "old.txt", "sent.txt", "word.txt"]
+    for name in added:
+        text = (tiny / "user" / name).read_text(encoding="utf-8").strip()
+        want = parent.lower() if name == "old.txt" else parent  # (TCVN3: small letters only)
+        assert text == normalize_text(want), name
+    assert "rebuilt:" in r.stderr

@@ -11,7 +11,7 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 
 from pipeline.errors import EncryptedPDFError, InputFileError
-from pipeline.ingest import ingest
+from pipeline.ingest import IngestConfig, ingest
 from pipeline.records import Method
 from pipeline.textfile import encode_tcvn3, encode_vni
 
@@ -141,3 +141,15 @@ def test_truncated_pdf(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as e:
         ingest(path)
     assert "PDF" in str(e.value)
+
+
+def test_a_scanned_page_fails_where_ocr_is_not_allowed(tmp_path: Path) -> None:
+    # (`plans corpus add`: the reference corpus takes born-digital text only.)
+    pdf = _pdf()
+    _text_page(pdf, VI_LINES[:2])
+    _image_page(pdf, tmp_path, VI_LINES[2:4])
+    path = tmp_path / "mixed.pdf"
+    pdf.output(str(path))
+    with pytest.raises(InputFileError, match=r"a scan, not text \(page 2: ") as e:
+        ingest(path, IngestConfig(allow_ocr=False))
+    assert str(path) in e.value.one_line()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -21,7 +22,7 @@ def command() -> None:
     \b
     Examples:
       plans corpus build                       # cached: rebuilt only when a source changed
-      plans corpus add parent-plan.txt         # a clean plan of your own, then rebuild
+      plans corpus add parent-plan.docx        # a clean plan of your own, then rebuild
     """
 
 
@@ -49,15 +50,46 @@ def build_cmd(corpus_dir: Path | None, force: bool) -> None:
 @_CORPUS
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def add_cmd(corpus_dir: Path | None, files: tuple[str, ...]) -> None:
-    """Copy clean plain-text FILES into <corpus>/user/ (normalized) and rebuild.
+    """Add clean plans of your own (FILES) to <corpus>/user/ as normalized text, and rebuild.
 
     Your own plans are in the register of the documents being restored: the language model
     counts them ten times (as it does the commune plans shipped), and their sentences are
-    taken back exactly where a damaged passage matches one."""
-    from diacritics.corpus import add_documents, build
+    taken back exactly where a damaged passage matches one: add the plans that the damaged
+    ones implement or copy.
 
-    written = add_documents([Path(f) for f in files], corpus_dir)
-    for w in written:
+    \b
+    FILES are born-digital: text files (UTF-8 or a legacy encoding), Word (.docx, .doc),
+    OpenDocument (.odt), RTF, or PDFs with a text layer; old TCVN3/VNI fonts are decoded.
+    Scans, and text that looks garbled (OCR output, marks stripped), are refused, one line
+    each: the corpus teaches the restorer its spelling. The others are added.
+
+    \b
+    Examples:
+      plans corpus add parent-plan.docx district-plan.pdf
+      plans corpus add --corpus my-corpus/ plans/*.txt
+
+    \b
+    Exit code 0 when every file was added, 1 when some were refused (the others were
+    added and the corpus rebuilt), 3 when none could be added.
+    """
+    from diacritics.corpus import add_texts, build
+    from pipeline.errors import ExitCode, InputFileError
+    from pipeline.ingest import clean_text
+
+    docs, refused = [], 0
+    for f in files:
+        try:
+            docs.append((Path(f).stem, clean_text(Path(f))))
+        except InputFileError as e:
+            click.echo(f"error: {e.one_line()}", err=True)
+            refused += 1
+    if not docs:
+        raise InputFileError(
+            f"none of the {len(files)} file(s) could be added", remedy="see the errors above"
+        )
+    for w in add_texts(docs, corpus_dir):
         click.echo(f"added {w}", err=True)
     stats = build(corpus_dir)
     click.echo(f"rebuilt: {stats['tokens']:,} tokens", err=True)
+    if refused:
+        sys.exit(ExitCode.SOME_FILES_FAILED)
