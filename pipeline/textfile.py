@@ -25,13 +25,14 @@ import functools
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from diacritics.orthography import split_tone
 from pipeline.errors import InputFileError, NotVietnameseError
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
-from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese
+from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
 
 DATA = Path(__file__).resolve().parent / "data"
 REPLACEMENT = "\ufffd"  # what UTF-8 decoding puts for an invalid byte sequence
@@ -181,22 +182,45 @@ def decode_legacy_font(
 
     Old plans were typed in TCVN3 (".VnTime") or VNI fonts, whose glyphs sit on the bytes
     of Windows-1252: pdfplumber returns each byte's Western character ("kÕ ho¹ch" for "kế
-    hoạch" in TCVN3, "Keá hoaïch" in VNI). Characters no 8-bit font shows (Unicode
-    Vietnamese in another font on the page) are kept as they are."""
-    runs = [
-        (legacy, "".join(chars))
-        for legacy, chars in itertools.groupby(text, key=lambda ch: ch in _FONT_CHARS)
-    ]
+    hoạch" in TCVN3, "Keá hoaïch" in VNI). Characters no 8-bit font shows are kept as they
+    are. A document often mixes the fonts (a Unicode letterhead over a body pasted from an
+    old file): a line with a letter no 8-bit font shows ("ộ", "ư") is Unicode text and kept
+    whole, and so is a line whose decoding has no more Vietnamese syllables than it ("Hà Nam",
+    all Latin-1, would read "HỔ Nam")."""
+    lines = text.split("\n")
+    typed = [_unicode_line(line) for line in lines]
     best: tuple[float, str, str] | None = None
     for name in ("tcvn3", "vni"):
-        decode = LEGACY[name]
-        cand = "".join(decode(font_bytes(run) or b"") if legacy else run for legacy, run in runs)
-        cand = unicodedata.normalize("NFC", cand)
+        out = []
+        for line, unicode_line in zip(lines, typed, strict=True):
+            decoded = line if unicode_line else _decode_runs(line, LEGACY[name])
+            if decoded != line and text_stats(decoded).valid <= text_stats(line).valid:
+                decoded = line
+            out.append(decoded)
+        cand = "\n".join(out)
         score = garbled_score(cand, quality)
         if best is None or score < best[0]:
             best = (score, name, cand)
     assert best is not None
     return best[2], best[1], best[0]
+
+
+def _unicode_line(line: str) -> bool:
+    return any(ch.isalpha() and ch not in _FONT_CHARS for ch in line)
+
+
+def _decode_runs(line: str, decode: Callable[[bytes], str]) -> str:
+    """``line`` with its runs of 8-bit font characters decoded."""
+    return unicodedata.normalize(
+        "NFC",
+        "".join(
+            decode(font_bytes(run) or b"") if legacy else run
+            for legacy, run in (
+                (legacy, "".join(chars))
+                for legacy, chars in itertools.groupby(line, key=lambda ch: ch in _FONT_CHARS)
+            )
+        ),
+    )
 
 
 def _looks_utf16(data: bytes) -> str | None:

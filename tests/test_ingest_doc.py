@@ -72,6 +72,15 @@ def test_text_in_a_legacy_font_is_decoded_as_a_whole(tmp_path: Path, encode, nam
     assert page.warnings == (f"text in a {name} font, decoded",)
 
 
+def test_a_unicode_letterhead_over_a_legacy_font_body_keeps_both(tmp_path: Path) -> None:
+    head = ["ỦY BAN NHÂN DÂN TỈNH HÀ NAM", "Hà Nam, ngày 15 tháng 3 năm 2024"]
+    body = [line.lower() for line in PLAN]
+    legacy = "\r".join(encode_tcvn3(line).decode("cp1252") for line in body)
+    path = make_doc(tmp_path / "mixed.doc", [("\r".join(head) + "\r", False), (legacy, True)])
+    (page,) = ingest(path).pages
+    assert page.text.split("\n") == head + body
+
+
 def test_files_that_are_no_readable_doc_fail_with_one_line(tmp_path: Path) -> None:
     body = [(line + "\r", False) for line in PLAN]
     good = make_doc(tmp_path / "good.doc", body)

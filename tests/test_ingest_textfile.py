@@ -14,6 +14,7 @@ from pipeline.ingest import ingest
 from pipeline.records import Method
 from pipeline.textfile import (
     decode_bytes,
+    decode_legacy_font,
     decode_tcvn3,
     decode_vni,
     encode_cp1258,
@@ -165,3 +166,19 @@ def test_vni_round_trip(text: str) -> None:
 @given(_vi)
 def test_tcvn3_round_trip(text: str) -> None:
     assert decode_tcvn3(encode_tcvn3(text)) == text
+
+
+@pytest.mark.parametrize(("encode", "name"), [(encode_tcvn3, "tcvn3"), (encode_vni, "vni")])
+def test_legacy_font_decoding_keeps_the_unicode_lines_of_a_mixed_document(encode, name) -> None:
+    # A Unicode letterhead over a body pasted from an old file: decoded line by line. "Hà Nam"
+    # has only Latin-1 letters, but its decoding ("HỔ Nam" in TCVN3) reads no better.
+    head = ["ỦY BAN NHÂN DÂN TỈNH HÀ NAM", "Hà Nam, ngày 15 tháng 3 năm 2024", "Hà Nam"]
+    body = [
+        "kế hoạch số 12/kh-ubnd về thực hiện phong trào thi đua dân vận khéo",
+        "nội dung",
+        "1. mục đích: nâng cao chất lượng công tác dân vận của chính quyền các cấp.",
+    ]
+    legacy = [encode(line).decode("cp1252") for line in body]
+    decoded, enc, score = decode_legacy_font("\n".join(head + legacy))
+    assert decoded.split("\n") == head + body
+    assert enc == name and score < 0.1
