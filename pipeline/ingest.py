@@ -25,7 +25,7 @@ from typing import Any
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from pipeline import pdf as pdfmod
-from pipeline.docfile import OLE_MAGIC
+from pipeline.docfile import OLE_MAGIC, doc_images
 from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError, damaged
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
 from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
@@ -287,13 +287,13 @@ def _word_pages(
                 remedy="only Vietnamese documents are supported",
             )
         return [(text, Method.TEXT_FILE, None, None, notes)]
-    if kind in ("doc", "rtf"):  # (their pictures are not read)
+    if kind == "rtf":  # (its pictures are not read)
         raise InputFileError(
-            f"no text (the .{kind} document has no letters: scans pasted in it are not read)",
+            "no text (the RTF document has no letters: scans pasted in it are not read)",
             path=str(path),
             remedy="save it in Word as .docx, whose pasted scans are OCR'd",
         )
-    images = docx_images(path)
+    images = doc_images(path) if kind == "doc" else docx_images(path)
     if not images:
         raise InputFileError(
             "no text (the Word document has no letters and no images)",

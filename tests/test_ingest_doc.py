@@ -4,11 +4,13 @@ readable .doc."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import VI_LINES, render_page
 from wordbin import make_cfb, make_doc, word_streams
 
 from pipeline.cli import cli
@@ -160,6 +162,29 @@ def test_files_that_are_no_readable_doc_fail_with_one_line(tmp_path: Path) -> No
         ingest(english)
     with pytest.raises(InputFileError, match="no text"):
         ingest(make_doc(tmp_path / "blank.doc", [("\r\x01\r", False)]))
+
+
+@pytest.mark.slow
+def test_scans_pasted_into_a_doc_are_ocrd_in_order(tmp_path: Path) -> None:
+    # Word keeps pictures in the Data stream, each behind a header of its own: a JPEG (with a
+    # thumbnail inside its EXIF segment, which is no page) and a PNG, OCR'd by the real
+    # Tesseract in the order they are stored.
+    pages = []
+    for fmt, lines in (("JPEG", VI_LINES[:2]), ("PNG", VI_LINES[2:])):
+        buf = io.BytesIO()
+        render_page(lines).save(buf, format=fmt, dpi=(300, 300))
+        pages.append(buf.getvalue())
+    thumb = io.BytesIO()
+    render_page(VI_LINES[:1]).resize((80, 20)).save(thumb, format="JPEG")
+    exif = b"\xff\xe1" + (len(thumb.getvalue()) + 2).to_bytes(2, "big") + thumb.getvalue()
+    jpeg = pages[0][:2] + exif + pages[0][2:]
+    streams = word_streams([("\x01\r\x01\r", False)])  # two picture anchors, no letters
+    streams["Data"] = bytes(68) + jpeg + bytes(100) + pages[1] + bytes(50)
+    doc = ingest(make_cfb(tmp_path / "scan.doc", streams))
+    assert doc.kind == "doc" and [p.method for p in doc.pages] == [Method.OCR, Method.OCR]
+    assert "Ủy ban nhân dân tỉnh" in doc.pages[0].text
+    assert "Đẩy mạnh phong trào thi đua" in doc.pages[1].text
+    assert "OCR: a scan inside a Word document" in doc.pages[0].warnings
 
 
 def test_a_batch_reads_doc_files_and_records_the_broken_one(tmp_path: Path) -> None:

@@ -19,20 +19,23 @@ Piece = tuple[str, bool]  # text, stored as 8-bit Windows-1252 (True) or UTF-16L
 
 def make_cfb(path: Path, streams: dict[str, bytes]) -> Path:
     """A compound file holding ``streams`` (at most three, each stored in regular sectors:
-    padded to the 4096-byte mini-stream cutoff)."""
+    padded to the 4096-byte mini-stream cutoff; up to 109 FAT sectors, about 7 MB)."""
     assert 1 <= len(streams) <= 3
     datas = {name: data.ljust(max(len(data), 4096), b"\0") for name, data in streams.items()}
+    counts = [-(-len(data) // SECTOR) for data in datas.values()]
+    nfat = 1
+    while nfat * (SECTOR // 4) < nfat + 1 + sum(counts):
+        nfat += 1
+    assert nfat <= 109, "the header's DIFAT lists 109 FAT sectors"
     chains: list[tuple[int, int]] = []  # (first sector, count) per stream
-    nxt = 2  # sector 0: the FAT; sector 1: the directory
-    for data in datas.values():
-        count = -(-len(data) // SECTOR)
+    nxt = nfat + 1  # sectors 0 .. nfat - 1: the FAT; then the directory
+    for count in counts:
         chains.append((nxt, count))
         nxt += count
-    assert nxt <= SECTOR // 4, "one FAT sector maps 128 sectors"
-    fat = [FATSECT, END]
+    fat = [FATSECT] * nfat + [END]
     for first, count in chains:
         fat += [first + k + 1 for k in range(count - 1)] + [END]
-    fat += [FREE] * (SECTOR // 4 - len(fat))
+    fat += [FREE] * (nfat * SECTOR // 4 - len(fat))
 
     def entry(
         name: str, kind: int, color: int, left: int, right: int, child: int, start: int, size: int
@@ -61,13 +64,13 @@ def make_cfb(path: Path, streams: dict[str, bytes]) -> Path:
         + bytes(16)
         + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
         + bytes(6)
-        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, END, 0, END, 0)
-        + struct.pack("<I", 0)  # DIFAT[0]: the FAT is sector 0
-        + struct.pack("<I", FREE) * 108
+        + struct.pack("<IIIIIIIII", 0, nfat, nfat, 0, 4096, END, 0, END, 0)
+        + struct.pack(f"<{nfat}I", *range(nfat))  # the DIFAT: where the FAT sectors are
+        + struct.pack("<I", FREE) * (109 - nfat)
     )
     assert len(header) == SECTOR
     body = b"".join(d.ljust(-(-len(d) // SECTOR) * SECTOR, b"\0") for d in datas.values())
-    path.write_bytes(header + struct.pack(f"<{SECTOR // 4}I", *fat) + directory + body)
+    path.write_bytes(header + struct.pack(f"<{len(fat)}I", *fat) + directory + body)
     return path
 
 
