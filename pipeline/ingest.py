@@ -32,6 +32,7 @@ from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
 from pipeline.records import Document, Method, Page
+from pipeline.rtffile import rtf_images
 from pipeline.textfile import TextFileConfig, invalid_utf8_count, read_text_file
 from pipeline.wordfile import docx_images, read_word, word_kind
 
@@ -287,13 +288,7 @@ def _word_pages(
                 remedy="only Vietnamese documents are supported",
             )
         return [(text, Method.TEXT_FILE, None, None, notes)]
-    if kind == "rtf":  # (its pictures are not read)
-        raise InputFileError(
-            "no text (the RTF document has no letters: scans pasted in it are not read)",
-            path=str(path),
-            remedy="save it in Word as .docx, whose pasted scans are OCR'd",
-        )
-    images = doc_images(path) if kind == "doc" else docx_images(path)
+    images = {"doc": doc_images, "rtf": rtf_images}.get(kind, docx_images)(path)
     if not images:
         raise InputFileError(
             "no text (the Word document has no letters and no images)",

@@ -7,7 +7,8 @@ either ASCII, bytes written ``\\'hh`` in the code page of the current font (its 
 fallback the reader skips (``\\ucN`` characters). Paragraphs, line breaks, table cells and rows
 end a line, as in a .docx; a field keeps its result, not its code; destinations that are no
 body text are skipped: the font, color and style tables, document information, pictures,
-objects, headers and footers, footnotes, and every ``{\\*\\...}`` group this reader does not know.
+objects, headers and footers, footnotes, and every ``{\\*\\...}`` group this reader does not know
+(a body without letters gives its PNG and JPEG pictures instead: :func:`rtf_images`).
 Bytes in a TCVN3 or VNI font (".VnTime", "VNI-Times") are decoded by that encoding, by the
 font's name, as in a .docx.
 """
@@ -95,6 +96,16 @@ def rtf_to_text(data: bytes) -> tuple[str, list[str]]:
     return _Reader().read(data)
 
 
+def rtf_images(path: Path) -> list[bytes]:
+    """The PNG and JPEG pictures of RTF document ``path`` (scans pasted into Word, saved as
+    RTF), in document order; other kinds (metafiles) are left out."""
+    if path.stat().st_size > MAX_RTF_BYTES:
+        return []
+    reader = _Reader()
+    reader.read(path.read_bytes())
+    return reader.images
+
+
 class _Reader:
     """One pass over the tokens, with a stack of groups (no recursion: nesting is free)."""
 
@@ -109,6 +120,12 @@ class _Reader:
         self.stack = [_Group(None, 1, False)]
         self.fonttbl = 0  # depth of the font table's group, 0 outside it
         self.skip_chars = 0  # fallback characters still to skip after a \uN
+        # The pictures (PNG, JPEG) of {\pict} groups, skipped or not ({\*\shppict} holds
+        # Word's): the depth of the one being read, its kind and its hex digits or bytes.
+        self.images: list[bytes] = []
+        self.pict = 0
+        self.pict_kind: str | None = None
+        self.pict_data: list[bytes] = []
 
     def read(self, data: bytes) -> tuple[str, list[str]]:
         pos = 0
@@ -125,7 +142,10 @@ class _Reader:
                 continue
             if word is not None:
                 if word == b"bin":  # binary data follows: skipped whatever the group
-                    pos += max(int(param or 0), 0)
+                    n = max(int(param or 0), 0)
+                    if self.pict and len(self.stack) == self.pict:
+                        self.pict_data.append(data[pos : pos + n].hex().encode())
+                    pos += n
                 else:
                     self._word(word.decode(), None if param is None else int(param), first)
             elif symbol is not None:
@@ -150,9 +170,21 @@ class _Reader:
             stack.pop()
             if len(stack) < self.fonttbl:
                 self.fonttbl = 0
+            if len(stack) < self.pict:
+                self._end_picture()
+
+    def _end_picture(self) -> None:
+        if self.pict_kind is not None:
+            digits = re.sub(rb"[^0-9a-fA-F]", b"", b"".join(self.pict_data))
+            self.images.append(bytes.fromhex(digits[: len(digits) // 2 * 2].decode()))
+        self.pict, self.pict_kind, self.pict_data = 0, None, []
 
     def _word(self, w: str, param: int | None, first: bool) -> None:
         group = self.stack[-1]
+        if w == "pict" and first and not self.pict:
+            self.pict = len(self.stack)
+        elif self.pict and w in ("pngblip", "jpegblip"):
+            self.pict_kind = w
         if first and w in _SKIPPED:
             if w == "fonttbl":
                 self.fonttbl = len(self.stack)
@@ -205,6 +237,10 @@ class _Reader:
     def _chars(self, raw: bytes) -> None:
         """Characters of the document, in the current font's code page (or a font's name)."""
         group = self.stack[-1]
+        if self.pict:
+            if len(self.stack) == self.pict:  # (not {\*\picprop ...} or {\*\blipuid ...})
+                self.pict_data.append(raw)
+            return
         if self.fonttbl:
             # A font's name is the text of its entry, not of the groups inside it
             # ({\*\panose ...}, {\*\falt ...}).

@@ -4,9 +4,11 @@ fonts, tables and fields."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from conftest import VI_LINES, render_page
 
 from pipeline import rtffile
 from pipeline.errors import InputFileError, NotVietnameseError
@@ -123,3 +125,32 @@ def test_damaged_rtf_reads_what_it_can() -> None:
     assert text == "Tổng hïp"
     text, _ = rtf_to_text(rb"{\rtf1 a\u-10179?b\u9999999999 c")  # a lone surrogate, a huge \u
     assert text[0] == "a" and text[1] == "\ufffd" and text[2] == "b"
+
+
+@pytest.mark.slow
+def test_scans_pasted_into_an_rtf_document_are_ocrd_in_order(tmp_path: Path) -> None:
+    # As Word saves them: the picture in {\*\shppict{\pict ...}} (its properties and id in
+    # groups of their own), a metafile copy for old readers in {\nonshppict ...}; the second
+    # picture's bytes given raw after \bin.
+    pages = []
+    for fmt, lines in (("PNG", VI_LINES[:2]), ("JPEG", VI_LINES[2:])):
+        buf = io.BytesIO()
+        render_page(lines).save(buf, format=fmt, dpi=(300, 300))
+        pages.append(buf.getvalue())
+    hex_png = pages[0].hex()
+    body = (
+        r"\pard {\*\shppict{\pict{\*\picprop{\sp{\sn shapeType}{\sv 75}}}\picw100\pich100"
+        r"\pngblip{\*\blipuid 0123456789abcdef0123456789abcdef}"
+        + "\r\n"
+        + "\r\n".join(hex_png[k : k + 128] for k in range(0, len(hex_png), 128))
+        + r"}}{\nonshppict{\pict\wmetafile8\picw100 010009000003}}\par"
+        + r"\pard {\*\shppict{\pict\jpegblip\bin"
+        + str(len(pages[1]))
+        + " "
+    )
+    path = tmp_path / "scan.rtf"
+    path.write_bytes((HEADER + body).encode("ascii") + pages[1] + rb"}}\par}")
+    doc = ingest(path)
+    assert doc.kind == "rtf" and [p.method for p in doc.pages] == [Method.OCR, Method.OCR]
+    assert "Ủy ban nhân dân tỉnh" in doc.pages[0].text
+    assert "Đẩy mạnh phong trào thi đua" in doc.pages[1].text
