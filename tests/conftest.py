@@ -8,6 +8,7 @@ loss). Everything is seeded, so a page is the same on every run.
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
@@ -74,6 +75,17 @@ def render_page(
     img.info["dpi"] = (dpi, dpi)
     random.seed(seed)
     return img
+
+
+def two_page_scans(formats: tuple[str, str]) -> list[bytes]:
+    """Two rendered pages, VI_LINES[:2] and VI_LINES[2:], as image files of ``formats``
+    ("PNG", "JPEG"): the scans a test pastes into a document."""
+    out = []
+    for fmt, lines in zip(formats, (VI_LINES[:2], VI_LINES[2:]), strict=True):
+        buf = io.BytesIO()
+        render_page(lines).save(buf, format=fmt, dpi=(300, 300))
+        out.append(buf.getvalue())
+    return out
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import VI_LINES, render_page
+from conftest import VI_LINES, render_page, two_page_scans
+from test_ingest_docx import PLAN
 from wordbin import make_cfb, make_doc, word_streams
 
 from pipeline.cli import cli
@@ -18,12 +19,6 @@ from pipeline.errors import EncryptedError, ExitCode, InputFileError, NotVietnam
 from pipeline.ingest import SUPPORTED_SUFFIXES, ingest
 from pipeline.records import Method
 from pipeline.textfile import encode_tcvn3, encode_vni
-
-PLAN = [
-    "ỦY BAN NHÂN DÂN XÃ AN BÌNH",
-    "Kế hoạch số 12/KH-UBND ngày 15/3/2024 về thực hiện phong trào thi đua Dân vận khéo",
-    "1. Mục đích:\tnâng cao chất lượng công tác dân vận của chính quyền các cấp.",
-]
 
 
 def test_pieces_paragraphs_cells_and_fields_become_lines(tmp_path: Path) -> None:
@@ -169,11 +164,7 @@ def test_scans_pasted_into_a_doc_are_ocrd_in_order(tmp_path: Path) -> None:
     # Word keeps pictures in the Data stream, each behind a header of its own: a JPEG (with a
     # thumbnail inside its EXIF segment, which is no page) and a PNG, OCR'd by the real
     # Tesseract in the order they are stored.
-    pages = []
-    for fmt, lines in (("JPEG", VI_LINES[:2]), ("PNG", VI_LINES[2:])):
-        buf = io.BytesIO()
-        render_page(lines).save(buf, format=fmt, dpi=(300, 300))
-        pages.append(buf.getvalue())
+    pages = two_page_scans(("JPEG", "PNG"))
     thumb = io.BytesIO()
     render_page(VI_LINES[:1]).resize((80, 20)).save(thumb, format="JPEG")
     exif = b"\xff\xe1" + (len(thumb.getvalue()) + 2).to_bytes(2, "big") + thumb.getvalue()

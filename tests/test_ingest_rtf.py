@@ -4,11 +4,11 @@ fonts, tables and fields."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from conftest import VI_LINES, render_page
+from conftest import two_page_scans
+from test_ingest_docx import PLAN
 
 from pipeline import rtffile
 from pipeline.errors import InputFileError, NotVietnameseError
@@ -16,12 +16,6 @@ from pipeline.ingest import SUPPORTED_SUFFIXES, ingest
 from pipeline.records import Method
 from pipeline.rtffile import rtf_to_text
 from pipeline.textfile import encode_tcvn3, encode_vni
-
-PLAN = [
-    "ỦY BAN NHÂN DÂN XÃ AN BÌNH",
-    "Kế hoạch số 12/KH-UBND ngày 15/3/2024 về thực hiện phong trào thi đua Dân vận khéo",
-    "1. Mục đích:\tnâng cao chất lượng công tác dân vận của chính quyền các cấp.",
-]
 
 # Word's header: fonts with nested {\*\panose} and {\*\falt} groups, a Vietnamese code page
 # font (\fcharset163), TCVN3 and VNI fonts named as Word names them; then tables that are
@@ -132,11 +126,7 @@ def test_scans_pasted_into_an_rtf_document_are_ocrd_in_order(tmp_path: Path) -> 
     # As Word saves them: the picture in {\*\shppict{\pict ...}} (its properties and id in
     # groups of their own), a metafile copy for old readers in {\nonshppict ...}; the second
     # picture's bytes given raw after \bin.
-    pages = []
-    for fmt, lines in (("PNG", VI_LINES[:2]), ("JPEG", VI_LINES[2:])):
-        buf = io.BytesIO()
-        render_page(lines).save(buf, format=fmt, dpi=(300, 300))
-        pages.append(buf.getvalue())
+    pages = two_page_scans(("PNG", "JPEG"))
     hex_png = pages[0].hex()
     body = (
         r"\pard {\*\shppict{\pict{\*\picprop{\sp{\sn shapeType}{\sv 75}}}\picw100\pich100"
