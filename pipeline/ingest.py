@@ -2,8 +2,8 @@
 
 The type comes from the content (magic bytes), not the extension: a PDF named
 ``.txt`` is read as a PDF, with a warning on its pages. Text files are decoded by
-:mod:`pipeline.textfile`, Word documents (.docx, .odt, .doc, .rtf) read by :mod:`pipeline.wordfile`,
-PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it is missing or garbage),
+:mod:`pipeline.textfile`, Word documents (.docx, .odt, .doc, .rtf) read by
+:mod:`pipeline.wordfile`, PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it is missing or garbage),
 images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
 Every page is normalized (:mod:`pipeline.normalize`) and scored
 (:func:`pipeline.quality.garbled_score`).
@@ -200,10 +200,10 @@ def ingest(
         # it stays one page so line numbers match the file.
     elif kind in _WORD_KINDS:
         pages_raw = _word_pages(path, kind, cfg, on_page)
-    elif kind != "pdf" and not cfg.allow_ocr:
-        raise _needs_ocr(path, "an image")
     elif kind == "pdf":
         pages_raw = list(_pdf_pages(path, cfg, on_page))
+    elif not cfg.allow_ocr:
+        raise _needs_ocr(path, "an image")
     else:
         pages_raw = list(_image_pages(path, cfg, on_page))
     # (Text files and a Word document's text were checked as they were read.)

@@ -189,13 +189,17 @@ def decode_legacy_font(
     all Latin-1, would read "HỔ Nam")."""
     lines = text.split("\n")
     typed = [_unicode_line(line) for line in lines]
+    valid: dict[int, int] = {}  # Vietnamese syllables of line k as it is (counted once)
     best: tuple[float, str, str] | None = None
     for name in ("tcvn3", "vni"):
         out = []
-        for line, unicode_line in zip(lines, typed, strict=True):
+        for k, (line, unicode_line) in enumerate(zip(lines, typed, strict=True)):
             decoded = line if unicode_line else _decode_runs(line, LEGACY[name])
-            if decoded != line and text_stats(decoded).valid <= text_stats(line).valid:
-                decoded = line
+            if decoded != line:
+                if k not in valid:
+                    valid[k] = text_stats(line).valid
+                if text_stats(decoded).valid <= valid[k]:
+                    decoded = line
             out.append(decoded)
         cand = "\n".join(out)
         score = garbled_score(cand, quality)
@@ -210,17 +214,12 @@ def _unicode_line(line: str) -> bool:
 
 
 def _decode_runs(line: str, decode: Callable[[bytes], str]) -> str:
-    """``line`` with its runs of 8-bit font characters decoded."""
-    return unicodedata.normalize(
-        "NFC",
-        "".join(
-            decode(font_bytes(run) or b"") if legacy else run
-            for legacy, run in (
-                (legacy, "".join(chars))
-                for legacy, chars in itertools.groupby(line, key=lambda ch: ch in _FONT_CHARS)
-            )
-        ),
-    )
+    """``line`` with its runs of 8-bit font characters decoded (the others kept)."""
+    parts = []
+    for legacy, chars in itertools.groupby(line, key=lambda ch: ch in _FONT_CHARS):
+        run = "".join(chars)
+        parts.append(decode(font_bytes(run) or b"") if legacy else run)
+    return unicodedata.normalize("NFC", "".join(parts))
 
 
 def _looks_utf16(data: bytes) -> str | None:

@@ -168,8 +168,9 @@ def _docx_lines(root: ElementTree.Element, notes: set[str]) -> list[str]:
 
 def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[str]]:
     """The text of the Word document ``path`` (``kind`` "docx", "odt": see :func:`word_kind`;
-    or "doc", Word 97-2003: :mod:`pipeline.docfile`), one line per paragraph, and notes on how
-    it was read (legacy fonts decoded). Raises InputFileError for a damaged file."""
+    "doc", Word 97-2003: :mod:`pipeline.docfile`; "rtf": :mod:`pipeline.rtffile`), one line
+    per paragraph, and notes on how it was read (legacy fonts decoded). Raises InputFileError
+    for a damaged file."""
     if kind == "doc":
         # (Its runs' fonts are not read: a legacy font is found by decoding.)
         return _decoded_as_a_whole(doc_text(path), set(), quality, "")
