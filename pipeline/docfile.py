@@ -1,4 +1,4 @@
-"""Old Word documents (.doc, Word 97 to 2003): the main text, read from the piece table.
+"""Old Word documents (.doc, Word 6.0 to 2003): the main text, read from the piece table.
 
 Archives hold years of plans typed in Word before .docx (2007), many in TCVN3 or VNI fonts.
 A .doc is an OLE compound file (read with olefile). Its ``WordDocument`` stream begins with
@@ -6,7 +6,9 @@ the File Information Block (FIB); the table stream it names (``1Table`` or ``0Ta
 the piece table, which maps the document's characters to byte ranges of ``WordDocument``,
 each piece either 8-bit (Windows-1252) or UTF-16LE ([MS-DOC] 2.4.1 "Retrieving Text"). The
 main document is its first ``ccpText`` characters; footnotes, headers and comments come after
-them and are not read (as a .docx's headers are not).
+them and are not read (as a .docx's headers are not). Word 6.0 and 95 files (the 1990s) have
+an older FIB of fixed offsets and 8-bit text only, its piece table (when fast-saved) in the
+``WordDocument`` stream itself; the offsets are those of wvWare's reader.
 
 Word's marks become text as a .docx's elements do: paragraph and cell ends, line, page and
 column breaks end a line; a field keeps its result ("3", a link's text), not its code
@@ -15,7 +17,7 @@ out as the Western letters of its bytes ("kÕ ho¹ch"); the caller decodes it as
 the decoding reads as Vietnamese (:func:`pipeline.wordfile.read_word`), since the fonts of
 the runs are not read here.
 
-Files that are no Word 97+ document fail with one line: a Word 6/95 file, a password, an
+Files that are no readable Word document fail with one line: a Word 2.0 file, a password, an
 Excel or PowerPoint file, a damaged compound file.
 """
 
@@ -33,10 +35,13 @@ from pipeline.textfile import C1_AS_CP1252
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FIB_IDENT = 0xA5EC
 _NFIB_WORD97 = 0x00C1  # Word 97; later versions write larger numbers
+_NFIB_WORD6 = 0x0065  # Word 6.0 (101); Word 95 writes 104
+_F_COMPLEX = 0x0004  # (Word 6.0/95) fast-saved: the text is in pieces
 _F_ENCRYPTED = 0x0100
 _F_WHICH_TABLE = 0x0200  # set: the table stream is "1Table"
 _F_OBFUSCATED = 0x8000  # (with fEncrypted: XOR obfuscation, a password all the same)
 _CLX_INDEX = 33  # fcClx/lcbClx: the 34th pair of FibRgFcLcb97
+_COMPRESSED = 0x40000000  # a piece's fc: 8-bit text at byte (fc & 0x3FFFFFFF) / 2
 # Far more than any plan's text: a larger stream is refused rather than read into memory.
 MAX_STREAM_BYTES = 200 * 1024 * 1024
 
@@ -56,11 +61,11 @@ _OLE_ERRORS = (OSError, ValueError, struct.error, IndexError, KeyError, EOFError
 
 
 def doc_text(path: Path) -> str:
-    """The main text of Word 97-2003 document ``path``, one line per paragraph (table cells
+    """The main text of Word 6.0-2003 document ``path``, one line per paragraph (table cells
     too), with Word's marks resolved. Raises InputFileError for a file that is none or is
     damaged, EncryptedError for one with a password."""
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with _open(path) as ole:
             word, table = _streams(ole, path)
     except InputFileError:
         raise
@@ -72,6 +77,24 @@ def doc_text(path: Path) -> str:
         return _main_text(word, table)
     except (struct.error, ValueError, IndexError) as e:
         raise damaged(path, f"corrupt Word document ({e})") from e
+
+
+def _open(path: Path) -> olefile.OleFileIO:
+    """The compound file ``path``, its header's sizes checked first: olefile allocates what a
+    damaged header claims (a sector shift of 200 is a MemoryError, not an error message)."""
+    with open(path, "rb") as f:
+        header = f.read(0x50)
+    if len(header) == 0x50:
+        sector_shift, mini_shift = struct.unpack_from("<HH", header, 0x1E)
+        fat_sectors = struct.unpack_from("<I", header, 0x2C)[0]
+        size = path.stat().st_size
+        if (
+            sector_shift not in (9, 12)
+            or mini_shift != 6
+            or fat_sectors << sector_shift > size + (1 << sector_shift)
+        ):
+            raise damaged(path, "corrupt Office document (its header claims impossible sizes)")
+    return olefile.OleFileIO(str(path))
 
 
 # Where a picture's bytes begin: PNG and JPEG, the forms a pasted scan takes ([MS-ODRAW] BLIPs
@@ -88,12 +111,12 @@ def doc_images(path: Path) -> list[bytes]:
     the ``Data`` stream, where Word keeps pictures, each cut at its own end. A fallback for a
     body without text: [] when the file is damaged or has none."""
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with _open(path) as ole:
             if not ole.exists("Data") or ole.get_size("Data") > MAX_STREAM_BYTES:
                 return []
             with ole.openstream("Data") as f:
                 data = f.read()
-    except (*_OLE_ERRORS, RecursionError):
+    except (InputFileError, *_OLE_ERRORS, RecursionError):
         return []
     out = []
     pos = 0
@@ -160,11 +183,11 @@ def _streams(ole: olefile.OleFileIO, path: Path) -> tuple[bytes, bytes]:
     if len(word) < 0x20 or struct.unpack_from("<H", word, 0)[0] != _FIB_IDENT:
         raise damaged(path, "corrupt Word document (no file information block)")
     nfib, flags = struct.unpack_from("<H", word, 2)[0], struct.unpack_from("<H", word, 0x0A)[0]
-    if nfib < _NFIB_WORD97:
+    if nfib < _NFIB_WORD6:
         raise InputFileError(
-            "unsupported file type: a Word 6.0/95 document",
+            "unsupported file type: a Word for Windows 2.0 (or older) document",
             path=str(path),
-            remedy="save it in Word as .docx or .doc (97-2003)",
+            remedy="save it in a later Word as .docx",
         )
     if flags & (_F_ENCRYPTED | _F_OBFUSCATED):
         raise EncryptedError(
@@ -172,6 +195,8 @@ def _streams(ole: olefile.OleFileIO, path: Path) -> tuple[bytes, bytes]:
             path=str(path),
             remedy="save a copy without the password",
         )
+    if nfib < _NFIB_WORD97:
+        return word, word  # (Word 6.0/95 keep their tables in the WordDocument stream)
     name = "1Table" if flags & _F_WHICH_TABLE else "0Table"
     if not ole.exists(name):
         raise damaged(path, f"corrupt Word document (its {name} stream is missing)")
@@ -211,6 +236,20 @@ def _fib_fields(word: bytes) -> tuple[int, int, int]:
     return ccp_text, fc_clx, lcb_clx
 
 
+def _word6_pieces(word: bytes) -> list[tuple[int, int, int]]:
+    """The pieces of a Word 6.0/95 document, as (first character, end, FcCompressed): its FIB
+    has fixed offsets (ccpText at 0x34, fcClx/lcbClx at 0x160; wvWare's FIB6), its text is
+    8-bit, one piece from fcMin unless fast-saved (fComplex: a piece table, in this stream)."""
+    flags, fc_min = struct.unpack_from("<H", word, 0x0A)[0], struct.unpack_from("<I", word, 0x18)[0]
+    ccp_text = struct.unpack_from("<i", word, 0x34)[0]
+    if not flags & _F_COMPLEX:
+        pieces = [(0, ccp_text, fc_min)]
+    else:
+        pieces = _pieces(word, *struct.unpack_from("<II", word, 0x160))
+    # (Written as Word 97's 8-bit pieces, at byte fc: fc * 2 with the compression bit.)
+    return [(a, min(b, ccp_text), (fc * 2) | _COMPRESSED) for a, b, fc in pieces]
+
+
 def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int]]:
     """(first character, last character + 1, raw FcCompressed) of each piece of the Clx."""
     clx = table[fc_clx : fc_clx + lcb_clx]
@@ -234,8 +273,11 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
 
 
 def _main_text(word: bytes, table: bytes) -> str:
-    ccp_text, fc_clx, lcb_clx = _fib_fields(word)
-    pieces = [(a, min(b, ccp_text), fc) for a, b, fc in _pieces(table, fc_clx, lcb_clx)]
+    if struct.unpack_from("<H", word, 2)[0] < _NFIB_WORD97:
+        pieces = _word6_pieces(word)
+    else:
+        ccp_text, fc_clx, lcb_clx = _fib_fields(word)
+        pieces = [(a, min(b, ccp_text), fc) for a, b, fc in _pieces(table, fc_clx, lcb_clx)]
     pieces = [(a, b, fc) for a, b, fc in pieces if a < b]
     # Each character is stored once: pieces that claim more text than the stream holds point
     # at the same bytes again and again (a damaged table, or a bomb).
@@ -244,14 +286,14 @@ def _main_text(word: bytes, table: bytes) -> str:
     parts = []
     for first, end, fc in pieces:
         n = end - first
-        if fc & 0x40000000:  # 8-bit characters at byte fc / 2, Windows-1252
+        if fc & _COMPRESSED:  # 8-bit characters at byte fc / 2, Windows-1252
             at = (fc & 0x3FFFFFFF) // 2
             data = word[at : at + n]
             text = data.decode("latin-1").translate(C1_AS_CP1252)
         else:
             data = word[fc : fc + 2 * n]
             text = data.decode("utf-16-le", "replace")
-        if len(data) != (n if fc & 0x40000000 else 2 * n):
+        if len(data) != (n if fc & _COMPRESSED else 2 * n):
             raise ValueError("a piece lies beyond the end of the WordDocument stream")
         parts.append(text)
     return _visible("".join(parts)).removesuffix("\n")

@@ -168,7 +168,7 @@ def _docx_lines(root: ElementTree.Element, notes: set[str]) -> list[str]:
 
 def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[str]]:
     """The text of the Word document ``path`` (``kind`` "docx", "odt": see :func:`word_kind`;
-    "doc", Word 97-2003: :mod:`pipeline.docfile`; "rtf": :mod:`pipeline.rtffile`), one line
+    "doc", Word 6.0-2003: :mod:`pipeline.docfile`; "rtf": :mod:`pipeline.rtffile`), one line
     per paragraph, and notes on how it was read (legacy fonts decoded). Raises InputFileError
     for a damaged file."""
     if kind == "doc":

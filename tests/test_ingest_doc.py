@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import VI_LINES, render_page, two_page_scans
 from test_ingest_docx import PLAN
-from wordbin import make_cfb, make_doc, word_streams
+from wordbin import make_cfb, make_doc, word6_streams, word_streams
 
 from pipeline.cli import cli
 from pipeline.errors import EncryptedError, ExitCode, InputFileError, NotVietnameseError
@@ -101,10 +101,10 @@ def test_files_that_are_no_readable_doc_fail_with_one_line(tmp_path: Path) -> No
             "password-protected Office document",
         ),
         (
-            "word 95",
-            make_doc(tmp_path / "w95.doc", body, nfib=0x0065),
+            "word 2",
+            make_doc(tmp_path / "w2.doc", body, nfib=0x002D),
             InputFileError,
-            "a Word 6.0/95 document",
+            "a Word for Windows 2.0 (or older) document",
         ),
         (
             "excel",
@@ -122,6 +122,11 @@ def test_files_that_are_no_readable_doc_fail_with_one_line(tmp_path: Path) -> No
         ),
     ]
     (tmp_path / "cut.doc").write_bytes(good.read_bytes()[:1500])
+    # A sector size of 2^200 (olefile would try to allocate it: a MemoryError, found by fuzzing).
+    shifted = bytearray(good.read_bytes())
+    shifted[0x1E:0x20] = (200).to_bytes(2, "little")
+    (tmp_path / "shift.doc").write_bytes(bytes(shifted))
+    cases.append(("shift", tmp_path / "shift.doc", InputFileError, "impossible sizes"))
     streams = word_streams(body)
     word = bytearray(streams["WordDocument"])
     word[0x9A + 33 * 8 + 4 : 0x9A + 33 * 8 + 8] = (10**6).to_bytes(4, "little")  # lcbClx
@@ -157,6 +162,18 @@ def test_files_that_are_no_readable_doc_fail_with_one_line(tmp_path: Path) -> No
         ingest(english)
     with pytest.raises(InputFileError, match="no text"):
         ingest(make_doc(tmp_path / "blank.doc", [("\r\x01\r", False)]))
+
+
+@pytest.mark.parametrize("nfib", [0x0065, 0x0068], ids=["word6", "word95"])
+def test_word_6_and_95_documents_are_read(tmp_path: Path, nfib: int) -> None:
+    # The 1990s format: 8-bit text from fcMin, or fast-saved in pieces (stored out of order
+    # here) with the piece table in the WordDocument stream; text in TCVN3 decoded.
+    text = "\r".join(encode_tcvn3(line.lower()).decode("cp1252") for line in PLAN) + "\r"
+    for name, pieces in (("simple", None), ("fast-saved", [7, 40, len(text) - 47])):
+        path = make_cfb(tmp_path / f"{name}.doc", word6_streams(text, pieces, nfib=nfib))
+        (page,) = ingest(path).pages
+        assert page.text.split("\n") == [line.lower() for line in PLAN], name
+        assert page.warnings == ("text in a TCVN3 font, decoded",)
 
 
 @pytest.mark.slow

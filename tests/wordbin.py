@@ -113,3 +113,38 @@ def word_streams(
 
 def make_doc(path: Path, pieces: list[Piece], **kw: object) -> Path:
     return make_cfb(path, word_streams(pieces, **kw))  # type: ignore[arg-type]
+
+
+def word6_streams(
+    text: str, pieces: list[int] | None = None, *, nfib: int = 0x0065
+) -> dict[str, bytes]:
+    """The WordDocument stream of a Word 6.0 document (its FIB at wvWare's offsets) whose main
+    text is ``text``, 8-bit: one run from fcMin, or, with ``pieces`` (the lengths of its
+    parts), fast-saved: the parts stored in reverse order and a piece table in the stream
+    putting them back."""
+    fib = bytearray(0x300)
+    raw = text.encode("cp1252")
+    parts, at = [], 0
+    for n in pieces or [len(raw)]:
+        parts.append(raw[at : at + n])
+        at += n
+    stored = b"".join(reversed(parts)) if pieces else raw
+    flags = 0x0004 if pieces else 0
+    struct.pack_into("<HHHHHH", fib, 0, 0xA5EC, nfib, 0, 0x0409, 0, flags)
+    struct.pack_into("<II", fib, 0x18, len(fib), len(fib) + len(stored))  # fcMin, fcMac
+    struct.pack_into("<i", fib, 0x34, len(raw))  # ccpText
+    word = bytes(fib) + stored
+    if pieces:
+        # (Stored backwards: part k begins after the parts that follow it.)
+        offsets = [len(fib) + sum(len(p) for p in parts[k + 1 :]) for k in range(len(parts))]
+        cps = [0]
+        for part in parts:
+            cps.append(cps[-1] + len(part))
+        plc = struct.pack(f"<{len(cps)}i", *cps) + b"".join(
+            struct.pack("<HIH", 0, fc, 0) for fc in offsets
+        )
+        clx = b"\x02" + struct.pack("<I", len(plc)) + plc
+        word = bytearray(word)
+        struct.pack_into("<II", word, 0x160, len(word), len(clx))  # fcClx, lcbClx
+        word = bytes(word) + clx
+    return {"WordDocument": word}
