@@ -48,9 +48,9 @@ def build_cmd(corpus_dir: Path | None, force: bool) -> None:
 
 @command.command(name="add")
 @_CORPUS
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 def add_cmd(corpus_dir: Path | None, files: tuple[str, ...]) -> None:
-    """Add clean plans of your own (FILES) to <corpus>/user/ as normalized text, and rebuild.
+    """Add clean plans of your own (FILES, or folders of them) to <corpus>/user/, and rebuild.
 
     Your own plans are in the register of the documents being restored: the language model
     counts them ten times (as it does the commune plans shipped), and their sentences are
@@ -60,32 +60,38 @@ def add_cmd(corpus_dir: Path | None, files: tuple[str, ...]) -> None:
     \b
     FILES are born-digital: text files (UTF-8 or a legacy encoding), Word (.docx, .doc),
     OpenDocument (.odt), RTF, or PDFs with a text layer; old TCVN3/VNI fonts are decoded.
+    In folders (recursively), the files `plans run` takes are taken.
     Scans, and text that looks garbled (OCR output, marks stripped), are refused, one line
     each: the corpus teaches the restorer its spelling. The others are added.
 
     \b
     Examples:
       plans corpus add parent-plan.docx district-plan.pdf
-      plans corpus add --corpus my-corpus/ plans/*.txt
+      plans corpus add --corpus my-corpus/ born-digital-plans/
 
     \b
     Exit code 0 when every file was added, 1 when some were refused (the others were
     added and the corpus rebuilt), 3 when none could be added.
     """
     from diacritics.corpus import add_texts, build
+    from pipeline.batch import Failure, collect_inputs
     from pipeline.errors import ExitCode, InputFileError
     from pipeline.ingest import clean_text
 
-    docs, refused = [], 0
-    for f in files:
+    unlisted: list[Failure] = []
+    paths = collect_inputs([Path(f) for f in files], unlisted)
+    for failure in unlisted:
+        click.echo(f"error: {failure.file}: {failure.message}", err=True)
+    docs, refused = [], len(unlisted)
+    for path in paths:
         try:
-            docs.append((Path(f).stem, clean_text(Path(f))))
+            docs.append((path.stem, clean_text(path)))
         except InputFileError as e:
             click.echo(f"error: {e.one_line()}", err=True)
             refused += 1
     if not docs:
         raise InputFileError(
-            f"none of the {len(files)} file(s) could be added", remedy="see the errors above"
+            f"none of the {len(paths)} file(s) could be added", remedy="see the errors above"
         )
     for w in add_texts(docs, corpus_dir):
         click.echo(f"added {w}", err=True)
