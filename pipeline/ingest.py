@@ -2,7 +2,7 @@
 
 The type comes from the content (magic bytes), not the extension: a PDF named
 ``.txt`` is read as a PDF, with a warning on its pages. Text files are decoded by
-:mod:`pipeline.textfile`, Word documents (.docx, .odt, .doc, .rtf) read by
+:mod:`pipeline.textfile`, Word documents (.docx, .odt, .doc, .rtf) and web pages read by
 :mod:`pipeline.wordfile`, PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it is missing or garbage),
 images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
 Every page is normalized (:mod:`pipeline.normalize`) and scored
@@ -27,6 +27,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from pipeline import pdf as pdfmod
 from pipeline.docfile import OLE_MAGIC, doc_images
 from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError, damaged
+from pipeline.htmlfile import looks_html
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
 from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
@@ -45,6 +46,7 @@ EXTENSIONS = {
     "odt": {".odt"},
     "doc": {".doc"},
     "rtf": {".rtf"},
+    "html": {".html", ".htm"},
     "pdf": {".pdf"},
     "png": {".png"},
     "jpeg": {".jpg", ".jpeg", ".jpe"},
@@ -97,10 +99,10 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-# Office documents read by pipeline.wordfile (its word_kind names the ZIP ones; an OLE
-# compound file is taken for a .doc, and pipeline.docfile says when it is none; RTF by its
-# first bytes).
-_WORD_KINDS = ("docx", "odt", "doc", "rtf")
+# Documents read by pipeline.wordfile (its word_kind names the ZIP ones; an OLE compound
+# file is taken for a .doc, and pipeline.docfile says when it is none; RTF and web pages by
+# their first bytes).
+_WORD_KINDS = ("docx", "odt", "doc", "rtf", "html")
 
 _UNSUPPORTED = {
     b"PK\x03\x04": "a ZIP archive (.xlsx, .ods ...; of office documents .docx and .odt are read)",
@@ -173,6 +175,8 @@ def ingest(
         kind = "doc"
     elif kind is None and head.startswith(b"{\\rtf"):
         kind = "rtf"
+    elif kind is None and looks_html(head):
+        kind = "html"
     if kind is None:
         for magic, what in _UNSUPPORTED.items():
             if head.startswith(magic):
@@ -234,6 +238,10 @@ def ingest(
 _Raw = tuple[str, Method, str | None, float | None, list[str]]
 
 
+def _no_images(path: Path) -> list[bytes]:
+    return []  # (a web page's images are files of their own)
+
+
 def _needs_ocr(path: Path, what: str) -> InputFileError:
     return InputFileError(
         f"a scan, not text ({what})",
@@ -288,10 +296,10 @@ def _word_pages(
                 remedy="only Vietnamese documents are supported",
             )
         return [(text, Method.TEXT_FILE, None, None, notes)]
-    images = {"doc": doc_images, "rtf": rtf_images}.get(kind, docx_images)(path)
+    images = {"doc": doc_images, "rtf": rtf_images, "html": _no_images}.get(kind, docx_images)(path)
     if not images:
         raise InputFileError(
-            "no text (the Word document has no letters and no images)",
+            "no text (the document has no letters and no images)",
             path=str(path),
             remedy="check the file was copied completely",
         )

@@ -62,7 +62,7 @@ class Document:
     doc_id: str
     source: str
     sha256: str
-    kind: str  # "txt" | "docx" | "doc" | "odt" | "rtf" | "pdf" | "image"
+    kind: str  # "txt" | "docx" | "doc" | "odt" | "rtf" | "html" | "pdf" | "image"
     pages: tuple[Page, ...]
     encoding: str | None = None  # for text files: the encoding detected
     metadata: dict[str, Any] = field(default_factory=dict)  # e.g. digital-signature stamps

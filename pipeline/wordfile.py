@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 
 from pipeline.docfile import doc_text
 from pipeline.errors import InputFileError, damaged
+from pipeline.htmlfile import html_text
 from pipeline.quality import QualityConfig, garbled_score
 from pipeline.rtffile import rtf_text
 from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes, legacy_encoding
@@ -168,14 +169,15 @@ def _docx_lines(root: ElementTree.Element, notes: set[str]) -> list[str]:
 
 def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[str]]:
     """The text of the Word document ``path`` (``kind`` "docx", "odt": see :func:`word_kind`;
-    "doc", Word 6.0-2003: :mod:`pipeline.docfile`; "rtf": :mod:`pipeline.rtffile`), one line
+    "doc", Word 6.0-2003: :mod:`pipeline.docfile`; "rtf": :mod:`pipeline.rtffile`; "html":
+    :mod:`pipeline.htmlfile`), one line
     per paragraph, and notes on how it was read (legacy fonts decoded). Raises InputFileError
     for a damaged file."""
     if kind == "doc":
         # (Its runs' fonts are not read: a legacy font is found by decoding.)
         return _decoded_as_a_whole(doc_text(path), set(), quality, "")
-    if kind == "rtf":
-        text, found = rtf_text(path)
+    if kind in ("rtf", "html"):
+        text, found = (rtf_text if kind == "rtf" else html_text)(path)
         return _decoded_as_a_whole(text, set(found), quality, "")
     try:
         with zipfile.ZipFile(path) as z:

@@ -190,6 +190,7 @@ def test_cli_restore_explain_file_it_cannot_write_is_a_one_line_error(tmp_path: 
         (b"PK\x03\x04" + b"\x00" * 60, "a Word document or ZIP archive"),
         (bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 60, "an old Office document (.doc)"),
         (rb"{\rtf1\ansi Ke hoach trien khai\par}", "an RTF document"),
+        (b"<!DOCTYPE html><html><body><p>Ke hoach trien khai</p></body></html>", "a web page"),
     ],
 )
 def test_cli_restore_refuses_empty_and_binary_files(

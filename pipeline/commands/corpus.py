@@ -59,7 +59,8 @@ def add_cmd(corpus_dir: Path | None, files: tuple[str, ...]) -> None:
 
     \b
     FILES are born-digital: text files (UTF-8 or a legacy encoding), Word (.docx, .doc),
-    OpenDocument (.odt), RTF, or PDFs with a text layer; old TCVN3/VNI fonts are decoded.
+    OpenDocument (.odt), RTF, web pages (.html) or PDFs with a text layer; old TCVN3/VNI
+    fonts are decoded.
     In folders (recursively), the files `plans run` takes are taken.
     Scans, and text that looks garbled (OCR output, marks stripped), are refused, one line
     each: the corpus teaches the restorer its spelling. The others are added.

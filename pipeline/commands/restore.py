@@ -68,6 +68,7 @@ def command(
     from diacritics.api import RestoreConfig, load_restorer
     from pipeline.atomic import write_atomic
     from pipeline.docfile import OLE_MAGIC
+    from pipeline.htmlfile import looks_html
     from pipeline.ingest import sniff
     from pipeline.textfile import TextFileConfig, decode_bytes
 
@@ -88,6 +89,8 @@ def command(
         what = "an old Office document (.doc)"
     elif data.startswith(b"{\\rtf"):
         what = "an RTF document"
+    elif looks_html(data[:2048]):
+        what = "a web page (HTML)"
     if what is not None:
         raise InputFileError(
             f"{what}: `plans restore` reads text (a text file or stdin)",

@@ -147,11 +147,11 @@ def command(
     already done (same content, same settings); --force redoes them.
 
     \b
-    In folders, files ending in .txt .docx .doc .odt .rtf .pdf .png .jpg .jpeg
-    .tif .tiff .bmp .webp .gif are taken (hidden ones skipped); a file named on
-    the command line is read whatever its name, by its content. Text in the
-    legacy fonts of old plans (TCVN3 .VnTime, VNI) is decoded in text files,
-    Word and RTF documents (.doc from Word 6.0 on) and PDF text layers.
+    In folders, files ending in .txt .docx .doc .odt .rtf .html .htm .pdf .png
+    .jpg .jpeg .tif .tiff .bmp .webp .gif are taken (hidden ones skipped); a file
+    named on the command line is read whatever its name, by its content. Text in
+    the legacy fonts of old plans (TCVN3 .VnTime, VNI) is decoded in text files,
+    Word and RTF documents (.doc from Word 6.0 on), web pages and PDF text layers.
 
     \b
     Exit code 0 when every file succeeded, 1 when some failed (the others are

@@ -1,0 +1,160 @@
+"""Web pages (.html, .htm): the text a browser shows, one line per block.
+
+Plans are published on the portals of provinces and districts, and archivists save the
+parent plans they need from there. A page is decoded by its byte-order mark, its declared
+charset (``<meta charset>``, or the ``http-equiv`` one), else as a text file is
+(:func:`pipeline.textfile.decode_bytes`: UTF-8, else the legacy encodings). Its text is what a
+browser shows: paragraphs, headings, list items, table cells and ``<br>`` end a line;
+whitespace inside a line collapses to one space (not in ``<pre>``); scripts, styles, a form's
+choices and the head (the title too: the browser shows it on its tab) are left out. Old pages typed in TCVN3 or VNI fonts
+(``<font face=".VnTime">``, or a ``font-family`` in a ``style``) have those runs decoded, as
+a .docx's are.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from pipeline.errors import InputFileError
+from pipeline.textfile import LEGACY, TextFileConfig, decode_bytes, font_bytes, legacy_encoding
+
+# Far more than any plan's page: a larger file is refused, not read.
+MAX_HTML_BYTES = 50 * 1024 * 1024
+
+_BLOCKS = frozenset(
+    """address article aside blockquote body br caption dd details div dl dt fieldset
+    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section
+    summary table tbody td tfoot th thead title tr ul""".split()
+)
+_HIDDEN = frozenset("script style noscript template head svg math select".split())
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_FONT_FAMILY = re.compile(r"font-family\s*:\s*['\"]?([^;'\",]+)", re.IGNORECASE)
+_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|meta)\b", re.I)
+
+
+def looks_html(head: bytes) -> bool:
+    """Whether a file beginning with ``head`` is a web page (a doctype, or an html, head or
+    meta element first)."""
+    return HTML_START.match(head) is not None
+
+
+def html_text(path: Path) -> tuple[str, list[str]]:
+    """The text of web page ``path``, one line per block, and notes on how it was read
+    (legacy fonts decoded). Raises InputFileError for a file too large or not text."""
+    size = path.stat().st_size
+    if size > MAX_HTML_BYTES:
+        raise InputFileError(
+            f"web page too large ({size:,} bytes)", path=str(path), remedy="split the document"
+        )
+    return html_to_text(path.read_bytes(), str(path))
+
+
+def html_to_text(data: bytes, name: str | None = None) -> tuple[str, list[str]]:
+    """See :func:`html_text`."""
+    text = _decoded(data, name)
+    parser = _Text()
+    try:
+        parser.feed(text)
+        parser.close()
+    except AssertionError:
+        # Python 3.11's parser raises AssertionError on a broken "<![" section (fuzzing):
+        # read again with every such opening as text, as a browser would show it.
+        parser = _Text()
+        parser.feed(text.replace("<![", "&lt;!["))
+        parser.close()
+    return parser.text(), sorted(parser.notes)
+
+
+def _decoded(data: bytes, name: str | None) -> str:
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        m = _CHARSET.search(data[:4096])
+        if m is not None:
+            try:
+                return data.decode(m.group(1).decode("ascii"), "replace")
+            except LookupError:
+                pass  # (a charset no codec has: decoded as a text file is)
+    return decode_bytes(data, name, TextFileConfig(check_vietnamese=False))[0]
+
+
+class _Text(HTMLParser):
+    """The shown text, with a stack of the open elements' legacy encodings (None: none)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.parts: list[str] = []
+        self.hidden = 0  # open hidden elements
+        self.pre = 0
+        self.fonts: list[tuple[str, str | None]] = []  # (tag, its encoding) of open elements
+        self.notes: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self._end_line()
+        if tag == "body":
+            self.hidden = 0  # (a head left open ends here, as in a browser)
+        elif tag in _HIDDEN:
+            self.hidden += 1
+        if tag == "pre":
+            self.pre += 1
+        if tag not in _VOID:
+            values = dict(attrs)
+            face = values.get("face") or ""
+            style = _FONT_FAMILY.search(values.get("style") or "")
+            enc = legacy_encoding(face.split(",")[0]) or (
+                legacy_encoding(style.group(1)) if style else None
+            )
+            inherited = self.fonts[-1][1] if self.fonts else None
+            self.fonts.append((tag, enc or inherited))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self._end_line()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(self.hidden - 1, 0)
+        if tag == "pre":
+            self.pre = max(self.pre - 1, 0)
+        # Close up to the matching element (browsers forgive unclosed <p>, <font> ...).
+        for k in range(len(self.fonts) - 1, -1, -1):
+            if self.fonts[k][0] == tag:
+                del self.fonts[k:]
+                break
+        if tag in _BLOCKS:
+            self._end_line()
+
+    def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
+        enc = self.fonts[-1][1] if self.fonts else None
+        if enc is not None:
+            raw = font_bytes(data)
+            if raw is not None:
+                data = LEGACY[enc](raw)
+                self.notes.add(f"text in {enc.upper()} fonts, decoded")
+        if self.pre:
+            lines = data.split("\n")
+            for line in lines[:-1]:
+                self.parts.append(line)
+                self._end_line()
+            self.parts.append(lines[-1])
+        else:
+            self.parts.append(_SPACE.sub(" ", data))
+
+    def _end_line(self) -> None:
+        line = "".join(self.parts)
+        self.parts = []
+        line = line.rstrip() if self.pre else line.strip()
+        if line:
+            self.lines.append(line)
+
+    def text(self) -> str:
+        self._end_line()
+        return "\n".join(self.lines)
