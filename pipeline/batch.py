@@ -36,6 +36,7 @@ from pipeline.errors import MissingDependencyError, OutputError, PlansError
 from pipeline.ingest import SUPPORTED_SUFFIXES, IngestConfig, ingest, safe_id, sha256_file
 from pipeline.lock import OutputLock
 from pipeline.records import Document
+from pipeline.review_html import review_counts, review_index, review_page
 
 log = logging.getLogger(__name__)
 RESTORE_POLICIES = ("auto", "always", "never")
@@ -244,6 +245,7 @@ def write_outputs(out: Path, doc: Document, record: dict[str, Any] | None) -> No
         out / "pages" / f"{doc.doc_id}.json",
         json.dumps(pages_json(doc), ensure_ascii=False, indent=1),
     )
+    write_atomic(out / "review" / f"{doc.doc_id}.html", review_page(doc))
     if record is not None:
         write_atomic(
             out / "records" / f"{doc.doc_id}.json",
@@ -280,6 +282,7 @@ class _Manifest:
             "sha256": job.sha256,
             "settings": settings,
             "pages": len(doc.pages),
+            "review": review_counts(doc),
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         write_atomic(
@@ -293,6 +296,10 @@ def _failure(job_path: Path, e: BaseException, stage: str | None = None) -> Fail
         return Failure(str(job_path), stage or e.stage, type(e).__name__, e.message, e.remedy)
     where = str(stage or getattr(e, "plans_stage", "ingest"))
     return Failure(str(job_path), where, type(e).__name__, str(e) or repr(e))
+
+
+# The output folders (OUT/text, ...), each written file by file, atomically.
+_OUTPUT_DIRS = ("text", "pages", "records", "review")
 
 
 def run_batch(
@@ -314,11 +321,11 @@ def run_batch(
     out = ensure_dir(Path(out_dir))
     t0 = time.monotonic()
     with OutputLock(out):
-        for sub in ("text", "pages", "records"):
+        for sub in _OUTPUT_DIRS:
             ensure_dir(out / sub)
         # Temporary files of a run that was killed mid-write (outputs, and the manifest at the
         # top): never a finished output, and this run holds the lock, so no writer owns them.
-        for folder in (out, out / "text", out / "pages", out / "records"):
+        for folder in (out, *(out / sub for sub in _OUTPUT_DIRS)):
             for tmp in folder.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
         summary = BatchSummary()
@@ -403,6 +410,8 @@ def run_batch(
                 if summary.done:
                     catalog.optimize()
                 catalog.close()
+            # The backlog's review index, from the manifest: every document done so far.
+            write_atomic(out / "review" / "index.html", review_index(manifest.docs))
     summary.seconds = round(time.monotonic() - t0, 2)
     return summary
 

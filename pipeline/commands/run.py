@@ -142,7 +142,10 @@ def command(
     \b
     Writes OUT/text/<doc>.txt (final text, pages separated by form feeds),
     OUT/pages/<doc>.json (per page: method, OCR confidence, garbled score,
-    warnings, restoration changes), OUT/records/<doc>.json, OUT/catalog.sqlite;
+    warnings, restoration changes), OUT/records/<doc>.json, OUT/catalog.sqlite,
+    OUT/review/<doc>.html (the text with each restored word marked: green sure,
+    orange to check, red unread; hover for what OCR printed) and
+    OUT/review/index.html (the backlog, most words to check first);
     failures go to OUT/errors.jsonl, one JSON line each. A rerun skips the files
     already done (same content, same settings); --force redoes them.
 

@@ -1,0 +1,151 @@
+"""Review pages: a document's final text with every restored word marked, for the archivist.
+
+An archivist must trust each word or see where not to. ``plans run`` writes one page per
+document (``OUT/review/<doc>.html``) and an index of the backlog sorted by how many words
+want a look (``OUT/review/index.html``). In the text, a word the restorer changed is marked
+green when it is sure and orange when the change is flagged (confidence under the review
+threshold); a word left as printed that is no Vietnamese syllable is red. Hovering a mark
+shows what OCR printed, where the spelling came from (corpus passage, language model,
+lexicon), the confidence and the other readings the restorer weighed. The pages are
+self-contained (inline CSS, no script, no font) and every text is escaped: a scanned plan's
+text is never markup.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from diacritics.changes import Change, Unresolved
+from pipeline.records import Document, Page
+
+_CSS = """
+body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:2em;color:#222;max-width:60em}
+h1{font-size:1.3em}h2{font-size:1.05em;margin-top:1.6em;border-bottom:1px solid #ccc}
+.text{white-space:pre-wrap;font-family:"DejaVu Serif",Georgia,serif;line-height:1.6}
+.ok{background:#e3f4e3}.check{background:#ffd9a0}.unread{background:#ffc4c4}
+span[title]{cursor:help;border-radius:2px}
+table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left}
+th{background:#f3f3f3}td.n{text-align:right}.muted{color:#777}
+"""
+_SOURCES = {"corpus": "corpus passage", "lm": "language model", "lexicon": "lexicon"}
+
+
+def review_counts(doc: Document) -> dict[str, int]:
+    """Words of ``doc`` (its final text), and of those the changed, flagged and unread ones."""
+    return {
+        "words": sum(len(p.final_text.split()) for p in doc.pages),
+        "changed": sum(len(p.changes) for p in doc.pages),
+        "flagged": sum(c.flagged for p in doc.pages for c in p.changes),
+        "unresolved": sum(len(p.unresolved) for p in doc.pages),
+    }
+
+
+def review_page(doc: Document) -> str:
+    """The review page of ``doc``: its pages' final text with the restored words marked."""
+    n = review_counts(doc)
+    parts = [
+        _head(f"Review: {doc.doc_id}"),
+        f"<h1>{_e(doc.doc_id)}</h1>",
+        f'<p class="muted">{_e(doc.source)} · {n["words"]:,} words · {n["changed"]:,} restored, '
+        f"of which {n['flagged']:,} flagged for review · {n['unresolved']:,} left unread</p>",
+        '<p><span class="ok">restored</span> <span class="check">restored, check it</span> '
+        '<span class="unread">left as printed, no known word</span> '
+        '<span class="muted">(hover a word for what OCR printed and why)</span></p>',
+    ]
+    for page in doc.pages:
+        if len(doc.pages) > 1:
+            parts.append(f"<h2>Page {page.number}</h2>")
+        about = [page.method.value]
+        if page.confidence is not None:
+            about.append(f"OCR confidence {page.confidence:.0f}")
+        about.append(f"garbled score {page.garbled:.2f}")
+        about += page.warnings
+        parts.append(f'<p class="muted">{_e(" · ".join(about))}</p>')
+        parts.append(f'<div class="text">{_marked(page)}</div>')
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def review_index(docs: dict[str, dict[str, Any]]) -> str:
+    """The backlog's index: ``docs`` (doc id -> its manifest entry, with ``review`` counts)
+    as a table, the documents with the most words to check first."""
+    rows = []
+    order = sorted(
+        docs.items(),
+        key=lambda kv: (-_to_check(kv[1]), kv[0]),
+    )
+    for doc_id, entry in order:
+        r = entry.get("review") or {}
+        rows.append(
+            f'<tr><td><a href="{_e(doc_id)}.html">{_e(doc_id)}</a></td>'
+            f'<td class="n">{_to_check(entry):,}</td><td class="n">{r.get("flagged", 0):,}</td>'
+            f'<td class="n">{r.get("unresolved", 0):,}</td><td class="n">{r.get("changed", 0):,}'
+            f'</td><td class="n">{r.get("words", 0):,}</td><td>{_e(entry.get("source", ""))}</td>'
+            "</tr>"
+        )
+    return "\n".join(
+        [
+            _head("Review: the backlog"),
+            f"<h1>Review: {len(docs):,} documents</h1>",
+            '<p class="muted">Documents with the most words to check first: the flagged '
+            "restorations and the words left unread.</p>",
+            "<table><tr><th>document</th><th>to check</th><th>flagged</th><th>unread</th>"
+            "<th>restored</th><th>words</th><th>source</th></tr>",
+            *rows,
+            "</table></body></html>\n",
+        ]
+    )
+
+
+def _to_check(entry: dict[str, Any]) -> int:
+    r = entry.get("review") or {}
+    return int(r.get("flagged", 0)) + int(r.get("unresolved", 0))
+
+
+def _marked(page: Page) -> str:
+    """The page's final text, escaped, its restored and unread words in marked spans: the
+    changes replayed onto the input text (their positions are the input's)."""
+    events: dict[int, list[Change | Unresolved]] = {}
+    marks: list[Change | Unresolved] = [*page.changes, *page.unresolved]
+    for ev in marks:
+        events.setdefault(ev.line, []).append(ev)
+    out = []
+    for number, line in enumerate(page.text.split("\n"), 1):
+        at = 0
+        pieces = []
+        for ev in sorted(events.get(number, ()), key=lambda e: e.col):
+            pieces.append(_e(line[at : ev.col]))
+            if isinstance(ev, Change):
+                pieces.append(_change(ev))
+                at = ev.col + len(ev.before)
+            else:
+                pieces.append(
+                    f'<span class="unread" title="left as printed: no known Vietnamese word">'
+                    f"{_e(ev.word)}</span>"
+                )
+                at = ev.col + len(ev.word)
+        pieces.append(_e(line[at:]))
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+def _change(c: Change) -> str:
+    source = _SOURCES.get(c.source.value, c.source.value)
+    tip = f"OCR printed: {c.before} · {source} · confidence {c.confidence:.2f}"
+    others = [a for a in c.alternatives if a != c.after]
+    if others:
+        tip += " · also weighed: " + ", ".join(others)
+    cls = "check" if c.flagged else "ok"
+    return f'<span class="{cls}" title="{_e(tip)}">{_e(c.after)}</span>'
+
+
+def _head(title: str) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{_e(title)}</title>'
+        f"<style>{_CSS}</style></head><body>"
+    )
+
+
+def _e(value: object) -> str:
+    return escape("" if value is None else str(value), quote=True)
