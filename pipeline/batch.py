@@ -410,8 +410,12 @@ def run_batch(
                 if summary.done:
                     catalog.optimize()
                 catalog.close()
-            # The backlog's review index, from the manifest: every document done so far.
+        # The backlog's review index, from the manifest: every document done so far (an
+        # interrupted run leaves the last one; the next run writes it again).
+        try:
             write_atomic(out / "review" / "index.html", review_index(manifest.docs))
+        except OSError as e:
+            raise output_error(e, out / "review" / "index.html") from e
     summary.seconds = round(time.monotonic() - t0, 2)
     return summary
 
