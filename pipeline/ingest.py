@@ -35,7 +35,7 @@ from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, tex
 from pipeline.records import Document, Method, Page
 from pipeline.rtffile import rtf_images
 from pipeline.textfile import TextFileConfig, invalid_utf8_count, read_text_file
-from pipeline.wordfile import docx_images, read_word, word_kind
+from pipeline.wordfile import docx_images, odt_images, read_word, word_kind
 
 log = logging.getLogger(__name__)
 
@@ -238,10 +238,6 @@ def ingest(
 _Raw = tuple[str, Method, str | None, float | None, list[str]]
 
 
-def _no_images(path: Path) -> list[bytes]:
-    return []  # (a web page's images are files of their own)
-
-
 def _needs_ocr(path: Path, what: str) -> InputFileError:
     return InputFileError(
         f"a scan, not text ({what})",
@@ -296,7 +292,8 @@ def _word_pages(
                 remedy="only Vietnamese documents are supported",
             )
         return [(text, Method.TEXT_FILE, None, None, notes)]
-    images = {"doc": doc_images, "rtf": rtf_images, "html": _no_images}.get(kind, docx_images)(path)
+    readers = {"docx": docx_images, "odt": odt_images, "doc": doc_images, "rtf": rtf_images}
+    images = readers[kind](path) if kind in readers else []  # (a web page's are files apart)
     if not images:
         raise InputFileError(
             "no text (the document has no letters and no images)",

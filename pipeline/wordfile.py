@@ -46,6 +46,8 @@ BODY = "word/document.xml"
 ODT_BODY = "content.xml"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+_XLINK = "{http://www.w3.org/1999/xlink}"
 # Far more than any plan's text: a larger part is refused rather than read into memory.
 MAX_XML_BYTES = 200 * 1024 * 1024
 
@@ -89,18 +91,43 @@ def docx_images(path: Path) -> list[bytes]:
                 rel.get("Id"): rel.get("Target", "")
                 for rel in ElementTree.fromstring(z.read(rels_name)).iter(_PKG_REL + "Relationship")
             }
-            out = []
+            members = []
             for el in ElementTree.fromstring(z.read(BODY)).iter():
                 target = targets.get(el.get(_REL + "embed"))
-                if not target or not target.lower().endswith(_IMAGE_SUFFIXES):
-                    continue
-                name = "word/" + target.lstrip("/").removeprefix("word/")
-                # (A member bigger than any page scan is no page: skipped, not inflated.)
-                if name in names and z.getinfo(name).file_size <= MAX_XML_BYTES:
-                    out.append(z.read(name))
-            return out
+                if target:
+                    members.append("word/" + target.lstrip("/").removeprefix("word/"))
+            return _images(z, names, members)
     except (*_ZIP_ERRORS, ElementTree.ParseError, LookupError):
         return []
+
+
+def odt_images(path: Path) -> list[bytes]:
+    """The images the body of OpenDocument text ``path`` shows, in document order: the
+    package files its ``draw:image`` elements link (a scan pasted into LibreOffice)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            members = [
+                el.get(_XLINK + "href", "").removeprefix("./")
+                for el in ElementTree.fromstring(z.read(ODT_BODY)).iter(_DRAW + "image")
+            ]
+            return _images(z, names, members)
+    except (*_ZIP_ERRORS, ElementTree.ParseError, LookupError):
+        return []
+
+
+def _images(z: zipfile.ZipFile, names: set[str], members: list[str]) -> list[bytes]:
+    """The image files among ``members`` of ``z`` that it holds, read."""
+    out = []
+    for name in members:
+        # (A member bigger than any page scan is no page: skipped, not inflated.)
+        if (
+            name.lower().endswith(_IMAGE_SUFFIXES)
+            and name in names
+            and z.getinfo(name).file_size <= MAX_XML_BYTES
+        ):
+            out.append(z.read(name))
+    return out
 
 
 def _run_text(run: ElementTree.Element) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
-from conftest import VI_LINES, render_page
+from conftest import VI_LINES, render_page, two_page_scans
 
 from pipeline.errors import InputFileError, NotVietnameseError
 from pipeline.ingest import SUPPORTED_SUFFIXES, ingest
@@ -238,3 +238,25 @@ def test_opendocument_text_is_read_like_a_word_document(tmp_path: Path) -> None:
     (page,) = ingest(make_odt(tmp_path / "old.odt", old)).pages
     assert page.text.split("\n") == [line.lower() for line in PLAN[1:]]
     assert page.warnings == ("text in a TCVN3 font (from its styles), decoded",)
+
+
+@pytest.mark.slow
+def test_scans_pasted_into_an_opendocument_text_are_ocrd_in_order(tmp_path: Path) -> None:
+    # LibreOffice keeps a pasted picture in the package (Pictures/) and links it from a
+    # draw:image in the body; the body's order is the pages' order.
+    draw = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+    xlink = "http://www.w3.org/1999/xlink"
+    body = "".join(
+        f'<text:p><draw:frame xmlns:draw="{draw}"><draw:image xmlns:xlink="{xlink}" '
+        f'xlink:href="Pictures/{name}"/></draw:frame></text:p>'
+        for name in ("b.png", "a.jpg")
+    )
+    path = make_odt(tmp_path / "scan.odt", body)
+    first, second = two_page_scans(("PNG", "JPEG"))
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("Pictures/a.jpg", second)
+        z.writestr("Pictures/b.png", first)
+    doc = ingest(path)
+    assert doc.kind == "odt" and [p.method for p in doc.pages] == [Method.OCR, Method.OCR]
+    assert "Ủy ban nhân dân tỉnh" in doc.pages[0].text
+    assert "Đẩy mạnh phong trào thi đua" in doc.pages[1].text
