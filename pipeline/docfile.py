@@ -52,7 +52,10 @@ _MARKS = str.maketrans(
     {
         **{ch: "\n" for ch in _LINE_ENDS},
         "\x1e": "-",  # non-breaking hyphen
-        **{chr(c): None for c in range(0x20) if chr(c) not in _LINE_ENDS + "\t\x1e"},
+        # An optional hyphen, kept as the soft hyphen it is: in a TCVN3 font byte 0xAD is the
+        # letter "ư" (a converted file stores it so); the caller drops the others.
+        "\x1f": "\xad",
+        **{chr(c): None for c in range(0x20) if chr(c) not in _LINE_ENDS + "\t\x1e\x1f"},
     }
 )
 
@@ -301,6 +304,8 @@ def _main_text(word: bytes, table: bytes) -> str:
 
 def _visible(text: str) -> str:
     """Word's text with fields reduced to their results and marks resolved (see the module)."""
+    # A table row ends with a mark of its own right after its last cell's: one line end.
+    text = text.replace("\x07\x07", "\x07")
     if _FIELD_BEGIN not in text:
         return text.translate(_MARKS)
     out = []

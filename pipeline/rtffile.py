@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from pipeline.errors import InputFileError
-from pipeline.textfile import LEGACY, legacy_encoding
+from pipeline.textfile import LEGACY, font_bytes, legacy_encoding
 
 # Far more than any plan's text with its pictures: a larger file is refused, not read.
 MAX_RTF_BYTES = 200 * 1024 * 1024
@@ -40,7 +40,9 @@ _SKIPPED = frozenset(
     revtbl rsidtbl generator xmlnstbl themedata colorschememapping datastore latentstyles
     filetbl pgdsctbl shpinst nonshppict annotation atnid atnauthor""".split()
 )
-_LINE_END = frozenset("par line cell row page sect column".split())
+_FONT_ENCODINGS = ("tcvn3", "vni")  # (the legacy fonts' codecs, as legacy_encoding names them)
+# (A table row ends with \row after its last \cell, which ended the line already.)
+_LINE_END = frozenset("par line cell page sect column".split())
 _SYMBOLS = {b"~": "\u00a0", b"_": "-", b"\\": "\\", b"{": "{", b"}": "}", b"\t": "\t"}
 _WORDS = {
     "tab": "\t",
@@ -214,7 +216,14 @@ class _Reader:
             group.uc = max(param or 0, 0)
         elif w == "u":
             n = param or 0
-            self._put(chr(n % 0x10000 if n < 0 else min(n, 0x10FFFF)))
+            ch = chr(n % 0x10000 if n < 0 else min(n, 0x10FFFF))
+            raw = font_bytes(ch) if self._codec() in _FONT_ENCODINGS else None
+            if raw is not None:
+                # A legacy font's byte written as the Western letter it shows (LibreOffice:
+                # "\u213\'d5" for TCVN3's "ế"): decoded with its run.
+                self._bytes(raw)
+            else:
+                self._put(ch)
             self.skip_chars = group.uc
         elif w in _LINE_END:
             self._put("\n")
@@ -233,6 +242,10 @@ class _Reader:
             self._put("\n")
         elif symbol in _SYMBOLS:
             self._put(_SYMBOLS[symbol])
+        elif symbol == b"-" and self._codec() in _FONT_ENCODINGS:
+            # An optional hyphen, but in a TCVN3 font byte 0xAD is the letter "ư" (LibreOffice
+            # writes it so: "l\-\u238\'eeng" for "lượng"); elsewhere it is invisible.
+            self._bytes(b"\xad")
 
     def _chars(self, raw: bytes) -> None:
         """Characters of the document, in the current font's code page (or a font's name)."""
@@ -256,8 +269,11 @@ class _Reader:
             n = min(self.skip_chars, len(raw))
             self.skip_chars -= n
             raw = raw[n:]
-        if not raw:
-            return
+        if raw:
+            self._bytes(raw)
+
+    def _bytes(self, raw: bytes) -> None:
+        """Bytes of the document in the current font, decoded with the run they belong to."""
         codec = self._codec()
         if codec != self.pending_codec:
             self._flush()
@@ -280,7 +296,7 @@ class _Reader:
         codec, data = self.pending_codec, bytes(self.pending)
         if codec in LEGACY:
             self.out.append(LEGACY[codec](data))
-            if codec in ("tcvn3", "vni"):
+            if codec in _FONT_ENCODINGS:
                 self.notes.add(f"text in {codec.upper()} fonts, decoded")
         else:
             self.out.append(data.decode(codec, "replace"))

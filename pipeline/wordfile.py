@@ -140,6 +140,8 @@ def _run_text(run: ElementTree.Element) -> str:
             parts.append("\t")
         elif tag in (_W + "br", _W + "cr"):
             parts.append("\n")
+        elif tag == _W + "softHyphen":  # ("ư" in a TCVN3 run: see _decoded_as_a_whole)
+            parts.append("\xad")
     return "".join(parts)
 
 
@@ -247,4 +249,6 @@ def _decoded_as_a_whole(
         if fixed <= quality.garbled_threshold:
             text = decoded
             notes.add(f"text in a {enc.upper()} font{where}, decoded")
-    return text, sorted(notes)
+    # Soft hyphens left (optional hyphens in Unicode text; in a TCVN3 run they were "ư" and
+    # are decoded by now) are invisible: dropped.
+    return text.replace("\xad", ""), sorted(notes)

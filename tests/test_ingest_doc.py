@@ -48,7 +48,6 @@ def test_pieces_paragraphs_cells_and_fields_become_lines(tmp_path: Path) -> None
         PLAN[2],
         "Nơi nhận:",
         "TM. ỦY BAN NHÂN DÂN",
-        "",
         "Trang 3 / năm",
         "Chủ tịch Nguyễn Văn An-2024",
     ]

@@ -84,7 +84,6 @@ def test_word_rtf_paragraphs_fonts_cells_and_fields(tmp_path: Path) -> None:
         "3\txong",
         "Nơi nhận:",
         "TM.\u00a0UBND",
-        "",
         "Biểu tượng 😀",
     ]
 
