@@ -52,3 +52,12 @@ def test_a_tcvn3_body_under_a_unicode_letterhead_reads_the_same_in_every_format(
     (page,) = ingest(OFFICE / f"legacy.{kind}").pages
     assert page.text.split("\n") == LEGACY
     assert len(page.warnings) == 1 and "TCVN3" in page.warnings[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ("doc", "odt"))
+def test_scans_pasted_by_an_office_suite_are_ocrd_in_order(kind: str) -> None:
+    doc = ingest(OFFICE / f"scan.{kind}")
+    assert [p.method.value for p in doc.pages] == ["ocr", "ocr"]
+    assert "Ủy ban nhân dân tỉnh" in doc.pages[0].text
+    assert "Đẩy mạnh phong trào thi đua" in doc.pages[1].text
