@@ -13,9 +13,11 @@ an older FIB of fixed offsets and 8-bit text only, its piece table (when fast-sa
 Word's marks become text as a .docx's elements do: paragraph and cell ends, line, page and
 column breaks end a line; a field keeps its result ("3", a link's text), not its code
 ("PAGE", "HYPERLINK ..."); pictures and note marks are dropped. Text in a legacy font comes
-out as the Western letters of its bytes ("kÕ ho¹ch"); the caller decodes it as a whole when
-the decoding reads as Vietnamese (:func:`pipeline.wordfile.read_word`), since the fonts of
-the runs are not read here.
+out as the Western letters of its bytes ("kÕ ho¹ch"): a run whose font the character
+formatting names (".VnTime": TCVN3, "VNI-Times": VNI) is decoded here, run by run, so that a
+paragraph mixing Unicode and TCVN3 reads right; where the font comes from a style (or in a
+Word 6/95 file) the caller decodes the text as a whole when that reads as Vietnamese
+(:func:`pipeline.wordfile.read_word`).
 
 Files that are no readable Word document fail with one line: a Word 2.0 file, a password, an
 Excel or PowerPoint file, a damaged compound file.
@@ -23,6 +25,7 @@ Excel or PowerPoint file, a damaged compound file.
 
 from __future__ import annotations
 
+import bisect
 import re
 import struct
 from pathlib import Path
@@ -30,7 +33,7 @@ from pathlib import Path
 import olefile
 
 from pipeline.errors import EncryptedError, InputFileError, damaged
-from pipeline.textfile import C1_AS_CP1252
+from pipeline.textfile import C1_AS_CP1252, LEGACY, font_bytes, legacy_encoding
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FIB_IDENT = 0xA5EC
@@ -41,6 +44,11 @@ _F_ENCRYPTED = 0x0100
 _F_WHICH_TABLE = 0x0200  # set: the table stream is "1Table"
 _F_OBFUSCATED = 0x8000  # (with fEncrypted: XOR obfuscation, a password all the same)
 _CLX_INDEX = 33  # fcClx/lcbClx: the 34th pair of FibRgFcLcb97
+_CHPX_INDEX = 12  # fcPlcfBteChpx: the character formatting's pages
+_FFN_INDEX = 15  # fcSttbfFfn: the font table
+_SPRM_C_RG_FTC0 = 0x4A4F  # a run's font (ASCII characters), an index into the font table
+# Operand sizes by a sprm's top three bits (spra); None: variable, a size byte first.
+_SPRA_SIZES = (1, 1, 2, 4, 2, 2, None, 3)
 _COMPRESSED = 0x40000000  # a piece's fc: 8-bit text at byte (fc & 0x3FFFFFFF) / 2
 # Far more than any plan's text: a larger stream is refused rather than read into memory.
 MAX_STREAM_BYTES = 200 * 1024 * 1024
@@ -63,10 +71,11 @@ _MARKS = str.maketrans(
 _OLE_ERRORS = (OSError, ValueError, struct.error, IndexError, KeyError, EOFError, TypeError)
 
 
-def doc_text(path: Path) -> str:
+def doc_text(path: Path) -> tuple[str, list[str]]:
     """The main text of Word 6.0-2003 document ``path``, one line per paragraph (table cells
-    too), with Word's marks resolved. Raises InputFileError for a file that is none or is
-    damaged, EncryptedError for one with a password."""
+    too), with Word's marks resolved, and notes on how it was read (legacy fonts decoded by
+    name). Raises InputFileError for a file that is none or is damaged, EncryptedError for one
+    with a password."""
     try:
         with _open(path) as ole:
             word, table = _streams(ole, path)
@@ -222,8 +231,18 @@ def _read(ole: olefile.OleFileIO, name: str, path: Path) -> bytes:
 
 
 def _fib_fields(word: bytes) -> tuple[int, int, int]:
-    """(ccpText, fcClx, lcbClx) of the FIB: its variable-length parts are walked by their
-    counts (csw, cslw, cbRgFcLcb) rather than by Word 97's fixed offsets."""
+    """(ccpText, fcClx, lcbClx) of the FIB (see :func:`_fib_pairs`)."""
+    ccp_text, blob, pairs = _fib_pairs(word)
+    if pairs <= _CLX_INDEX:
+        raise ValueError("no piece table in the file information block")
+    fc_clx, lcb_clx = struct.unpack_from("<II", word, blob + 8 * _CLX_INDEX)
+    return ccp_text, fc_clx, lcb_clx
+
+
+def _fib_pairs(word: bytes) -> tuple[int, int, int]:
+    """(ccpText, where the FIB's (fc, lcb) pairs begin, how many there are): its
+    variable-length parts are walked by their counts (csw, cslw, cbRgFcLcb) rather than by
+    Word 97's fixed offsets."""
     off = 0x20
     csw = struct.unpack_from("<H", word, off)[0]
     off += 2 + 2 * csw
@@ -232,11 +251,7 @@ def _fib_fields(word: bytes) -> tuple[int, int, int]:
         raise ValueError("no character count in the file information block")
     ccp_text = struct.unpack_from("<i", word, off + 2 + 12)[0]  # (after cbMac and two ids)
     off += 2 + 4 * cslw
-    pairs = struct.unpack_from("<H", word, off)[0]
-    if pairs <= _CLX_INDEX:
-        raise ValueError("no piece table in the file information block")
-    fc_clx, lcb_clx = struct.unpack_from("<II", word, off + 2 + 8 * _CLX_INDEX)
-    return ccp_text, fc_clx, lcb_clx
+    return ccp_text, off + 2, struct.unpack_from("<H", word, off)[0]
 
 
 def _word6_pieces(word: bytes) -> list[tuple[int, int, int]]:
@@ -275,31 +290,139 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
     ]
 
 
-def _main_text(word: bytes, table: bytes) -> str:
+def _main_text(word: bytes, table: bytes) -> tuple[str, list[str]]:
+    """The main text, and notes on the legacy fonts decoded by name (Word 97 on)."""
     if struct.unpack_from("<H", word, 2)[0] < _NFIB_WORD97:
         pieces = _word6_pieces(word)
+        runs: list[tuple[int, int, str]] = []
     else:
         ccp_text, fc_clx, lcb_clx = _fib_fields(word)
         pieces = [(a, min(b, ccp_text), fc) for a, b, fc in _pieces(table, fc_clx, lcb_clx)]
+        runs = _legacy_runs(word, table)
     pieces = [(a, b, fc) for a, b, fc in pieces if a < b]
     # Each character is stored once: pieces that claim more text than the stream holds point
     # at the same bytes again and again (a damaged table, or a bomb).
     if sum(b - a for a, b, _ in pieces) > len(word):
         raise ValueError("its pieces claim more text than the WordDocument stream holds")
     parts = []
+    used: set[str] = set()
     for first, end, fc in pieces:
         n = end - first
         if fc & _COMPRESSED:  # 8-bit characters at byte fc / 2, Windows-1252
-            at = (fc & 0x3FFFFFFF) // 2
+            at, width = (fc & 0x3FFFFFFF) // 2, 1
             data = word[at : at + n]
             text = data.decode("latin-1").translate(C1_AS_CP1252)
         else:
+            at, width = fc, 2
             data = word[fc : fc + 2 * n]
             text = data.decode("utf-16-le", "replace")
-        if len(data) != (n if fc & _COMPRESSED else 2 * n):
+        if len(data) != n * width:
             raise ValueError("a piece lies beyond the end of the WordDocument stream")
-        parts.append(text)
-    return _visible("".join(parts)).removesuffix("\n")
+        parts.append(_decode_runs(text, at, width, runs, used) if runs else text)
+    notes = [f"text in {enc.upper()} fonts, decoded" for enc in sorted(used)]
+    return _visible("".join(parts)).removesuffix("\n"), notes
+
+
+def _decode_runs(
+    text: str, at: int, width: int, runs: list[tuple[int, int, str]], used: set[str]
+) -> str:
+    """``text`` (a piece whose character k sits at byte ``at + k * width``) with the parts in
+    a legacy font decoded from the bytes they show (an optional hyphen there is TCVN3's "ư")."""
+    out = []
+    k = 0
+    starts = [r[0] for r in runs]
+    while k < len(text):
+        fc = at + k * width
+        j = bisect.bisect_right(starts, fc) - 1
+        if j >= 0 and fc < runs[j][1]:
+            end = min(len(text), k + -(-(runs[j][1] - fc) // width))
+            raw = font_bytes(text[k:end].replace("\x1f", "\xad"))
+            if raw is not None:
+                out.append(LEGACY[runs[j][2]](raw))
+                used.add(runs[j][2])
+            else:
+                out.append(text[k:end])
+        else:
+            nxt = starts[j + 1] if j + 1 < len(starts) else None
+            end = len(text) if nxt is None else min(len(text), k + -(-(nxt - fc) // width))
+            out.append(text[k:end])
+        k = max(end, k + 1)
+    return "".join(out)
+
+
+def _legacy_runs(word: bytes, table: bytes) -> list[tuple[int, int, str]]:
+    """(first byte, end byte, encoding) of the stretches of ``word`` whose characters are in a
+    legacy font (".VnTime": TCVN3, "VNI-Times": VNI), sorted: from the character formatting
+    ([MS-DOC] PlcBteChpx, its ChpxFkp pages, the sprmCRgFtc0 of each run) and the font table
+    (SttbfFfn). A run whose font comes from its style has none (the caller's decoding as a
+    whole covers that). [] when the document names no legacy font, or its tables are damaged
+    (then too)."""
+    try:
+        fonts = _font_names(word, table)
+        legacy = {k: enc for k, name in enumerate(fonts) if (enc := legacy_encoding(name))}
+        if not legacy:
+            return []
+        _, blob, pairs = _fib_pairs(word)
+        if pairs <= _CHPX_INDEX:
+            return []
+        fc, lcb = struct.unpack_from("<II", word, blob + 8 * _CHPX_INDEX)
+        plc = table[fc : fc + lcb]
+        n = (len(plc) - 4) // 8
+        runs = []
+        for k in range(n):
+            pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * k)[0] & 0x3FFFFF
+            page = word[pn * 512 : pn * 512 + 512]
+            if len(page) < 512:
+                continue
+            crun = page[511]
+            for r in range(crun):
+                start, end = struct.unpack_from("<II", page, 4 * r)
+                b = page[4 * (crun + 1) + r]
+                ftc = _font_of(page, 2 * b) if b else None
+                if ftc in legacy:
+                    runs.append((start, end, legacy[ftc]))
+        return sorted(runs)
+    except (struct.error, IndexError, ValueError):
+        return []
+
+
+def _font_of(page: bytes, at: int) -> int | None:
+    """The font index that the Chpx at ``at`` in an FKP page sets (sprmCRgFtc0), or None."""
+    cb = page[at]
+    grpprl = page[at + 1 : at + 1 + cb]
+    i = 0
+    while i + 2 <= len(grpprl):
+        sprm = struct.unpack_from("<H", grpprl, i)[0]
+        i += 2
+        if sprm == _SPRM_C_RG_FTC0 and i + 2 <= len(grpprl):
+            return int(struct.unpack_from("<H", grpprl, i)[0])
+        size = _SPRA_SIZES[sprm >> 13]
+        if size is None:  # variable: a size byte first
+            size = 1 + (grpprl[i] if i < len(grpprl) else 0)
+        i += size
+    return None
+
+
+def _font_names(word: bytes, table: bytes) -> list[str]:
+    """The font table (SttbfFfn): each font's name, by index."""
+    _, blob, pairs = _fib_pairs(word)
+    if pairs <= _FFN_INDEX:
+        return []
+    fc, lcb = struct.unpack_from("<II", word, blob + 8 * _FFN_INDEX)
+    sttb = table[fc : fc + lcb]
+    count, extra = struct.unpack_from("<HH", sttb, 0)
+    at = 4
+    if count == 0xFFFF:  # (extended: the count follows)
+        count, extra = struct.unpack_from("<HH", sttb, 2)
+        at = 6
+    names = []
+    for _ in range(count):
+        size = sttb[at] + 1  # cbFfnM1: the entry's size less one
+        entry = sttb[at : at + size]
+        name = entry[40:].decode("utf-16-le", "replace").split("\x00")[0]
+        names.append(name)
+        at += size + extra
+    return names
 
 
 def _visible(text: str) -> str:

@@ -47,6 +47,8 @@ ODT_BODY = "content.xml"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
 _XLINK = "{http://www.w3.org/1999/xlink}"
 # Far more than any plan's text: a larger part is refused rather than read into memory.
 MAX_XML_BYTES = 200 * 1024 * 1024
@@ -162,10 +164,14 @@ def _run_font(run: ElementTree.Element) -> str | None:
     return fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi")
 
 
-def _odt_text(el: ElementTree.Element) -> str:
+def _odt_text(
+    el: ElementTree.Element, fonts: dict[str, str], notes: set[str], enc: str | None = None
+) -> str:
     """The text of an OpenDocument paragraph or span: its spaces (``text:s``, ``text:c`` of
-    them), tabs and line breaks, not the paragraphs nested in it (a note's, a frame's)."""
-    parts = [el.text or ""]
+    them), tabs and line breaks, not the paragraphs nested in it (a note's, a frame's); the
+    text in a legacy font (its style's, ``fonts``: see :func:`_odt_fonts`) decoded."""
+    enc = fonts.get(el.get(_T + "style-name") or "", enc)
+    parts = [_in_font(el.text or "", enc, notes)]
     for child in el:
         tag = child.tag
         if tag == _T + "s":
@@ -175,9 +181,39 @@ def _odt_text(el: ElementTree.Element) -> str:
         elif tag == _T + "line-break":
             parts.append("\n")
         elif tag not in (_T + "p", _T + "h", _T + "note"):
-            parts.append(_odt_text(child))
-        parts.append(child.tail or "")
+            parts.append(_odt_text(child, fonts, notes, enc))
+        parts.append(_in_font(child.tail or "", enc, notes))
     return "".join(parts)
+
+
+def _odt_fonts(root: ElementTree.Element) -> dict[str, str]:
+    """The automatic styles of an OpenDocument body that set a legacy font: style name ->
+    encoding (a style's ``style:font-name`` names a font face, whose family is the font)."""
+    faces = {
+        face.get(_STYLE + "name", ""): (face.get(_SVG + "font-family") or "").strip("'\"")
+        for face in root.iter(_STYLE + "font-face")
+    }
+    out = {}
+    for style in root.iter(_STYLE + "style"):
+        props = style.find(_STYLE + "text-properties")
+        if props is None:
+            continue
+        name = props.get(_STYLE + "font-name") or ""
+        enc = legacy_encoding(faces.get(name) or name)
+        if enc:
+            out[style.get(_STYLE + "name", "")] = enc
+    return out
+
+
+def _in_font(text: str, enc: str | None, notes: set[str]) -> str:
+    """``text`` decoded from legacy encoding ``enc`` (None: as it is)."""
+    if enc is None or not text:
+        return text
+    raw = font_bytes(text)
+    if raw is None:
+        return text
+    notes.add(f"text in {enc.upper()} fonts, decoded")
+    return LEGACY[enc](raw)
 
 
 def _docx_lines(root: ElementTree.Element, notes: set[str]) -> list[str]:
@@ -202,11 +238,8 @@ def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[
     :mod:`pipeline.htmlfile`), one line
     per paragraph, and notes on how it was read (legacy fonts decoded). Raises InputFileError
     for a damaged file."""
-    if kind == "doc":
-        # (Its runs' fonts are not read: a legacy font is found by decoding.)
-        return _decoded_as_a_whole(doc_text(path), set(), quality, "")
-    if kind in ("rtf", "html"):
-        text, found = (rtf_text if kind == "rtf" else html_text)(path)
+    if kind in ("doc", "rtf", "html"):
+        text, found = {"doc": doc_text, "rtf": rtf_text, "html": html_text}[kind](path)
         return _decoded_as_a_whole(text, set(found), quality, "")
     try:
         with zipfile.ZipFile(path) as z:
@@ -232,7 +265,10 @@ def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[
         if kind == "docx":
             lines = _docx_lines(root, notes)
         else:
-            lines = [_odt_text(el) for el in root.iter() if el.tag in (_T + "p", _T + "h")]
+            fonts = _odt_fonts(root)
+            lines = [
+                _odt_text(el, fonts, notes) for el in root.iter() if el.tag in (_T + "p", _T + "h")
+            ]
     except RecursionError as e:  # (spans nested thousands deep: no editor writes that)
         raise damaged(path, "corrupt document (its body is nested too deeply)") from e
     return _decoded_as_a_whole("\n".join(lines), notes, quality, " (from its styles)")

@@ -54,6 +54,19 @@ def test_a_tcvn3_body_under_a_unicode_letterhead_reads_the_same_in_every_format(
     assert len(page.warnings) == 1 and "TCVN3" in page.warnings[0]
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_paragraphs_mixing_unicode_and_legacy_font_runs_are_decoded_run_by_run(kind: str) -> None:
+    # A line with "ế" cannot be TCVN3 as a whole: only the runs' fonts say which words are
+    # (.doc: the character formatting's font index into the font table; .odt: the span's
+    # automatic style).
+    (page,) = ingest(OFFICE / f"mixed.{kind}").pages
+    assert page.text.split("\n") == [
+        "Kế hoạch số 12/KH-UBND về thực hiện phong trào thi đua dân vận khéo",
+        "Mục đích: nâng cao chất lượng công tác dân vận của chính quyền.",
+    ]
+    assert page.warnings == ("text in TCVN3 fonts, decoded", "text in VNI fonts, decoded")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ("doc", "odt"))
 def test_scans_pasted_by_an_office_suite_are_ocrd_in_order(kind: str) -> None:
