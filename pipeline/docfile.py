@@ -42,7 +42,6 @@ _NFIB_WORD6 = 0x0065  # Word 6.0 (101); Word 95 writes 104
 _F_COMPLEX = 0x0004  # (Word 6.0/95) fast-saved: the text is in pieces
 _F_ENCRYPTED = 0x0100
 _F_WHICH_TABLE = 0x0200  # set: the table stream is "1Table"
-_F_OBFUSCATED = 0x8000  # (with fEncrypted: XOR obfuscation, a password all the same)
 _CLX_INDEX = 33  # fcClx/lcbClx: the 34th pair of FibRgFcLcb97
 _CHPX_INDEX = 12  # fcPlcfBteChpx: the character formatting's pages
 _FFN_INDEX = 15  # fcSttbfFfn: the font table
@@ -201,7 +200,7 @@ def _streams(ole: olefile.OleFileIO, path: Path) -> tuple[bytes, bytes]:
             path=str(path),
             remedy="save it in a later Word as .docx",
         )
-    if flags & (_F_ENCRYPTED | _F_OBFUSCATED):
+    if flags & _F_ENCRYPTED:  # (encrypted or, with fObfuscated, XOR-obfuscated: a password)
         raise EncryptedError(
             "password-protected Word document",
             path=str(path),
