@@ -336,7 +336,8 @@ def _pdf_pages(
     n = pdfmod.check_pdf(path)
     with pdfmod.open_pdf(path) as pdf:
         for i in range(n):
-            verdict = pdfmod.judge_layer(pdfmod.page_text(pdf, i), cfg.pdf)
+            text, decoded = pdfmod.page_layer(pdf, i)
+            verdict = pdfmod.judge_layer(text, cfg.pdf, decoded)
             if verdict.text is not None:
                 # (A layer decoded from a legacy font says so; a plain one says nothing.)
                 note = [] if verdict.reason == "text layer" else [verdict.reason]

@@ -153,3 +153,40 @@ def test_a_scanned_page_fails_where_ocr_is_not_allowed(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match=r"a scan, not text \(page 2: ") as e:
         ingest(path, IngestConfig(allow_ocr=False))
     assert str(path) in e.value.one_line()
+
+
+def test_legacy_font_runs_are_decoded_by_the_font_s_name(tmp_path: Path) -> None:
+    # A line mixing a Unicode font with ".VnTime" (TCVN3) and "VNI-Times" words: no reading
+    # of the line as a whole is right; the fonts' names say which characters are which. (The
+    # fonts are DejaVu ones renamed in the file, the new names as long as the old.)
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    pdf = FPDF(format="A4")
+    for name, file in (
+        ("uni", "DejaVuSans.ttf"),
+        ("tcvn3", "DejaVuSerif.ttf"),
+        ("vni", "DejaVuSansMono.ttf"),
+    ):
+        pdf.add_font(name, fname=str(dejavu / file))
+    pdf.add_page()
+    lines = [
+        ("Kế hoạch số 12/KH-UBND", "về thực hiện phong trào thi đua", "dân vận khéo năm 2024"),
+        ("Mục đích:", "nâng cao chất lượng công tác", "của chính quyền các cấp"),
+    ]
+    for y, (uni, tcvn3, vni) in enumerate(lines):
+        for x, font, text in (
+            (15, "uni", uni),
+            (70, "tcvn3", encode_tcvn3(tcvn3)),
+            (140, "vni", encode_vni(vni)),
+        ):
+            pdf.set_font(font, size=11)
+            pdf.text(x, 20 + 8 * y, text if isinstance(text, str) else text.decode("cp1252"))
+    data = bytes(pdf.output())
+    data = data.replace(b"DejaVuSerifBook", b".VnTime-Regular").replace(
+        b"DejaVuSansMono", b"VNI-Times-Bold"
+    )
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    (page,) = ingest(path).pages
+    assert page.method is Method.TEXT_LAYER
+    assert page.text.split("\n") == [" ".join(line) for line in lines]
+    assert page.warnings == ("text layer in TCVN3 and VNI fonts, decoded",)
