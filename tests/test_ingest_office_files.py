@@ -67,6 +67,15 @@ def test_paragraphs_mixing_unicode_and_legacy_font_runs_are_decoded_run_by_run(k
     assert page.warnings == ("text in TCVN3 fonts, decoded", "text in VNI fonts, decoded")
 
 
+@pytest.mark.parametrize("kind", ("odt", "docx", "doc", "rtf"))
+def test_a_legacy_font_set_by_the_styles_only_is_decoded(kind: str) -> None:
+    # No run names ".VnTime": the default paragraph style does (RTF: the style's \f, which
+    # the body's runs repeat). Read as a whole, the Unicode heading kept.
+    (page,) = ingest(OFFICE / f"styled.{kind}").pages
+    assert page.text.split("\n") == ["ỦY BAN NHÂN DÂN TỈNH HÀ NAM", *LEGACY[2:4]]
+    assert len(page.warnings) == 1 and "TCVN3" in page.warnings[0]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ("doc", "odt"))
 def test_scans_pasted_by_an_office_suite_are_ocrd_in_order(kind: str) -> None:
