@@ -34,6 +34,7 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _FONT_FAMILY = re.compile(r"font-family\s*:\s*['\"]?([^;'\",]+)", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
+_NEAR = 64  # how deep an end tag looks for its element among the open ones
 
 HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|meta)\b", re.I)
 
@@ -122,8 +123,9 @@ class _Text(HTMLParser):
             self.hidden = max(self.hidden - 1, 0)
         if tag == "pre":
             self.pre = max(self.pre - 1, 0)
-        # Close up to the matching element (browsers forgive unclosed <p>, <font> ...).
-        for k in range(len(self.fonts) - 1, -1, -1):
+        # Close up to the matching element (browsers forgive unclosed <p>, <font> ...), looked
+        # for near the top only: a page of thousands of unclosed <p> stays linear.
+        for k in range(len(self.fonts) - 1, max(len(self.fonts) - _NEAR, 0) - 1, -1):
             if self.fonts[k][0] == tag:
                 del self.fonts[k:]
                 break
