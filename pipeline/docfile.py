@@ -33,6 +33,7 @@ from pathlib import Path
 import olefile
 
 from pipeline.errors import EncryptedError, InputFileError, damaged
+from pipeline.quality import text_stats
 from pipeline.textfile import C1_AS_CP1252, LEGACY, font_bytes, legacy_encoding
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -43,9 +44,11 @@ _F_COMPLEX = 0x0004  # (Word 6.0/95) fast-saved: the text is in pieces
 _F_ENCRYPTED = 0x0100
 _F_WHICH_TABLE = 0x0200  # set: the table stream is "1Table"
 _CLX_INDEX = 33  # fcClx/lcbClx: the 34th pair of FibRgFcLcb97
+_STSH_INDEX = 1  # fcStshf: the style sheet (its STSHI names the default fonts)
 _CHPX_INDEX = 12  # fcPlcfBteChpx: the character formatting's pages
 _FFN_INDEX = 15  # fcSttbfFfn: the font table
 _SPRM_C_RG_FTC0 = 0x4A4F  # a run's font (ASCII characters), an index into the font table
+_SPRM_C_ISTD = 0x4A30  # a run's character style
 # Operand sizes by a sprm's top three bits (spra); None: variable, a size byte first.
 _SPRA_SIZES = (1, 1, 2, 4, 2, 2, None, 3)
 _COMPRESSED = 0x40000000  # a piece's fc: 8-bit text at byte (fc & 0x3FFFFFFF) / 2
@@ -293,7 +296,7 @@ def _main_text(word: bytes, table: bytes) -> tuple[str, list[str]]:
     """The main text, and notes on the legacy fonts decoded by name (Word 97 on)."""
     if struct.unpack_from("<H", word, 2)[0] < _NFIB_WORD97:
         pieces = _word6_pieces(word)
-        runs: list[tuple[int, int, str]] = []
+        runs: list[_Run] = []
     else:
         ccp_text, fc_clx, lcb_clx = _fib_fields(word)
         pieces = [(a, min(b, ccp_text), fc) for a, b, fc in _pieces(table, fc_clx, lcb_clx)]
@@ -322,11 +325,17 @@ def _main_text(word: bytes, table: bytes) -> tuple[str, list[str]]:
     return _visible("".join(parts)).removesuffix("\n"), notes
 
 
-def _decode_runs(
-    text: str, at: int, width: int, runs: list[tuple[int, int, str]], used: set[str]
-) -> str:
+# A stretch of the WordDocument stream in a legacy font: (first byte, end byte, encoding,
+# whether its own formatting names the font; if not, the document's default font is assumed,
+# which a character style may have overridden: see _decode_runs).
+_Run = tuple[int, int, str, bool]
+
+
+def _decode_runs(text: str, at: int, width: int, runs: list[_Run], used: set[str]) -> str:
     """``text`` (a piece whose character k sits at byte ``at + k * width``) with the parts in
-    a legacy font decoded from the bytes they show (an optional hyphen there is TCVN3's "ư")."""
+    a legacy font decoded from the bytes they show (an optional hyphen there is TCVN3's "ư").
+    A part in the default font only is decoded when that gives more Vietnamese syllables
+    ("Hà Nam" in a Unicode character style stays: "HỔ Nam" is no better)."""
     out = []
     k = 0
     starts = [r[0] for r in runs]
@@ -334,13 +343,16 @@ def _decode_runs(
         fc = at + k * width
         j = bisect.bisect_right(starts, fc) - 1
         if j >= 0 and fc < runs[j][1]:
-            end = min(len(text), k + -(-(runs[j][1] - fc) // width))
-            raw = font_bytes(text[k:end].replace("\x1f", "\xad"))
-            if raw is not None:
-                out.append(LEGACY[runs[j][2]](raw))
-                used.add(runs[j][2])
+            _, stop, enc, named = runs[j]
+            end = min(len(text), k + -(-(stop - fc) // width))
+            part = text[k:end]
+            raw = font_bytes(part.replace("\x1f", "\xad"))
+            decoded = LEGACY[enc](raw) if raw is not None else part
+            if decoded != part and (named or text_stats(decoded).valid > text_stats(part).valid):
+                out.append(decoded)
+                used.add(enc)
             else:
-                out.append(text[k:end])
+                out.append(part)
         else:
             nxt = starts[j + 1] if j + 1 < len(starts) else None
             end = len(text) if nxt is None else min(len(text), k + -(-(nxt - fc) // width))
@@ -349,13 +361,13 @@ def _decode_runs(
     return "".join(out)
 
 
-def _legacy_runs(word: bytes, table: bytes) -> list[tuple[int, int, str]]:
-    """(first byte, end byte, encoding) of the stretches of ``word`` whose characters are in a
-    legacy font (".VnTime": TCVN3, "VNI-Times": VNI), sorted: from the character formatting
-    ([MS-DOC] PlcBteChpx, its ChpxFkp pages, the sprmCRgFtc0 of each run) and the font table
-    (SttbfFfn). A run whose font comes from its style has none (the caller's decoding as a
-    whole covers that). [] when the document names no legacy font, or its tables are damaged
-    (then too)."""
+def _legacy_runs(word: bytes, table: bytes) -> list[_Run]:
+    """The stretches of ``word`` whose characters are in a legacy font (".VnTime": TCVN3,
+    "VNI-Times": VNI), sorted: from the character formatting ([MS-DOC] PlcBteChpx, its
+    ChpxFkp pages, the sprmCRgFtc0 of each run) and the font table (SttbfFfn); a run that names
+    no font is in the style sheet's default font (STSHI ftcAsci: a template whose Normal font
+    is ".VnTime"). [] when no legacy font is in play, or the tables are damaged (the caller's
+    decoding as a whole then covers the text)."""
     try:
         fonts = _font_names(word, table)
         legacy = {k: enc for k, name in enumerate(fonts) if (enc := legacy_encoding(name))}
@@ -364,6 +376,8 @@ def _legacy_runs(word: bytes, table: bytes) -> list[tuple[int, int, str]]:
         _, blob, pairs = _fib_pairs(word)
         if pairs <= _CHPX_INDEX:
             return []
+        styles = _Styles(table, *struct.unpack_from("<II", word, blob + 8 * _STSH_INDEX))
+        default = legacy.get(styles.default)  # type: ignore[arg-type]
         fc, lcb = struct.unpack_from("<II", word, blob + 8 * _CHPX_INDEX)
         plc = table[fc : fc + lcb]
         n = (len(plc) - 4) // 8
@@ -377,29 +391,89 @@ def _legacy_runs(word: bytes, table: bytes) -> list[tuple[int, int, str]]:
             for r in range(crun):
                 start, end = struct.unpack_from("<II", page, 4 * r)
                 b = page[4 * (crun + 1) + r]
-                ftc = _font_of(page, 2 * b) if b else None
+                ftc, istd = _font_of(page, 2 * b) if b else (None, None)
+                if ftc is None:
+                    ftc = styles.font(istd)  # (the run's character style's, if any)
                 if ftc in legacy:
-                    runs.append((start, end, legacy[ftc]))
+                    runs.append((start, end, legacy[ftc], True))
+                elif ftc is None and default is not None:
+                    runs.append((start, end, default, False))
         return sorted(runs)
     except (struct.error, IndexError, ValueError):
         return []
 
 
-def _font_of(page: bytes, at: int) -> int | None:
-    """The font index that the Chpx at ``at`` in an FKP page sets (sprmCRgFtc0), or None."""
-    cb = page[at]
-    grpprl = page[at + 1 : at + 1 + cb]
+def _font_of(page: bytes, at: int) -> tuple[int | None, int | None]:
+    """(font index, character style) that the Chpx at ``at`` in an FKP page sets
+    (sprmCRgFtc0, sprmCIstd), each None where it sets none."""
+    return _sprm_values(page[at + 1 : at + 1 + page[at]])
+
+
+def _sprm_values(grpprl: bytes) -> tuple[int | None, int | None]:
+    """(sprmCRgFtc0, sprmCIstd) of a list of property modifiers, None where absent."""
+    font = style = None
     i = 0
     while i + 2 <= len(grpprl):
         sprm = struct.unpack_from("<H", grpprl, i)[0]
         i += 2
-        if sprm == _SPRM_C_RG_FTC0 and i + 2 <= len(grpprl):
-            return int(struct.unpack_from("<H", grpprl, i)[0])
+        if sprm in (_SPRM_C_RG_FTC0, _SPRM_C_ISTD) and i + 2 <= len(grpprl):
+            value = int(struct.unpack_from("<H", grpprl, i)[0])
+            if sprm == _SPRM_C_RG_FTC0:
+                font = value
+            else:
+                style = value
         size = _SPRA_SIZES[sprm >> 13]
         if size is None:  # variable: a size byte first
             size = 1 + (grpprl[i] if i < len(grpprl) else 0)
         i += size
-    return None
+    return font, style
+
+
+class _Styles:
+    """The fonts the style sheet ([MS-DOC] STSH) gives: each style's own (sprmCRgFtc0 in its
+    character properties, else its base style's), and the default for a run whose formatting
+    names none: the Normal style's font, else the STSHI's default (ftcAsci). Paragraph styles
+    other than Normal are not looked up (a run in one counts as in Normal: see
+    _decode_runs's check)."""
+
+    def __init__(self, table: bytes, fc: int, lcb: int) -> None:
+        self.own: dict[int, int | None] = {}
+        self.base: dict[int, int] = {}
+        stsh = table[fc : fc + lcb]
+        cb_stshi = struct.unpack_from("<H", stsh, 0)[0]
+        count, cb_base = struct.unpack_from("<HH", stsh, 2)
+        default = struct.unpack_from("<H", stsh, 2 + 12)[0] if cb_stshi >= 14 else None
+        at = 2 + cb_stshi
+        for istd in range(count):
+            cb_std = struct.unpack_from("<H", stsh, at)[0]
+            std = stsh[at + 2 : at + 2 + cb_std]
+            at += 2 + cb_std
+            if len(std) < 10:
+                continue
+            stk_base = struct.unpack_from("<H", std, 2)[0]
+            stk, base = stk_base & 0xF, stk_base >> 4
+            if base != 0xFFF:
+                self.base[istd] = base
+            cch = struct.unpack_from("<H", std, cb_base)[0]
+            i = cb_base + 2 + 2 * cch + 2  # (the name, and its terminating null)
+            upx_chpx = None
+            for k in range(2 if stk == 1 else 1 if stk == 2 else 0):
+                cb_upx = struct.unpack_from("<H", std, i)[0]
+                upx = std[i + 2 : i + 2 + cb_upx]
+                i += 2 + cb_upx + (cb_upx & 1)
+                if (stk == 1 and k == 1) or stk == 2:
+                    upx_chpx = upx
+            self.own[istd] = _sprm_values(upx_chpx)[0] if upx_chpx is not None else None
+        self.default = self.font(0) if self.font(0) is not None else default
+
+    def font(self, istd: int | None) -> int | None:
+        for _ in range(32):  # (a chain that loops stops)
+            if istd is None:
+                return None
+            if self.own.get(istd) is not None:
+                return self.own[istd]
+            istd = self.base.get(istd)
+        return None
 
 
 def _font_names(word: bytes, table: bytes) -> list[str]:

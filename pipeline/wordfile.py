@@ -44,6 +44,8 @@ _ZIP_ERRORS = (
 )
 BODY = "word/document.xml"
 ODT_BODY = "content.xml"
+DOCX_STYLES = "word/styles.xml"
+ODT_STYLES = "styles.xml"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
@@ -157,20 +159,14 @@ def _runs(para: ElementTree.Element) -> Iterator[ElementTree.Element]:
             yield from _runs(child)
 
 
-def _run_font(run: ElementTree.Element) -> str | None:
-    fonts = run.find(f"{_W}rPr/{_W}rFonts")
-    if fonts is None:
-        return None
-    return fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi")
-
-
 def _odt_text(
-    el: ElementTree.Element, fonts: dict[str, str], notes: set[str], enc: str | None = None
+    el: ElementTree.Element, fonts: _OdtFonts, notes: set[str], font: str | None = None
 ) -> str:
     """The text of an OpenDocument paragraph or span: its spaces (``text:s``, ``text:c`` of
     them), tabs and line breaks, not the paragraphs nested in it (a note's, a frame's); the
-    text in a legacy font (its style's, ``fonts``: see :func:`_odt_fonts`) decoded."""
-    enc = fonts.get(el.get(_T + "style-name") or "", enc)
+    text in a legacy font (its style's, or the paragraph's: see :class:`_OdtFonts`) decoded."""
+    font = fonts.of(el.get(_T + "style-name")) or font
+    enc = legacy_encoding(font)
     parts = [_in_font(el.text or "", enc, notes)]
     for child in el:
         tag = child.tag
@@ -181,28 +177,51 @@ def _odt_text(
         elif tag == _T + "line-break":
             parts.append("\n")
         elif tag not in (_T + "p", _T + "h", _T + "note"):
-            parts.append(_odt_text(child, fonts, notes, enc))
+            parts.append(_odt_text(child, fonts, notes, font))
         parts.append(_in_font(child.tail or "", enc, notes))
     return "".join(parts)
 
 
-def _odt_fonts(root: ElementTree.Element) -> dict[str, str]:
-    """The automatic styles of an OpenDocument body that set a legacy font: style name ->
-    encoding (a style's ``style:font-name`` names a font face, whose family is the font)."""
-    faces = {
-        face.get(_STYLE + "name", ""): (face.get(_SVG + "font-family") or "").strip("'\"")
-        for face in root.iter(_STYLE + "font-face")
-    }
-    out = {}
-    for style in root.iter(_STYLE + "style"):
-        props = style.find(_STYLE + "text-properties")
-        if props is None:
-            continue
-        name = props.get(_STYLE + "font-name") or ""
-        enc = legacy_encoding(faces.get(name) or name)
-        if enc:
-            out[style.get(_STYLE + "name", "")] = enc
-    return out
+class _OdtFonts:
+    """The font an OpenDocument paragraph or span is in: its style's ``style:font-name`` (a
+    font face, whose family is the font), else its parent style's, the automatic styles of the
+    body and the common ones of ``styles.xml`` alike; a paragraph without one has the default
+    paragraph style's (``style:default-style``), a span its paragraph's."""
+
+    def __init__(self, body: ElementTree.Element, styles: ElementTree.Element | None) -> None:
+        roots = [r for r in (styles, body) if r is not None]
+        faces = {
+            face.get(_STYLE + "name", ""): (face.get(_SVG + "font-family") or "").strip("'\"")
+            for root in roots
+            for face in root.iter(_STYLE + "font-face")
+        }
+
+        def font(style: ElementTree.Element) -> str | None:
+            props = style.find(_STYLE + "text-properties")
+            name = props.get(_STYLE + "font-name") if props is not None else None
+            return (faces.get(name) or name) if name else None
+
+        self.own: dict[str, str | None] = {}
+        self.parent: dict[str, str] = {}
+        self.default: str | None = None
+        for root in roots:
+            for style in root.iter(_STYLE + "style"):
+                name = style.get(_STYLE + "name", "")
+                self.own[name] = font(style)
+                if style.get(_STYLE + "parent-style-name"):
+                    self.parent[name] = style.get(_STYLE + "parent-style-name", "")
+            for style in root.iter(_STYLE + "default-style"):
+                if style.get(_STYLE + "family") == "paragraph":
+                    self.default = font(style) or self.default
+
+    def of(self, style: str | None) -> str | None:
+        for _ in range(32):  # (a chain that loops stops)
+            if style is None:
+                return None
+            if self.own.get(style):
+                return self.own[style]
+            style = self.parent.get(style)
+        return None
 
 
 def _in_font(text: str, enc: str | None, notes: set[str]) -> str:
@@ -216,20 +235,86 @@ def _in_font(text: str, enc: str | None, notes: set[str]) -> str:
     return LEGACY[enc](raw)
 
 
-def _docx_lines(root: ElementTree.Element, notes: set[str]) -> list[str]:
+def _docx_lines(root: ElementTree.Element, notes: set[str], fonts: _DocxFonts) -> list[str]:
     lines = []
     for para in root.iter(_W + "p"):
+        style = para.find(f"{_W}pPr/{_W}pStyle")
+        para_font = fonts.of(style.get(_W + "val") if style is not None else None, paragraph=True)
         parts = []
         for run in _runs(para):
-            text = _run_text(run)
-            enc = legacy_encoding(_run_font(run))
-            data = font_bytes(text) if enc else None
-            if enc and data:
-                text = LEGACY[enc](data)
-                notes.add(f"text in {enc.upper()} fonts, decoded")
+            text = _in_font(_run_text(run), legacy_encoding(fonts.run(run, para_font)), notes)
             parts.append(text)
         lines.append("".join(parts))
     return lines
+
+
+class _DocxFonts:
+    """The font a .docx run is in: its own (``w:rFonts``), else its character style's, else
+    its paragraph's style's, else the document's default (``w:docDefaults``); a style without
+    a font takes its ``w:basedOn`` style's."""
+
+    def __init__(self, styles: ElementTree.Element | None) -> None:
+        self.own: dict[str, str | None] = {}
+        self.based: dict[str, str] = {}
+        self.default_font: str | None = None
+        self.default_para: str | None = None
+        if styles is None:
+            return
+        defaults = styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
+        if defaults is not None:
+            self.default_font = _rfonts(defaults)
+        for style in styles.iter(_W + "style"):
+            sid = style.get(_W + "styleId") or ""
+            rpr = style.find(_W + "rPr")
+            self.own[sid] = _rfonts(rpr) if rpr is not None else None
+            based = style.find(_W + "basedOn")
+            if based is not None:
+                self.based[sid] = based.get(_W + "val") or ""
+            if style.get(_W + "type") == "paragraph" and style.get(_W + "default") in ("1", "true"):
+                self.default_para = sid
+
+    def of(self, style: str | None, paragraph: bool = False) -> str | None:
+        """The font style ``style`` gives (through its basedOn chain), or None; a paragraph
+        without a style has the default paragraph style's, then the document default."""
+        if style is None and paragraph:
+            style = self.default_para
+        for _ in range(32):  # (a chain that loops stops)
+            if style is None:
+                break
+            font = self.own.get(style)
+            if font:
+                return font
+            style = self.based.get(style)
+        return self.default_font if paragraph else None
+
+    def run(self, run: ElementTree.Element, para_font: str | None) -> str | None:
+        rpr = run.find(_W + "rPr")
+        if rpr is None:
+            return para_font
+        own = _rfonts(rpr)
+        if own:
+            return own
+        style = rpr.find(_W + "rStyle")
+        return (self.of(style.get(_W + "val")) if style is not None else None) or para_font
+
+
+def _rfonts(rpr: ElementTree.Element) -> str | None:
+    fonts = rpr.find(_W + "rFonts")
+    if fonts is None:
+        return None
+    return fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi")
+
+
+def _styles_part(path: Path, name: str) -> ElementTree.Element | None:
+    """The styles part ``name`` of the document's package, parsed; None when it has none or
+    it is damaged (the fonts then come from the body alone)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            if name not in z.namelist() or z.getinfo(name).file_size > MAX_XML_BYTES:
+                return None
+            return ElementTree.fromstring(z.read(name))
+    except (*_ZIP_ERRORS, ElementTree.ParseError, LookupError, RecursionError):
+        return None
 
 
 def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[str]]:
@@ -261,13 +346,16 @@ def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[
         # declaration names an unknown encoding)
         raise damaged(path, f"corrupt Word document (its body is not XML: {e})") from e
     notes: set[str] = set()
+    styles = _styles_part(path, DOCX_STYLES if kind == "docx" else ODT_STYLES)
     try:
         if kind == "docx":
-            lines = _docx_lines(root, notes)
+            lines = _docx_lines(root, notes, _DocxFonts(styles))
         else:
-            fonts = _odt_fonts(root)
+            fonts = _OdtFonts(root, styles)
             lines = [
-                _odt_text(el, fonts, notes) for el in root.iter() if el.tag in (_T + "p", _T + "h")
+                _odt_text(el, fonts, notes, fonts.default)
+                for el in root.iter()
+                if el.tag in (_T + "p", _T + "h")
             ]
     except RecursionError as e:  # (spans nested thousands deep: no editor writes that)
         raise damaged(path, "corrupt document (its body is nested too deeply)") from e

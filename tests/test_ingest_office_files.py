@@ -76,6 +76,19 @@ def test_a_legacy_font_set_by_the_styles_only_is_decoded(kind: str) -> None:
     assert len(page.warnings) == 1 and "TCVN3" in page.warnings[0]
 
 
+@pytest.mark.parametrize("kind", ("odt", "docx", "doc", "rtf"))
+def test_fonts_from_the_style_sheet_tell_tcvn3_words_from_unicode_ones(kind: str) -> None:
+    # The default paragraph style is ".VnTime"; a character style sets "Times New Roman" for
+    # the Unicode phrases (.docx: docDefaults/Normal and w:rStyle; .odt: default-style and the
+    # span's style; .doc: the style sheet's Normal and the run's sprmCIstd).
+    (page,) = ingest(OFFICE / f"stylemix.{kind}").pages
+    assert page.text.split("\n") == [
+        "Kế hoạch số 12/KH-UBND về thực hiện phong trào thi đua dân vận khéo",
+        "Mục đích: nâng cao chất lượng công tác dân vận của chính quyền.",
+    ]
+    assert page.warnings == ("text in TCVN3 fonts, decoded",)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ("doc", "odt"))
 def test_scans_pasted_by_an_office_suite_are_ocrd_in_order(kind: str) -> None:
