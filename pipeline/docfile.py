@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import re
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 
 import olefile
@@ -46,6 +47,7 @@ _F_WHICH_TABLE = 0x0200  # set: the table stream is "1Table"
 _CLX_INDEX = 33  # fcClx/lcbClx: the 34th pair of FibRgFcLcb97
 _STSH_INDEX = 1  # fcStshf: the style sheet (its STSHI names the default fonts)
 _CHPX_INDEX = 12  # fcPlcfBteChpx: the character formatting's pages
+_PAPX_INDEX = 13  # fcPlcfBtePapx: the paragraph formatting's pages
 _FFN_INDEX = 15  # fcSttbfFfn: the font table
 _SPRM_C_RG_FTC0 = 0x4A4F  # a run's font (ASCII characters), an index into the font table
 _SPRM_C_ISTD = 0x4A30  # a run's character style
@@ -378,15 +380,10 @@ def _legacy_runs(word: bytes, table: bytes) -> list[_Run]:
             return []
         styles = _Styles(table, *struct.unpack_from("<II", word, blob + 8 * _STSH_INDEX))
         default = legacy.get(styles.default)  # type: ignore[arg-type]
-        fc, lcb = struct.unpack_from("<II", word, blob + 8 * _CHPX_INDEX)
-        plc = table[fc : fc + lcb]
-        n = (len(plc) - 4) // 8
+        paragraphs = _paragraph_styles(word, table, blob, pairs)
+        starts = [p[0] for p in paragraphs]
         runs = []
-        for k in range(n):
-            pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * k)[0] & 0x3FFFFF
-            page = word[pn * 512 : pn * 512 + 512]
-            if len(page) < 512:
-                continue
+        for page in _fkp_pages(word, table, blob, _CHPX_INDEX):
             crun = page[511]
             for r in range(crun):
                 start, end = struct.unpack_from("<II", page, 4 * r)
@@ -394,13 +391,68 @@ def _legacy_runs(word: bytes, table: bytes) -> list[_Run]:
                 ftc, istd = _font_of(page, 2 * b) if b else (None, None)
                 if ftc is None:
                     ftc = styles.font(istd)  # (the run's character style's, if any)
-                if ftc in legacy:
-                    runs.append((start, end, legacy[ftc], True))
-                elif ftc is None and default is not None:
-                    runs.append((start, end, default, False))
+                if ftc is not None:
+                    if ftc in legacy:
+                        runs.append((start, end, legacy[ftc], True))
+                    continue
+                # The paragraphs' styles' fonts (a run of the same formatting may span several
+                # paragraphs), else the default, assumed.
+                at = start
+                j = max(bisect.bisect_right(starts, start) - 1, 0)
+                while at < end:
+                    para = paragraphs[j] if j < len(paragraphs) else None
+                    if para is not None and para[0] <= at < para[1]:
+                        stop, font = min(end, para[1]), styles.font(para[2])
+                        if font is not None:
+                            if font in legacy:
+                                runs.append((at, stop, legacy[font], True))
+                        elif default is not None:
+                            runs.append((at, stop, default, False))
+                        at, j = stop, j + 1
+                    elif para is not None and at >= para[1]:
+                        j += 1
+                    else:  # (no paragraph there: up to the next one, or the run's end)
+                        stop = min(end, para[0]) if para is not None else end
+                        if default is not None:
+                            runs.append((at, stop, default, False))
+                        at = stop
         return sorted(runs)
     except (struct.error, IndexError, ValueError):
         return []
+
+
+def _fkp_pages(word: bytes, table: bytes, blob: int, index: int) -> Iterator[bytes]:
+    """The 512-byte FKP pages a PlcBte of the FIB's pair ``index`` lists (PlcBteChpx: character
+    formatting; PlcBtePapx: paragraph formatting)."""
+    fc, lcb = struct.unpack_from("<II", word, blob + 8 * index)
+    plc = table[fc : fc + lcb]
+    n = (len(plc) - 4) // 8
+    for k in range(n):
+        pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * k)[0] & 0x3FFFFF
+        page = word[pn * 512 : pn * 512 + 512]
+        if len(page) == 512:
+            yield page
+
+
+def _paragraph_styles(
+    word: bytes, table: bytes, blob: int, pairs: int
+) -> list[tuple[int, int, int]]:
+    """(first byte, end byte, style) of each paragraph, sorted: from the paragraph formatting's
+    FKP pages (PapxFkp: each paragraph's PapxInFkp begins with its style, istd)."""
+    if pairs <= _PAPX_INDEX:
+        return []
+    out = []
+    for page in _fkp_pages(word, table, blob, _PAPX_INDEX):
+        cpara = page[511]
+        for r in range(cpara):
+            start, end = struct.unpack_from("<II", page, 4 * r)
+            at = 2 * page[4 * (cpara + 1) + 13 * r]  # (BX: bOffset, then a 12-byte PHE)
+            if not at:
+                continue
+            cb = page[at]
+            at += 1 if cb else 2  # (cb 0: the size is in the next byte)
+            out.append((start, end, int(struct.unpack_from("<H", page, at)[0])))
+    return sorted(out)
 
 
 def _font_of(page: bytes, at: int) -> tuple[int | None, int | None]:
