@@ -365,11 +365,11 @@ def _decode_runs(text: str, at: int, width: int, runs: list[_Run], used: set[str
 
 def _legacy_runs(word: bytes, table: bytes) -> list[_Run]:
     """The stretches of ``word`` whose characters are in a legacy font (".VnTime": TCVN3,
-    "VNI-Times": VNI), sorted: from the character formatting ([MS-DOC] PlcBteChpx, its
-    ChpxFkp pages, the sprmCRgFtc0 of each run) and the font table (SttbfFfn); a run that names
-    no font is in the style sheet's default font (STSHI ftcAsci: a template whose Normal font
-    is ".VnTime"). [] when no legacy font is in play, or the tables are damaged (the caller's
-    decoding as a whole then covers the text)."""
+    "VNI-Times": VNI), sorted. A run's font is the one its character formatting names
+    ([MS-DOC] PlcBteChpx, its ChpxFkp pages: sprmCRgFtc0, an index into the font table
+    SttbfFfn), else its character style's (sprmCIstd), else its paragraph's style's (PlcBtePapx),
+    else the style sheet's default, assumed (see _decode_runs). [] when no legacy font is in
+    play, or the tables are damaged (the caller's decoding as a whole then covers the text)."""
     try:
         fonts = _font_names(word, table)
         legacy = {k: enc for k, name in enumerate(fonts) if (enc := legacy_encoding(name))}
@@ -379,10 +379,9 @@ def _legacy_runs(word: bytes, table: bytes) -> list[_Run]:
         if pairs <= _CHPX_INDEX:
             return []
         styles = _Styles(table, *struct.unpack_from("<II", word, blob + 8 * _STSH_INDEX))
-        default = legacy.get(styles.default)  # type: ignore[arg-type]
         paragraphs = _paragraph_styles(word, table, blob, pairs)
         starts = [p[0] for p in paragraphs]
-        runs = []
+        runs: list[_Run] = []
         for page in _fkp_pages(word, table, blob, _CHPX_INDEX):
             crun = page[511]
             for r in range(crun):
@@ -391,34 +390,43 @@ def _legacy_runs(word: bytes, table: bytes) -> list[_Run]:
                 ftc, istd = _font_of(page, 2 * b) if b else (None, None)
                 if ftc is None:
                     ftc = styles.font(istd)  # (the run's character style's, if any)
-                if ftc is not None:
-                    if ftc in legacy:
-                        runs.append((start, end, legacy[ftc], True))
-                    continue
-                # The paragraphs' styles' fonts (a run of the same formatting may span several
-                # paragraphs), else the default, assumed.
-                at = start
-                j = max(bisect.bisect_right(starts, start) - 1, 0)
-                while at < end:
-                    para = paragraphs[j] if j < len(paragraphs) else None
-                    if para is not None and para[0] <= at < para[1]:
-                        stop, font = min(end, para[1]), styles.font(para[2])
-                        if font is not None:
-                            if font in legacy:
-                                runs.append((at, stop, legacy[font], True))
-                        elif default is not None:
-                            runs.append((at, stop, default, False))
-                        at, j = stop, j + 1
-                    elif para is not None and at >= para[1]:
-                        j += 1
-                    else:  # (no paragraph there: up to the next one, or the run's end)
-                        stop = min(end, para[0]) if para is not None else end
-                        if default is not None:
-                            runs.append((at, stop, default, False))
-                        at = stop
+                if ftc is None:
+                    pieces = _by_paragraph(start, end, paragraphs, starts, styles)
+                else:
+                    pieces = [(start, end, ftc, True)]
+                runs += [(a, z, legacy[f], named) for a, z, f, named in pieces if f in legacy]
         return sorted(runs)
     except (struct.error, IndexError, ValueError):
         return []
+
+
+def _by_paragraph(
+    start: int,
+    end: int,
+    paragraphs: list[tuple[int, int, int]],
+    starts: list[int],
+    styles: _Styles,
+) -> list[tuple[int, int, int | None, bool]]:
+    """A run that names no font, cut at the paragraphs it spans: (first, end, font, whether
+    a paragraph style gave it); where no paragraph style gives one, the default font."""
+    out: list[tuple[int, int, int | None, bool]] = []
+    at = start
+    j = max(bisect.bisect_right(starts, start) - 1, 0)
+    while at < end:
+        para = paragraphs[j] if j < len(paragraphs) else None
+        if para is not None and at >= para[1]:
+            j += 1
+            continue
+        if para is not None and para[0] <= at:
+            stop, font = min(end, para[1]), styles.font(para[2])
+            j += 1
+        else:  # (no paragraph there: up to the next one, or the run's end)
+            stop, font = (min(end, para[0]) if para is not None else end), None
+        out.append(
+            (at, stop, font, True) if font is not None else (at, stop, styles.default, False)
+        )
+        at = stop
+    return out
 
 
 def _fkp_pages(word: bytes, table: bytes, blob: int, index: int) -> Iterator[bytes]:
