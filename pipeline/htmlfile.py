@@ -6,9 +6,10 @@ charset (``<meta charset>``, or the ``http-equiv`` one), else as a text file is
 (:func:`pipeline.textfile.decode_bytes`: UTF-8, else the legacy encodings). Its text is what a
 browser shows: paragraphs, headings, list items, table cells and ``<br>`` end a line;
 whitespace inside a line collapses to one space (not in ``<pre>``); scripts, styles, a form's
-choices and the head (the title too: the browser shows it on its tab) are left out. Old pages typed in TCVN3 or VNI fonts
-(``<font face=".VnTime">``, or a ``font-family`` in a ``style``) have those runs decoded, as
-a .docx's are.
+choices and the head (the title too: the browser shows it on its tab) are left out. Old pages
+typed in TCVN3 or VNI fonts (``<font face=".VnTime">``, a ``font-family`` in a ``style``
+attribute, or a ``<style>`` rule for the element or one of its classes) have those runs
+decoded, as a .docx's are.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGN
 _FONT_FAMILY = re.compile(r"font-family\s*:\s*['\"]?([^;'\",]+)", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
 _NEAR = 64  # how deep an end tag looks for its element among the open ones
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 
 HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html|head|meta)\b", re.I)
 
@@ -94,6 +96,8 @@ class _Text(HTMLParser):
         self.pre = 0
         self.fonts: list[tuple[str, str | None]] = []  # (tag, its encoding) of open elements
         self.notes: set[str] = set()
+        self.rules: dict[str, str] = {}  # selector ("p", ".vn") -> legacy encoding, from <style>
+        self.in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCKS:
@@ -104,6 +108,8 @@ class _Text(HTMLParser):
             self.hidden += 1
         if tag == "pre":
             self.pre += 1
+        if tag == "style":
+            self.in_style = True
         if tag not in _VOID:
             values = dict(attrs)
             face = values.get("face") or ""
@@ -111,6 +117,9 @@ class _Text(HTMLParser):
             enc = legacy_encoding(face.split(",")[0]) or (
                 legacy_encoding(style.group(1)) if style else None
             )
+            # A style sheet's rule for the element or one of its classes.
+            for key in (tag, *(f".{c}" for c in (values.get("class") or "").split())):
+                enc = enc or self.rules.get(key)
             inherited = self.fonts[-1][1] if self.fonts else None
             self.fonts.append((tag, enc or inherited))
 
@@ -119,6 +128,8 @@ class _Text(HTMLParser):
             self._end_line()
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self.in_style = False
         if tag in _HIDDEN:
             self.hidden = max(self.hidden - 1, 0)
         if tag == "pre":
@@ -133,6 +144,8 @@ class _Text(HTMLParser):
             self._end_line()
 
     def handle_data(self, data: str) -> None:
+        if self.in_style:
+            self._rules(data)
         if self.hidden:
             return
         enc = self.fonts[-1][1] if self.fonts else None
@@ -149,6 +162,18 @@ class _Text(HTMLParser):
             self.parts.append(lines[-1])
         else:
             self.parts.append(_SPACE.sub(" ", data))
+
+    def _rules(self, css: str) -> None:
+        """The style sheet's rules that set a legacy font, for an element name or a class
+        ("p", ".vn", "span.vn": the class): selector -> encoding."""
+        for selectors, body in _CSS_RULE.findall(css):
+            family = _FONT_FAMILY.search(body)
+            enc = legacy_encoding(family.group(1)) if family else None
+            if enc:
+                for sel in selectors.split(","):
+                    last = sel.strip().split()[-1] if sel.strip() else ""
+                    key = f".{last.split('.', 1)[1]}" if "." in last else last.lower()
+                    self.rules[key] = enc
 
     def _end_line(self) -> None:
         line = "".join(self.parts)

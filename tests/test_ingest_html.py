@@ -103,3 +103,29 @@ def test_a_broken_marked_section_is_read_as_text() -> None:
         b"<html><body><p>K\xe1\xba\xbf ho\xe1\xba\xa1ch <![CDAT x</p></body></html>"
     )
     assert text == "Kế hoạch <![CDAT x"
+
+
+def test_a_style_sheet_rule_gives_a_legacy_font_by_class_or_element(tmp_path: Path) -> None:
+    # Pages of the 2000s set the font in a <style> block: by class (".vn3", "td.vni") or by
+    # element ("h2"); the Unicode words of the line are character references.
+    page = (
+        b"<html><head><meta charset='windows-1252'><style>.vn3 { font-family: '.VnTime', serif; }"
+        b" td.vni, h2 {font-family:VNI-Times}</style></head><body>"
+        b"<p>K&#7871; ho&#7841;ch s&#7889; 12/KH-UBND <span class='vn3 big'>"
+        + encode_tcvn3("về thực hiện phong trào thi đua dân vận khéo")
+        + b"</span></p><h2>"
+        + encode_vni("Mục đích và yêu cầu")
+        + b"</h2><table><tr><td class=vni>"
+        + encode_vni("nâng cao chất lượng công tác dân vận")
+        + b"</td><td>2024</td></tr></table></body></html>"
+    )
+    path = tmp_path / "styled.html"
+    path.write_bytes(page)
+    (p,) = ingest(path).pages
+    assert p.text.split("\n") == [
+        "Kế hoạch số 12/KH-UBND về thực hiện phong trào thi đua dân vận khéo",
+        "Mục đích và yêu cầu",
+        "nâng cao chất lượng công tác dân vận",
+        "2024",
+    ]
+    assert p.warnings == ("text in TCVN3 fonts, decoded", "text in VNI fonts, decoded")
