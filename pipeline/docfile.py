@@ -51,6 +51,8 @@ _PAPX_INDEX = 13  # fcPlcfBtePapx: the paragraph formatting's pages
 _FFN_INDEX = 15  # fcSttbfFfn: the font table
 _SPRM_C_RG_FTC0 = 0x4A4F  # a run's font (ASCII characters), an index into the font table
 _SPRM_C_ISTD = 0x4A30  # a run's character style
+_SPRM_C_F_RMARK_DEL = 0x0800  # a tracked deletion (operand 1, or 0x81: on)
+_DELETED = -1  # (what _sprm_values says of a deleted run's font)
 # Operand sizes by a sprm's top three bits (spra); None: variable, a size byte first.
 _SPRA_SIZES = (1, 1, 2, 4, 2, 2, None, 3)
 _COMPRESSED = 0x40000000  # a piece's fc: 8-bit text at byte (fc & 0x3FFFFFFF) / 2
@@ -299,10 +301,12 @@ def _main_text(word: bytes, table: bytes) -> tuple[str, list[str]]:
     if struct.unpack_from("<H", word, 2)[0] < _NFIB_WORD97:
         pieces = _word6_pieces(word)
         runs: list[_Run] = []
+        deleted: list[tuple[int, int]] = []
     else:
         ccp_text, fc_clx, lcb_clx = _fib_fields(word)
         pieces = [(a, min(b, ccp_text), fc) for a, b, fc in _pieces(table, fc_clx, lcb_clx)]
         runs = _legacy_runs(word, table)
+        deleted = _deleted_runs(word, table)
     pieces = [(a, b, fc) for a, b, fc in pieces if a < b]
     # Each character is stored once: pieces that claim more text than the stream holds point
     # at the same bytes again and again (a damaged table, or a bomb).
@@ -322,7 +326,9 @@ def _main_text(word: bytes, table: bytes) -> tuple[str, list[str]]:
             text = data.decode("utf-16-le", "replace")
         if len(data) != n * width:
             raise ValueError("a piece lies beyond the end of the WordDocument stream")
-        parts.append(_decode_runs(text, at, width, runs, used) if runs else text)
+        if runs or deleted:
+            text = _decode_runs(text, at, width, runs, deleted, used)
+        parts.append(text)
     notes = [f"text in {enc.upper()} fonts, decoded" for enc in sorted(used)]
     return _visible("".join(parts)).removesuffix("\n"), notes
 
@@ -333,34 +339,67 @@ def _main_text(word: bytes, table: bytes) -> tuple[str, list[str]]:
 _Run = tuple[int, int, str, bool]
 
 
-def _decode_runs(text: str, at: int, width: int, runs: list[_Run], used: set[str]) -> str:
-    """``text`` (a piece whose character k sits at byte ``at + k * width``) with the parts in
-    a legacy font decoded from the bytes they show (an optional hyphen there is TCVN3's "ư").
-    A part in the default font only is decoded when that gives more Vietnamese syllables
-    ("Hà Nam" in a Unicode character style stays: "HỔ Nam" is no better)."""
+def _decode_runs(
+    text: str,
+    at: int,
+    width: int,
+    runs: list[_Run],
+    deleted: list[tuple[int, int]],
+    used: set[str],
+) -> str:
+    """``text`` (a piece whose character k sits at byte ``at + k * width``) without its tracked
+    deletions, and with the parts in a legacy font decoded from the bytes they show (an
+    optional hyphen there is TCVN3's "ư"). A part in the default font only is decoded when
+    that gives more Vietnamese syllables ("Hà Nam" in a Unicode character style stays: "HỔ
+    Nam" is no better)."""
     out = []
     k = 0
-    starts = [r[0] for r in runs]
+    starts, cuts = [r[0] for r in runs], [d[0] for d in deleted]
+
+    def chars_to(fc: int, stop: int) -> int:  # (the piece's position of byte ``stop``)
+        return min(len(text), k + -(-(stop - fc) // width))
+
     while k < len(text):
         fc = at + k * width
+        d = bisect.bisect_right(cuts, fc) - 1
+        if d >= 0 and fc < deleted[d][1]:
+            k = max(chars_to(fc, deleted[d][1]), k + 1)
+            continue
         j = bisect.bisect_right(starts, fc) - 1
-        if j >= 0 and fc < runs[j][1]:
-            _, stop, enc, named = runs[j]
-            end = min(len(text), k + -(-(stop - fc) // width))
-            part = text[k:end]
+        inside = j >= 0 and fc < runs[j][1]
+        stops = [runs[j][1]] if inside else starts[j + 1 : j + 2]
+        stops += cuts[d + 1 : d + 2]  # (the next deletion)
+        end = chars_to(fc, min(stops)) if stops else len(text)
+        part = text[k:end]
+        if inside:
+            enc, named = runs[j][2], runs[j][3]
             raw = font_bytes(part.replace("\x1f", "\xad"))
             decoded = LEGACY[enc](raw) if raw is not None else part
             if decoded != part and (named or text_stats(decoded).valid > text_stats(part).valid):
-                out.append(decoded)
+                part = decoded
                 used.add(enc)
-            else:
-                out.append(part)
-        else:
-            nxt = starts[j + 1] if j + 1 < len(starts) else None
-            end = len(text) if nxt is None else min(len(text), k + -(-(nxt - fc) // width))
-            out.append(text[k:end])
+        out.append(part)
         k = max(end, k + 1)
     return "".join(out)
+
+
+def _deleted_runs(word: bytes, table: bytes) -> list[tuple[int, int]]:
+    """(first byte, end byte) of the tracked deletions (sprmCFRMarkDel): text a reviewer struck
+    out, still in the stream until the changes are accepted; [] when none or damaged."""
+    try:
+        _, blob, pairs = _fib_pairs(word)
+        if pairs <= _CHPX_INDEX:
+            return []
+        out = []
+        for page in _fkp_pages(word, table, blob, _CHPX_INDEX):
+            crun = page[511]
+            for r in range(crun):
+                b = page[4 * (crun + 1) + r]
+                if b and _font_of(page, 2 * b)[0] == _DELETED:
+                    out.append(struct.unpack_from("<II", page, 4 * r))
+        return sorted(out)
+    except (struct.error, IndexError, ValueError):
+        return []
 
 
 def _legacy_runs(word: bytes, table: bytes) -> list[_Run]:
@@ -388,6 +427,8 @@ def _legacy_runs(word: bytes, table: bytes) -> list[_Run]:
                 start, end = struct.unpack_from("<II", page, 4 * r)
                 b = page[4 * (crun + 1) + r]
                 ftc, istd = _font_of(page, 2 * b) if b else (None, None)
+                if ftc == _DELETED:
+                    continue
                 if ftc is None:
                     ftc = styles.font(istd)  # (the run's character style's, if any)
                 if ftc is None:
@@ -476,6 +517,8 @@ def _sprm_values(grpprl: bytes) -> tuple[int | None, int | None]:
     while i + 2 <= len(grpprl):
         sprm = struct.unpack_from("<H", grpprl, i)[0]
         i += 2
+        if sprm == _SPRM_C_F_RMARK_DEL and i < len(grpprl) and grpprl[i] in (1, 0x81):
+            return _DELETED, None
         if sprm in (_SPRM_C_RG_FTC0, _SPRM_C_ISTD) and i + 2 <= len(grpprl):
             value = int(struct.unpack_from("<H", grpprl, i)[0])
             if sprm == _SPRM_C_RG_FTC0:

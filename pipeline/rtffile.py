@@ -76,10 +76,10 @@ _CHARSETS = {
 class _Group:
     """What a group inherits from the one around it, and may change for itself."""
 
-    __slots__ = ("font", "uc", "skip")
+    __slots__ = ("font", "uc", "skip", "deleted")
 
-    def __init__(self, font: int | None, uc: int, skip: bool) -> None:
-        self.font, self.uc, self.skip = font, uc, skip
+    def __init__(self, font: int | None, uc: int, skip: bool, deleted: bool = False) -> None:
+        self.font, self.uc, self.skip, self.deleted = font, uc, skip, deleted
 
 
 def rtf_text(path: Path) -> tuple[str, list[str]]:
@@ -167,7 +167,7 @@ class _Reader:
         stack = self.stack
         if brace == b"{":
             g = stack[-1]
-            stack.append(_Group(g.font, g.uc, g.skip))
+            stack.append(_Group(g.font, g.uc, g.skip, g.deleted))
         elif len(stack) > 1:
             stack.pop()
             if len(stack) < self.fonttbl:
@@ -209,11 +209,17 @@ class _Reader:
                 self.codepage = "cp1252"
         elif w == "f":
             group.font = param
+        elif w == "deleted":  # (a tracked deletion: not the document's text; \deleted0 ends it)
+            group.deleted = param != 0
+        elif w == "plain":
+            group.deleted = False
         elif w == "deff":
             if group.font is None:
                 group.font = param  # (the font of text before any \f)
         elif w == "uc":
             group.uc = max(param or 0, 0)
+        elif w == "u" and group.deleted:
+            self.skip_chars = group.uc
         elif w == "u":
             n = param or 0
             ch = chr(n % 0x10000 if n < 0 else min(n, 0x10FFFF))
@@ -240,6 +246,8 @@ class _Reader:
             self.skip_chars -= 1
         elif symbol in (b"\r", b"\n"):  # (a backslash before a line end: \par)
             self._put("\n")
+        elif group.deleted:
+            return
         elif symbol in _SYMBOLS:
             self._put(_SYMBOLS[symbol])
         elif symbol == b"-" and self._codec() in _FONT_ENCODINGS:
@@ -269,7 +277,7 @@ class _Reader:
             n = min(self.skip_chars, len(raw))
             self.skip_chars -= n
             raw = raw[n:]
-        if raw:
+        if raw and not group.deleted:
             self._bytes(raw)
 
     def _bytes(self, raw: bytes) -> None:

@@ -49,6 +49,9 @@ ODT_STYLES = "styles.xml"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+# A .docx paragraph's elements whose runs are not its text: nested paragraphs (a text box's,
+# read as lines of their own), tracked deletions, and the old place of moved text.
+_NOT_TEXT = frozenset({_W + "p", _W + "del", _W + "moveFrom"})
 _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
 _XLINK = "{http://www.w3.org/1999/xlink}"
@@ -151,11 +154,12 @@ def _run_text(run: ElementTree.Element) -> str:
 
 def _runs(para: ElementTree.Element) -> Iterator[ElementTree.Element]:
     """The runs of paragraph ``para`` in order, inside hyperlinks, insertions and fields too,
-    but not those of paragraphs nested in it (a text box's): those are lines of their own."""
+    but not those of paragraphs nested in it (a text box's: those are lines of their own), nor
+    tracked deletions and the old places of moved text (not the document's text)."""
     for child in para:
         if child.tag == _W + "r":
             yield child
-        elif child.tag != _W + "p":
+        elif child.tag not in _NOT_TEXT:
             yield from _runs(child)
 
 
@@ -180,6 +184,15 @@ def _odt_text(
             parts.append(_odt_text(child, fonts, notes, font))
         parts.append(_in_font(child.tail or "", enc, notes))
     return "".join(parts)
+
+
+def _drop_tracked_changes(root: ElementTree.Element) -> None:
+    """Remove the record of tracked changes from an OpenDocument body: it holds the deleted
+    paragraphs (``text:deletion``), which are not the document's text."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag == _T + "tracked-changes":
+                parent.remove(child)
 
 
 class _OdtFonts:
@@ -352,6 +365,7 @@ def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[
             lines = _docx_lines(root, notes, _DocxFonts(styles))
         else:
             fonts = _OdtFonts(root, styles)
+            _drop_tracked_changes(root)
             lines = [
                 _odt_text(el, fonts, notes, fonts.default)
                 for el in root.iter()

@@ -90,6 +90,12 @@ def test_fonts_from_the_style_sheet_tell_tcvn3_words_from_unicode_ones(kind: str
     assert page.warnings == ("text in TCVN3 fonts, decoded",)
 
 
+@pytest.mark.parametrize("kind", ("docx", "doc", "rtf", "odt"))
+def test_tracked_deletions_are_not_read(kind: str) -> None:
+    (page,) = ingest(OFFICE / f"tracked.{kind}").pages
+    assert page.text == "Kế hoạch số 12 về thực hiện phong trào thi đua Dân vận khéo."
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ("doc", "odt"))
 def test_scans_pasted_by_an_office_suite_are_ocrd_in_order(kind: str) -> None:
