@@ -51,8 +51,10 @@ _PAPX_INDEX = 13  # fcPlcfBtePapx: the paragraph formatting's pages
 _FFN_INDEX = 15  # fcSttbfFfn: the font table
 _SPRM_C_RG_FTC0 = 0x4A4F  # a run's font (ASCII characters), an index into the font table
 _SPRM_C_ISTD = 0x4A30  # a run's character style
-_SPRM_C_F_RMARK_DEL = 0x0800  # a tracked deletion (operand 1, or 0x81: on)
-_DELETED = -1  # (what _sprm_values says of a deleted run's font)
+# Runs that are not the document's shown text (operand 1, or 0x81: on): a tracked deletion
+# (sprmCFRMarkDel), hidden text (sprmCFVanish).
+_NOT_SHOWN_SPRMS = (0x0800, 0x083C)
+_DELETED = -1  # (what _sprm_values says of such a run's font)
 # Operand sizes by a sprm's top three bits (spra); None: variable, a size byte first.
 _SPRA_SIZES = (1, 1, 2, 4, 2, 2, None, 3)
 _COMPRESSED = 0x40000000  # a piece's fc: 8-bit text at byte (fc & 0x3FFFFFFF) / 2
@@ -384,8 +386,9 @@ def _decode_runs(
 
 
 def _deleted_runs(word: bytes, table: bytes) -> list[tuple[int, int]]:
-    """(first byte, end byte) of the tracked deletions (sprmCFRMarkDel): text a reviewer struck
-    out, still in the stream until the changes are accepted; [] when none or damaged."""
+    """(first byte, end byte) of the runs not shown: tracked deletions (sprmCFRMarkDel: text a
+    reviewer struck out, still in the stream until the changes are accepted) and hidden text
+    (sprmCFVanish); [] when none or damaged."""
     try:
         _, blob, pairs = _fib_pairs(word)
         if pairs <= _CHPX_INDEX:
@@ -517,7 +520,7 @@ def _sprm_values(grpprl: bytes) -> tuple[int | None, int | None]:
     while i + 2 <= len(grpprl):
         sprm = struct.unpack_from("<H", grpprl, i)[0]
         i += 2
-        if sprm == _SPRM_C_F_RMARK_DEL and i < len(grpprl) and grpprl[i] in (1, 0x81):
+        if sprm in _NOT_SHOWN_SPRMS and i < len(grpprl) and grpprl[i] in (1, 0x81):
             return _DELETED, None
         if sprm in (_SPRM_C_RG_FTC0, _SPRM_C_ISTD) and i + 2 <= len(grpprl):
             value = int(struct.unpack_from("<H", grpprl, i)[0])

@@ -209,7 +209,7 @@ class _Reader:
                 self.codepage = "cp1252"
         elif w == "f":
             group.font = param
-        elif w == "deleted":  # (a tracked deletion: not the document's text; \deleted0 ends it)
+        elif w in ("deleted", "v"):  # (a tracked deletion, hidden text: not shown; 0 ends it)
             group.deleted = param != 0
         elif w == "plain":
             group.deleted = False

@@ -52,6 +52,8 @@ _DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 # A .docx paragraph's elements whose runs are not its text: nested paragraphs (a text box's,
 # read as lines of their own), tracked deletions, and the old place of moved text.
 _NOT_TEXT = frozenset({_W + "p", _W + "del", _W + "moveFrom"})
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODT_NOT_TEXT = frozenset({_T + "tracked-changes", _OFFICE + "annotation"})
 _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 _SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
 _XLINK = "{http://www.w3.org/1999/xlink}"
@@ -169,7 +171,10 @@ def _odt_text(
     """The text of an OpenDocument paragraph or span: its spaces (``text:s``, ``text:c`` of
     them), tabs and line breaks, not the paragraphs nested in it (a note's, a frame's); the
     text in a legacy font (its style's, or the paragraph's: see :class:`_OdtFonts`) decoded."""
-    font = fonts.of(el.get(_T + "style-name")) or font
+    style = el.get(_T + "style-name")
+    if fonts.hidden(style):  # (hidden text: in the file, not on the page)
+        return ""
+    font = fonts.of(style) or font
     enc = legacy_encoding(font)
     parts = [_in_font(el.text or "", enc, notes)]
     for child in el:
@@ -187,12 +192,21 @@ def _odt_text(
 
 
 def _drop_tracked_changes(root: ElementTree.Element) -> None:
-    """Remove the record of tracked changes from an OpenDocument body: it holds the deleted
-    paragraphs (``text:deletion``), which are not the document's text."""
+    """Remove from an OpenDocument body what is not its text: the record of tracked changes
+    (it holds the deleted paragraphs, ``text:deletion``) and comments (``office:annotation``,
+    with their author and date); the text after a removed element stays where it was."""
     for parent in list(root.iter()):
+        kept: ElementTree.Element | None = None  # (the last child left in place)
         for child in list(parent):
-            if child.tag == _T + "tracked-changes":
-                parent.remove(child)
+            if child.tag not in _ODT_NOT_TEXT:
+                kept = child
+                continue
+            if child.tail:
+                if kept is not None:
+                    kept.tail = (kept.tail or "") + child.tail
+                else:
+                    parent.text = (parent.text or "") + child.tail
+            parent.remove(child)
 
 
 class _OdtFonts:
@@ -217,10 +231,14 @@ class _OdtFonts:
         self.own: dict[str, str | None] = {}
         self.parent: dict[str, str] = {}
         self.default: str | None = None
+        self.hiding: set[str] = set()  # styles that hide their text (text:display="none")
         for root in roots:
             for style in root.iter(_STYLE + "style"):
                 name = style.get(_STYLE + "name", "")
                 self.own[name] = font(style)
+                props = style.find(_STYLE + "text-properties")
+                if props is not None and props.get(_T + "display") == "none":
+                    self.hiding.add(name)
                 if style.get(_STYLE + "parent-style-name"):
                     self.parent[name] = style.get(_STYLE + "parent-style-name", "")
             for style in root.iter(_STYLE + "default-style"):
@@ -235,6 +253,15 @@ class _OdtFonts:
                 return self.own[style]
             style = self.parent.get(style)
         return None
+
+    def hidden(self, style: str | None) -> bool:
+        for _ in range(32):
+            if style is None:
+                return False
+            if style in self.hiding:
+                return True
+            style = self.parent.get(style)
+        return False
 
 
 def _in_font(text: str, enc: str | None, notes: set[str]) -> str:
@@ -255,6 +282,8 @@ def _docx_lines(root: ElementTree.Element, notes: set[str], fonts: _DocxFonts) -
         para_font = fonts.of(style.get(_W + "val") if style is not None else None, paragraph=True)
         parts = []
         for run in _runs(para):
+            if _hidden(run):
+                continue
             text = _in_font(_run_text(run), legacy_encoding(fonts.run(run, para_font)), notes)
             parts.append(text)
         lines.append("".join(parts))
@@ -309,6 +338,12 @@ class _DocxFonts:
             return own
         style = rpr.find(_W + "rStyle")
         return (self.of(style.get(_W + "val")) if style is not None else None) or para_font
+
+
+def _hidden(run: ElementTree.Element) -> bool:
+    """Whether a .docx run is hidden text (``w:vanish``): in the file, not on the page."""
+    vanish = run.find(f"{_W}rPr/{_W}vanish")
+    return vanish is not None and vanish.get(_W + "val", "true") not in ("0", "false", "off")
 
 
 def _rfonts(rpr: ElementTree.Element) -> str | None:

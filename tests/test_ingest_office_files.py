@@ -96,6 +96,15 @@ def test_tracked_deletions_are_not_read(kind: str) -> None:
     assert page.text == "Kế hoạch số 12 về thực hiện phong trào thi đua Dân vận khéo."
 
 
+@pytest.mark.parametrize("kind", ("docx", "doc", "rtf", "odt"))
+def test_comments_and_hidden_text_are_not_read(kind: str) -> None:
+    (page,) = ingest(OFFICE / f"comment.{kind}").pages
+    assert page.text.split("\n") == [
+        "Kế hoạch số 12 về thực hiện phong trào thi đua Dân vận khéo.",
+        "Dòng hai.",
+    ]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ("doc", "odt"))
 def test_scans_pasted_by_an_office_suite_are_ocrd_in_order(kind: str) -> None:
