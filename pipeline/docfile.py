@@ -299,40 +299,82 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
 
 
 def _main_text(word: bytes, table: bytes) -> tuple[str, list[str]]:
-    """The main text, and notes on the legacy fonts decoded by name (Word 97 on)."""
+    """The main text, and notes on the legacy fonts decoded by name (Word 97 on). The text of
+    text boxes (their own story, after the main text, footnotes, headers, comments and
+    endnotes) is put where the first drawing anchors in the main text, else after it: a
+    letterhead or motto in a box stays in the document."""
+    runs: list[_Run] = []
+    deleted: list[tuple[int, int]] = []
+    boxes = (0, 0)
     if struct.unpack_from("<H", word, 2)[0] < _NFIB_WORD97:
         pieces = _word6_pieces(word)
-        runs: list[_Run] = []
-        deleted: list[tuple[int, int]] = []
+        ccp_text = max((b for _, b, _ in pieces), default=0)
     else:
         ccp_text, fc_clx, lcb_clx = _fib_fields(word)
-        pieces = [(a, min(b, ccp_text), fc) for a, b, fc in _pieces(table, fc_clx, lcb_clx)]
+        pieces = _pieces(table, fc_clx, lcb_clx)
         runs = _legacy_runs(word, table)
         deleted = _deleted_runs(word, table)
-    pieces = [(a, b, fc) for a, b, fc in pieces if a < b]
+        counts = _story_counts(word)
+        boxes = (sum(counts[:6]), sum(counts[:7]))  # (the text boxes' story)
     # Each character is stored once: pieces that claim more text than the stream holds point
     # at the same bytes again and again (a damaged table, or a bomb).
-    if sum(b - a for a, b, _ in pieces) > len(word):
+    if sum(min(b, ccp_text) - a for a, b, _ in pieces if a < b) > len(word):
         raise ValueError("its pieces claim more text than the WordDocument stream holds")
-    parts = []
     used: set[str] = set()
-    for first, end, fc in pieces:
-        n = end - first
+    main = _story(word, pieces, 0, ccp_text, runs, deleted, used)
+    if boxes[1] > boxes[0]:
+        box = _story(word, pieces, *boxes, runs, deleted, used).strip("\r")
+        anchor = main.find("\x08")
+        main = f"{main[:anchor]}\r{box}\r{main[anchor:]}" if anchor >= 0 else f"{main}\r{box}\r"
+    notes = [f"text in {enc.upper()} fonts, decoded" for enc in sorted(used)]
+    return _visible(main).removesuffix("\n"), notes
+
+
+def _story(
+    word: bytes,
+    pieces: list[tuple[int, int, int]],
+    first: int,
+    end: int,
+    runs: list[_Run],
+    deleted: list[tuple[int, int]],
+    used: set[str],
+) -> str:
+    """The characters ``first`` to ``end`` of the document (a story: the main text, the text
+    boxes' ...), read from the pieces that hold them, deletions dropped and legacy runs
+    decoded."""
+    if end - first > len(word):
+        raise ValueError("a story claims more text than the WordDocument stream holds")
+    parts = []
+    for a, b, fc in pieces:
+        lo, hi = max(a, first), min(b, end)
+        if lo >= hi:
+            continue
+        n, skip = hi - lo, lo - a
         if fc & _COMPRESSED:  # 8-bit characters at byte fc / 2, Windows-1252
-            at, width = (fc & 0x3FFFFFFF) // 2, 1
+            at, width = (fc & 0x3FFFFFFF) // 2 + skip, 1
             data = word[at : at + n]
             text = data.decode("latin-1").translate(C1_AS_CP1252)
         else:
-            at, width = fc, 2
-            data = word[fc : fc + 2 * n]
+            at, width = fc + 2 * skip, 2
+            data = word[at : at + 2 * n]
             text = data.decode("utf-16-le", "replace")
         if len(data) != n * width:
             raise ValueError("a piece lies beyond the end of the WordDocument stream")
         if runs or deleted:
             text = _decode_runs(text, at, width, runs, deleted, used)
         parts.append(text)
-    notes = [f"text in {enc.upper()} fonts, decoded" for enc in sorted(used)]
-    return _visible("".join(parts)).removesuffix("\n"), notes
+    return "".join(parts)
+
+
+def _story_counts(word: bytes) -> tuple[int, ...]:
+    """The FIB's character counts of the stories, in their order: main text, footnotes,
+    headers, (macros), comments, endnotes, text boxes ([MS-DOC] FibRgLw97 ccpText...)."""
+    off = 0x20
+    off += 2 + 2 * struct.unpack_from("<H", word, off)[0]
+    cslw = struct.unpack_from("<H", word, off)[0]
+    if cslw < 10:
+        return (0,) * 7
+    return tuple(max(n, 0) for n in struct.unpack_from("<7i", word, off + 2 + 12))
 
 
 # A stretch of the WordDocument stream in a legacy font: (first byte, end byte, encoding,

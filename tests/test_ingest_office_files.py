@@ -105,6 +105,18 @@ def test_comments_and_hidden_text_are_not_read(kind: str) -> None:
     ]
 
 
+@pytest.mark.parametrize("kind", ("docx", "doc"))
+def test_a_text_box_is_read_where_it_stands(kind: str) -> None:
+    (page,) = ingest(OFFICE / f"textbox.{kind}").pages
+    lines = [line for line in page.text.split("\n") if line]
+    assert lines == [
+        "Kế hoạch số 12 về thực hiện phong trào thi đua.",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Dòng cuối.",
+    ]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ("doc", "odt"))
 def test_scans_pasted_by_an_office_suite_are_ocrd_in_order(kind: str) -> None:
