@@ -4,7 +4,8 @@ Plans are published on the portals of provinces and districts, and archivists sa
 parent plans they need from there. A page is decoded by its byte-order mark, its declared
 charset (``<meta charset>``, or the ``http-equiv`` one), else as a text file is
 (:func:`pipeline.textfile.decode_bytes`: UTF-8, else the legacy encodings). Its text is what a
-browser shows: paragraphs, headings, list items, table cells and ``<br>`` end a line;
+browser shows: paragraphs, headings, list items (with the numbers or bullets a browser puts
+before them), table cells and ``<br>`` end a line;
 whitespace inside a line collapses to one space (not in ``<pre>``); scripts, styles, a form's
 choices and the head (the title too: the browser shows it on its tab) are left out. Old pages
 typed in TCVN3 or VNI fonts (``<font face=".VnTime">``, a ``font-family`` in a ``style``
@@ -20,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from pipeline.errors import InputFileError
+from pipeline.numbering import format_number
 from pipeline.textfile import LEGACY, TextFileConfig, decode_bytes, font_bytes, legacy_encoding
 
 # Far more than any plan's page: a larger file is refused, not read.
@@ -97,6 +99,7 @@ class _Text(HTMLParser):
         self.fonts: list[tuple[str, str | None]] = []  # (tag, its encoding) of open elements
         self.notes: set[str] = set()
         self.rules: dict[str, str] = {}  # selector ("p", ".vn") -> legacy encoding, from <style>
+        self.lists: list[list] = []  # open lists: [ordered, number style, last number]
         self.in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -110,6 +113,13 @@ class _Text(HTMLParser):
             self.pre += 1
         if tag == "style":
             self.in_style = True
+        if tag in ("ol", "ul"):
+            values = dict(attrs)
+            start = values.get("start") or ""
+            first = int(start) - 1 if start.lstrip("-").isdigit() else 0
+            self.lists.append([tag == "ol", values.get("type") or "1", first])
+        elif tag == "li" and not self.hidden:
+            self.parts.append(self._marker(dict(attrs)))
         if tag not in _VOID:
             values = dict(attrs)
             face = values.get("face") or ""
@@ -130,6 +140,8 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":
             self.in_style = False
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
         if tag in _HIDDEN:
             self.hidden = max(self.hidden - 1, 0)
         if tag == "pre":
@@ -162,6 +174,16 @@ class _Text(HTMLParser):
             self.parts.append(lines[-1])
         else:
             self.parts.append(_SPACE.sub(" ", data))
+
+    def _marker(self, attrs: dict[str, str | None]) -> str:
+        """The number or bullet a browser shows before a list item ("II. ", "• ")."""
+        if not self.lists or not self.lists[-1][0]:
+            return "• "
+        top = self.lists[-1]
+        value = attrs.get("value") or ""
+        top[2] = int(value) if value.lstrip("-").isdigit() else top[2] + 1
+        number = format_number(top[2], top[1])
+        return f"{number}. " if number else ""
 
     def _rules(self, css: str) -> None:
         """The style sheet's rules that set a legacy font, for an element name or a class

@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 from pipeline.docfile import doc_text
 from pipeline.errors import InputFileError, damaged
 from pipeline.htmlfile import html_text
+from pipeline.numbering import format_number
 from pipeline.quality import QualityConfig, garbled_score
 from pipeline.rtffile import rtf_text
 from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes, legacy_encoding
@@ -45,6 +46,7 @@ _ZIP_ERRORS = (
 BODY = "word/document.xml"
 ODT_BODY = "content.xml"
 DOCX_STYLES = "word/styles.xml"
+DOCX_NUMBERING = "word/numbering.xml"
 ODT_STYLES = "styles.xml"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -209,6 +211,64 @@ def _drop_tracked_changes(root: ElementTree.Element) -> None:
             parent.remove(child)
 
 
+def _odt_markers(body: ElementTree.Element, styles: ElementTree.Element | None) -> dict[int, str]:
+    """The numbers or bullets an OpenDocument list shows before its items' first paragraphs
+    ("I. ", "1.2. ", "• "), by paragraph (its id): each ``text:list`` level counts its
+    ``text:list-item``s (from ``text:start-value``, or the level's start), a deeper level
+    restarting when a higher one counts, a new list restarting unless it continues the one
+    before (``text:continue-numbering``); the list style (``text:list-style``) gives each
+    level's number format, prefix, suffix and how many levels it shows, or its bullet."""
+    levels: dict[str, dict[int, ElementTree.Element]] = {}
+    for root in (r for r in (styles, body) if r is not None):
+        for style in root.iter(_T + "list-style"):
+            levels[style.get(_STYLE + "name", "")] = {
+                _int(level.get(_T + "level"), 1): level for level in style
+            }
+    markers: dict[int, str] = {}
+    counters = [0] * 10
+
+    def label(style: str | None, depth: int) -> str:
+        spec = levels.get(style or "", {}).get(depth)
+        if spec is None:
+            return ""
+        if spec.tag == _T + "list-level-style-bullet":
+            bullet = spec.get(_T + "bullet-char") or "•"
+            return "•" if 0xE000 <= ord(bullet[0]) <= 0xF8FF else bullet
+        shown = max(1, min(_int(spec.get(_T + "display-levels"), 1), depth))
+        parts = []
+        for lvl in range(depth - shown + 1, depth + 1):
+            fmt = levels[style or ""].get(lvl, spec).get(_STYLE + "num-format")
+            number = format_number(counters[lvl - 1], fmt)
+            if not number:
+                return ""
+            parts.append(number)
+        return f"{spec.get(_STYLE + 'num-prefix') or ''}{'.'.join(parts)}{spec.get(_STYLE + 'num-suffix') or ''}"
+
+    def walk(el: ElementTree.Element, style: str | None, depth: int) -> None:
+        for child in el:
+            if child.tag == _T + "list":
+                if depth == 0 and child.get(_T + "continue-numbering") != "true":
+                    counters[:] = [0] * 10
+                walk(child, child.get(_T + "style-name") or style, depth + 1)
+            elif child.tag == _T + "list-item" and 0 < depth <= 10:
+                spec = levels.get(style or "", {}).get(depth)
+                start = _int(spec.get(_T + "start-value"), 1) if spec is not None else 1
+                value = child.get(_T + "start-value")
+                counters[depth - 1] = _int(value, 1) if value else counters[depth - 1] + 1
+                counters[depth - 1] = max(counters[depth - 1], start)
+                counters[depth:] = [0] * (10 - depth)
+                first = next((c for c in child if c.tag in (_T + "p", _T + "h")), None)
+                mark = label(style, depth)
+                if first is not None and mark:
+                    markers[id(first)] = mark + " "
+                walk(child, style, depth)
+            else:
+                walk(child, style, depth)
+
+    walk(body, None, 0)
+    return markers
+
+
 class _OdtFonts:
     """The font an OpenDocument paragraph or span is in: its style's ``style:font-name`` (a
     font face, whose family is the font), else its parent style's, the automatic styles of the
@@ -275,12 +335,15 @@ def _in_font(text: str, enc: str | None, notes: set[str]) -> str:
     return LEGACY[enc](raw)
 
 
-def _docx_lines(root: ElementTree.Element, notes: set[str], fonts: _DocxFonts) -> list[str]:
+def _docx_lines(
+    root: ElementTree.Element, notes: set[str], fonts: _DocxFonts, numbers: _DocxNumbers
+) -> list[str]:
     lines = []
     for para in root.iter(_W + "p"):
         style = para.find(f"{_W}pPr/{_W}pStyle")
-        para_font = fonts.of(style.get(_W + "val") if style is not None else None, paragraph=True)
-        parts = []
+        style_id = style.get(_W + "val") if style is not None else None
+        para_font = fonts.of(style_id, paragraph=True)
+        parts = [numbers.marker(para, style_id)]
         for run in _runs(para):
             if _hidden(run):
                 continue
@@ -288,6 +351,101 @@ def _docx_lines(root: ElementTree.Element, notes: set[str], fonts: _DocxFonts) -
             parts.append(text)
         lines.append("".join(parts))
     return lines
+
+
+class _DocxNumbers:
+    """The numbers Word puts before list paragraphs ("I. ", "1. ", "a) ", "- "): a
+    paragraph's ``w:numPr`` (its own, or its style's) names a list (``w:numId``) and a level
+    (``w:ilvl``); ``word/numbering.xml`` gives the list's levels (start, number style, the
+    level's text, "%1.%2." standing for the counters) and any restart. Counters run per
+    abstract list, as Word continues a list across its instances; a level's counter restarts
+    when a higher level counts."""
+
+    def __init__(
+        self, numbering: ElementTree.Element | None, styles: ElementTree.Element | None
+    ) -> None:
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.levels: dict[str, dict[int, tuple[int, str, str, str]]] = {}
+        self.counters: dict[str, list[int]] = {}
+        self.started: set[str] = set()
+        self.style_num: dict[str, tuple[str, int]] = {}
+        if numbering is not None:
+            for abstract in numbering.iter(_W + "abstractNum"):
+                levels = {}
+                for lvl in abstract.iter(_W + "lvl"):
+                    levels[_int(lvl.get(_W + "ilvl"))] = (
+                        _int(_val(lvl, "start"), 1),
+                        _val(lvl, "numFmt") or "decimal",
+                        _val(lvl, "lvlText") or "",
+                        _val(lvl, "suff") or "tab",
+                    )
+                self.levels[abstract.get(_W + "abstractNumId") or ""] = levels
+            for num in numbering.iter(_W + "num"):
+                restarts = {
+                    _int(o.get(_W + "ilvl")): _int(_val(o, "startOverride"), 1)
+                    for o in num.iter(_W + "lvlOverride")
+                    if o.find(_W + "startOverride") is not None
+                }
+                self.nums[num.get(_W + "numId") or ""] = (
+                    _val(num, "abstractNumId") or "",
+                    restarts,
+                )
+        if styles is not None:
+            for style in styles.iter(_W + "style"):
+                num_pr = style.find(f"{_W}pPr/{_W}numPr")
+                if num_pr is not None and _val(num_pr, "numId"):
+                    sid = style.get(_W + "styleId") or ""
+                    self.style_num[sid] = (_val(num_pr, "numId") or "", _int(_val(num_pr, "ilvl")))
+
+    def marker(self, para: ElementTree.Element, style: str | None) -> str:
+        num_pr = para.find(f"{_W}pPr/{_W}numPr")
+        if num_pr is not None:
+            num_id, level = _val(num_pr, "numId") or "", _int(_val(num_pr, "ilvl"))
+        elif style in self.style_num:
+            num_id, level = self.style_num[style]
+        else:
+            return ""
+        if num_id not in self.nums:  # (numId 0: numbering removed)
+            return ""
+        abstract, restarts = self.nums[num_id]
+        levels = self.levels.get(abstract, {})
+        if level not in levels or not 0 <= level < 9:
+            return ""
+        counters = self.counters.setdefault(abstract, [0] * 9)
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for lvl, start in restarts.items():
+                if 0 <= lvl < 9:
+                    counters[lvl] = start - 1
+        start, style_name, text, suffix = levels[level]
+        counters[level] = counters[level] + 1 if counters[level] else start
+        for deeper in range(level + 1, 9):
+            counters[deeper] = 0
+        if style_name == "bullet":
+            # (Symbol and Wingdings bullets sit in the private-use area: shown as a bullet.)
+            mark = "".join("•" if 0xE000 <= ord(ch) <= 0xF8FF else ch for ch in text)
+        else:
+            mark = text
+            for k in range(9, 0, -1):
+                if f"%{k}" in mark:
+                    n = counters[k - 1] or levels.get(k - 1, (1,))[0]
+                    fmt = levels.get(k - 1, (1, "decimal"))[1]
+                    mark = mark.replace(f"%{k}", format_number(n, fmt))
+        mark = mark.strip()
+        return f"{mark}{'' if suffix == 'nothing' else ' '}" if mark else ""
+
+
+def _val(el: ElementTree.Element, child: str) -> str | None:
+    """The ``w:val`` of ``el``'s child ``w:<child>``."""
+    found = el.find(_W + child)
+    return found.get(_W + "val") if found is not None else None
+
+
+def _int(text: str | None, default: int = 0) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
 
 
 class _DocxFonts:
@@ -354,8 +512,8 @@ def _rfonts(rpr: ElementTree.Element) -> str | None:
 
 
 def _styles_part(path: Path, name: str) -> ElementTree.Element | None:
-    """The styles part ``name`` of the document's package, parsed; None when it has none or
-    it is damaged (the fonts then come from the body alone)."""
+    """The part ``name`` of the document's package (its styles, its numbering), parsed; None
+    when it has none or it is damaged (the body is then read without it)."""
     try:
         with zipfile.ZipFile(path) as z:
             if name not in z.namelist() or z.getinfo(name).file_size > MAX_XML_BYTES:
@@ -397,12 +555,14 @@ def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[
     styles = _styles_part(path, DOCX_STYLES if kind == "docx" else ODT_STYLES)
     try:
         if kind == "docx":
-            lines = _docx_lines(root, notes, _DocxFonts(styles))
+            numbers = _DocxNumbers(_styles_part(path, DOCX_NUMBERING), styles)
+            lines = _docx_lines(root, notes, _DocxFonts(styles), numbers)
         else:
             fonts = _OdtFonts(root, styles)
             _drop_tracked_changes(root)
+            markers = _odt_markers(root, styles)
             lines = [
-                _odt_text(el, fonts, notes, fonts.default)
+                markers.get(id(el), "") + _odt_text(el, fonts, notes, fonts.default)
                 for el in root.iter()
                 if el.tag in (_T + "p", _T + "h")
             ]

@@ -117,6 +117,22 @@ def test_a_text_box_is_read_where_it_stands(kind: str) -> None:
     ]
 
 
+@pytest.mark.parametrize("kind", ("html", "odt", "docx", "rtf"))
+def test_list_numbers_are_written_as_the_document_shows_them(kind: str) -> None:
+    # A plan's outline numbers ("I.", "1.") come from the list's definition, not the text
+    # (RTF writes them as {\listtext}); the outline is read from them.
+    (page,) = ingest(OFFICE / f"lists.{kind}").pages
+    lines = [" ".join(line.split()) for line in page.text.split("\n")]
+    assert lines == [
+        "KẾ HOẠCH",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích: nâng cao chất lượng.",
+        "2. Yêu cầu: thực hiện nghiêm túc.",
+        "II. NỘI DUNG",
+        "• Gạch đầu dòng một",
+    ]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ("doc", "odt"))
 def test_scans_pasted_by_an_office_suite_are_ocrd_in_order(kind: str) -> None:
