@@ -33,6 +33,7 @@ from pathlib import Path
 
 import olefile
 
+from pipeline.doclists import list_markers
 from pipeline.errors import EncryptedError, InputFileError, damaged
 from pipeline.quality import text_stats
 from pipeline.textfile import C1_AS_CP1252, LEGACY, font_bytes, legacy_encoding
@@ -305,6 +306,7 @@ def _main_text(word: bytes, table: bytes) -> tuple[str, list[str]]:
     letterhead or motto in a box stays in the document."""
     runs: list[_Run] = []
     deleted: list[tuple[int, int]] = []
+    markers: dict[int, str] = {}
     boxes = (0, 0)
     if struct.unpack_from("<H", word, 2)[0] < _NFIB_WORD97:
         pieces = _word6_pieces(word)
@@ -315,15 +317,16 @@ def _main_text(word: bytes, table: bytes) -> tuple[str, list[str]]:
         runs = _legacy_runs(word, table)
         deleted = _deleted_runs(word, table)
         counts = _story_counts(word)
+        markers = _list_markers(word, table)
         boxes = (sum(counts[:6]), sum(counts[:7]))  # (the text boxes' story)
     # Each character is stored once: pieces that claim more text than the stream holds point
     # at the same bytes again and again (a damaged table, or a bomb).
     if sum(min(b, ccp_text) - a for a, b, _ in pieces if a < b) > len(word):
         raise ValueError("its pieces claim more text than the WordDocument stream holds")
     used: set[str] = set()
-    main = _story(word, pieces, 0, ccp_text, runs, deleted, used)
+    main = _story(word, pieces, 0, ccp_text, runs, deleted, used, markers)
     if boxes[1] > boxes[0]:
-        box = _story(word, pieces, *boxes, runs, deleted, used).strip("\r")
+        box = _story(word, pieces, *boxes, runs, deleted, used, markers).strip("\r")
         anchor = main.find("\x08")
         main = f"{main[:anchor]}\r{box}\r{main[anchor:]}" if anchor >= 0 else f"{main}\r{box}\r"
     notes = [f"text in {enc.upper()} fonts, decoded" for enc in sorted(used)]
@@ -338,10 +341,11 @@ def _story(
     runs: list[_Run],
     deleted: list[tuple[int, int]],
     used: set[str],
+    markers: dict[int, str],
 ) -> str:
     """The characters ``first`` to ``end`` of the document (a story: the main text, the text
-    boxes' ...), read from the pieces that hold them, deletions dropped and legacy runs
-    decoded."""
+    boxes' ...), read from the pieces that hold them, deletions dropped, legacy runs decoded,
+    and the list numbers (``markers``, by the byte a paragraph starts at) put back."""
     if end - first > len(word):
         raise ValueError("a story claims more text than the WordDocument stream holds")
     parts = []
@@ -360,10 +364,31 @@ def _story(
             text = data.decode("utf-16-le", "replace")
         if len(data) != n * width:
             raise ValueError("a piece lies beyond the end of the WordDocument stream")
-        if runs or deleted:
-            text = _decode_runs(text, at, width, runs, deleted, used)
-        parts.append(text)
+        # Cut where a numbered paragraph starts: its number goes before it.
+        cuts = sorted(
+            (f - at) // width for f in markers if at <= f < at + n * width and (f - at) % width == 0
+        )
+        for k, (lo_k, hi_k) in enumerate(zip([0, *cuts], [*cuts, n], strict=True)):
+            if lo_k >= hi_k:
+                continue
+            if k:
+                parts.append(markers[at + lo_k * width])
+            segment = text[lo_k:hi_k]
+            if runs or deleted:
+                segment = _decode_runs(segment, at + lo_k * width, width, runs, deleted, used)
+            parts.append(segment)
     return "".join(parts)
+
+
+def _list_markers(word: bytes, table: bytes) -> dict[int, str]:
+    """The list numbers of the paragraphs, by the byte each starts at (:mod:`pipeline.doclists`);
+    {} when none or the tables are damaged."""
+    try:
+        _, blob, pairs = _fib_pairs(word)
+        paragraphs = [(a, z, props) for a, z, _, props in _papx(word, table, blob, pairs)]
+    except (struct.error, IndexError, ValueError):
+        return {}
+    return list_markers(word, table, blob, pairs, paragraphs)
 
 
 def _story_counts(word: bytes) -> tuple[int, ...]:
@@ -531,8 +556,14 @@ def _fkp_pages(word: bytes, table: bytes, blob: int, index: int) -> Iterator[byt
 def _paragraph_styles(
     word: bytes, table: bytes, blob: int, pairs: int
 ) -> list[tuple[int, int, int]]:
-    """(first byte, end byte, style) of each paragraph, sorted: from the paragraph formatting's
-    FKP pages (PapxFkp: each paragraph's PapxInFkp begins with its style, istd)."""
+    """(first byte, end byte, style) of each paragraph, sorted (see :func:`_papx`)."""
+    return [(start, end, istd) for start, end, istd, _ in _papx(word, table, blob, pairs)]
+
+
+def _papx(word: bytes, table: bytes, blob: int, pairs: int) -> list[tuple[int, int, int, bytes]]:
+    """(first byte, end byte, style, properties) of each paragraph, sorted: from the
+    paragraph formatting's FKP pages (PapxFkp: each paragraph's PapxInFkp, its style, istd,
+    then its property modifiers)."""
     if pairs <= _PAPX_INDEX:
         return []
     out = []
@@ -544,8 +575,10 @@ def _paragraph_styles(
             if not at:
                 continue
             cb = page[at]
-            at += 1 if cb else 2  # (cb 0: the size is in the next byte)
-            out.append((start, end, int(struct.unpack_from("<H", page, at)[0])))
+            size = 2 * cb - 1 if cb else 2 * page[at + 1]  # (cb 0: the size is in the next byte)
+            at += 1 if cb else 2
+            istd = int(struct.unpack_from("<H", page, at)[0])
+            out.append((start, end, istd, page[at + 2 : at + size]))
     return sorted(out)
 
 

@@ -33,8 +33,8 @@ def test_a_portal_page_gives_the_shown_text_block_by_block(tmp_path: Path) -> No
     (p,) = doc.pages
     assert p.method is Method.TEXT_FILE
     assert p.text.split("\n") == [
-        "Trang chủ",
-        "Văn bản",
+        "• Trang chủ",  # (a list's items, with the bullets a browser shows)
+        "• Văn bản",
         PLAN[0],
         PLAN[1].replace("Dân vận", "Dân\u00a0vận"),  # (a no-break space stays one)
         "1. Mục đích: nâng cao chất lượng",

@@ -117,7 +117,7 @@ def test_a_text_box_is_read_where_it_stands(kind: str) -> None:
     ]
 
 
-@pytest.mark.parametrize("kind", ("html", "odt", "docx", "rtf"))
+@pytest.mark.parametrize("kind", KINDS)
 def test_list_numbers_are_written_as_the_document_shows_them(kind: str) -> None:
     # A plan's outline numbers ("I.", "1.") come from the list's definition, not the text
     # (RTF writes them as {\listtext}); the outline is read from them.
