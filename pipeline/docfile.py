@@ -460,14 +460,7 @@ def _deleted_runs(word: bytes, table: bytes) -> list[tuple[int, int]]:
         _, blob, pairs = _fib_pairs(word)
         if pairs <= _CHPX_INDEX:
             return []
-        out = []
-        for page in _fkp_pages(word, table, blob, _CHPX_INDEX):
-            crun = page[511]
-            for r in range(crun):
-                b = page[4 * (crun + 1) + r]
-                if b and _font_of(page, 2 * b)[0] == _DELETED:
-                    out.append(struct.unpack_from("<II", page, 4 * r))
-        return sorted(out)
+        return sorted((a, z) for a, z, font, _ in _chpx(word, table, blob) if font == _DELETED)
     except (struct.error, IndexError, ValueError):
         return []
 
@@ -491,21 +484,16 @@ def _legacy_runs(word: bytes, table: bytes) -> list[_Run]:
         paragraphs = _paragraph_styles(word, table, blob, pairs)
         starts = [p[0] for p in paragraphs]
         runs: list[_Run] = []
-        for page in _fkp_pages(word, table, blob, _CHPX_INDEX):
-            crun = page[511]
-            for r in range(crun):
-                start, end = struct.unpack_from("<II", page, 4 * r)
-                b = page[4 * (crun + 1) + r]
-                ftc, istd = _font_of(page, 2 * b) if b else (None, None)
-                if ftc == _DELETED:
-                    continue
-                if ftc is None:
-                    ftc = styles.font(istd)  # (the run's character style's, if any)
-                if ftc is None:
-                    pieces = _by_paragraph(start, end, paragraphs, starts, styles)
-                else:
-                    pieces = [(start, end, ftc, True)]
-                runs += [(a, z, legacy[f], named) for a, z, f, named in pieces if f in legacy]
+        for start, end, ftc, istd in _chpx(word, table, blob):
+            if ftc == _DELETED:
+                continue
+            if ftc is None:
+                ftc = styles.font(istd)  # (the run's character style's, if any)
+            if ftc is None:
+                pieces = _by_paragraph(start, end, paragraphs, starts, styles)
+            else:
+                pieces = [(start, end, ftc, True)]
+            runs += [(a, z, legacy[f], named) for a, z, f, named in pieces if f in legacy]
         return sorted(runs)
     except (struct.error, IndexError, ValueError):
         return []
@@ -538,6 +526,19 @@ def _by_paragraph(
         )
         at = stop
     return out
+
+
+def _chpx(
+    word: bytes, table: bytes, blob: int
+) -> Iterator[tuple[int, int, int | None, int | None]]:
+    """(first byte, end byte, font, character style) of each run of the character formatting
+    (ChpxFkp pages): what its Chpx sets, None where nothing (font _DELETED: not shown)."""
+    for page in _fkp_pages(word, table, blob, _CHPX_INDEX):
+        crun = page[511]
+        for r in range(crun):
+            start, end = struct.unpack_from("<II", page, 4 * r)
+            b = page[4 * (crun + 1) + r]
+            yield (start, end, *(_font_of(page, 2 * b) if b else (None, None)))
 
 
 def _fkp_pages(word: bytes, table: bytes, blob: int, index: int) -> Iterator[bytes]:
