@@ -25,7 +25,8 @@ from typing import Any
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from pipeline import pdf as pdfmod
-from pipeline.docfile import OLE_MAGIC, doc_images
+from pipeline.docfile import OLE_MAGIC
+from pipeline.docimages import doc_images
 from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError, damaged
 from pipeline.htmlfile import looks_html
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
