@@ -153,6 +153,8 @@ def _run_text(run: ElementTree.Element) -> str:
             parts.append("\n")
         elif tag == _W + "softHyphen":  # ("ư" in a TCVN3 run: see _decoded_as_a_whole)
             parts.append("\xad")
+        elif tag == _W + "noBreakHyphen":  # ("2021-2025" kept on one line)
+            parts.append("-")
     return "".join(parts)
 
 

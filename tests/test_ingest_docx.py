@@ -260,3 +260,16 @@ def test_scans_pasted_into_an_opendocument_text_are_ocrd_in_order(tmp_path: Path
     assert doc.kind == "odt" and [p.method for p in doc.pages] == [Method.OCR, Method.OCR]
     assert "Ủy ban nhân dân tỉnh" in doc.pages[0].text
     assert "Đẩy mạnh phong trào thi đua" in doc.pages[1].text
+
+
+def test_a_non_breaking_hyphen_is_a_hyphen(tmp_path: Path) -> None:
+    path = tmp_path / "hyphen.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "word/document.xml",
+            f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t xml:space="preserve">'
+            "Kế hoạch thực hiện phong trào thi đua Dân vận khéo giai đoạn 2021</w:t>"
+            "<w:noBreakHyphen/><w:t>2025</w:t></w:r></w:p></w:body></w:document>",
+        )
+    (page,) = ingest(path).pages
+    assert page.text.endswith("giai đoạn 2021-2025")
