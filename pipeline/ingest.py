@@ -31,12 +31,13 @@ from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError
 from pipeline.htmlfile import looks_html
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
 from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
+from pipeline.odtfile import odt_images
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
 from pipeline.records import Document, Method, Page
 from pipeline.rtffile import rtf_images
 from pipeline.textfile import TextFileConfig, invalid_utf8_count, read_text_file
-from pipeline.wordfile import docx_images, odt_images, read_word, word_kind
+from pipeline.wordfile import docx_images, read_word, word_kind
 
 log = logging.getLogger(__name__)
 

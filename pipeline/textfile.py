@@ -165,6 +165,19 @@ def legacy_encoding(font: str | None) -> str | None:
     return None
 
 
+def in_font(text: str, enc: str | None, notes: set[str]) -> str:
+    """``text`` (a run a document says is in a font of legacy encoding ``enc``; None: none)
+    decoded from the bytes it shows, ``notes`` told so; as it is when it holds a character no
+    8-bit font shows."""
+    if enc is None or not text:
+        return text
+    raw = font_bytes(text)
+    if raw is None:
+        return text
+    notes.add(f"text in {enc.upper()} fonts, decoded")
+    return LEGACY[enc](raw)
+
+
 def font_bytes(text: str) -> bytes | None:
     """The bytes an 8-bit font showed as ``text``, or None when a character is none of them."""
     try:

@@ -1,23 +1,24 @@
-"""Word documents (.docx, and OpenDocument .odt): their paragraphs' text, legacy fonts decoded.
+"""Word documents (.docx) and the reading of every office document: text, legacy fonts decoded.
 
 Archives keep born-digital plans next to their scans. A .docx is a ZIP whose
-``word/document.xml`` holds the body: each paragraph (``w:p``, table cells included, in
-document order) becomes one line, its runs' text (``w:t``) joined, tabs and line breaks
-kept. Plans typed before Unicode used fonts whose glyphs sit on Windows-1252 bytes:
-".VnTime" and the other ".Vn" fonts (TCVN3), "VNI-Times" and the other "VNI-" fonts (VNI);
-Word stores their text as the Western letters of those bytes ("kÕ ho¹ch"). A run in such a
-font is decoded by its encoding; a document whose fonts come from its styles only is
-decoded as a whole when the decoding reads as Vietnamese (as a PDF text layer is). A body
-without text but with images (scans pasted into Word) is OCR'd image by image, one page each
-(:func:`docx_images`). An OpenDocument text (.odt, LibreOffice) is read the same way from its
-``content.xml`` (``text:p`` and ``text:h``; spaces ``text:s``, tabs, line breaks), its legacy
-fonts, which sit in its styles, decoded as a whole.
+``word/document.xml`` holds the body: each paragraph (``w:p``, table cells and text boxes
+included, in document order) becomes one line, its runs' text (``w:t``) joined, tabs and line
+breaks kept, list numbers written back from ``word/numbering.xml``, tracked deletions and
+hidden text left out. Plans typed before Unicode used fonts whose glyphs sit on
+Windows-1252 bytes: ".VnTime" and the other ".Vn" fonts (TCVN3), "VNI-Times" and the other
+"VNI-" fonts (VNI); Word stores their text as the Western letters of those bytes ("kÕ
+ho¹ch"). A run in such a font (its own, or its styles', ``word/styles.xml``) is decoded by its
+encoding; a document whose legacy font no run or style names is decoded as a whole, line by
+line, when the decoding reads as Vietnamese (as a PDF text layer is). A body without text but
+with images (scans pasted into Word) is OCR'd image by image, one page each
+(:func:`docx_images`). :func:`read_word` reads the other office documents through their own
+modules: OpenDocument (:mod:`pipeline.odtfile`), old Word (:mod:`pipeline.docfile`), RTF
+(:mod:`pipeline.rtffile`) and web pages (:mod:`pipeline.htmlfile`).
 """
 
 from __future__ import annotations
 
 import zipfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -26,41 +27,19 @@ from pipeline.docfile import doc_text
 from pipeline.errors import InputFileError, damaged
 from pipeline.htmlfile import html_text
 from pipeline.numbering import format_number
+from pipeline.odtfile import ODT_BODY, ODT_MIME, ODT_STYLES, odt_lines
+from pipeline.officezip import MAX_XML_BYTES, ZIP_ERRORS, read_part, zip_images
 from pipeline.quality import QualityConfig, garbled_score
 from pipeline.rtffile import rtf_text
-from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes, legacy_encoding
+from pipeline.textfile import decode_legacy_font, in_font, legacy_encoding
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# What reading a damaged ZIP member raises: a bad archive, a cut or corrupt deflate stream
-# (zlib.error), an encrypted member (RuntimeError), a compression method zipfile lacks.
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    KeyError,
-    OSError,
-    EOFError,
-    zlib.error,
-    RuntimeError,
-    NotImplementedError,
-    ValueError,
-)
 BODY = "word/document.xml"
-ODT_BODY = "content.xml"
 DOCX_STYLES = "word/styles.xml"
 DOCX_NUMBERING = "word/numbering.xml"
-ODT_STYLES = "styles.xml"
-_ODT_MIME = b"application/vnd.oasis.opendocument.text"
-_T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-_DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 # A .docx paragraph's elements whose runs are not its text: nested paragraphs (a text box's,
 # read as lines of their own), tracked deletions, and the old place of moved text.
 _NOT_TEXT = frozenset({_W + "p", _W + "del", _W + "moveFrom"})
-_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-_ODT_NOT_TEXT = frozenset({_T + "tracked-changes", _OFFICE + "annotation"})
-_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
-_SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
-_XLINK = "{http://www.w3.org/1999/xlink}"
-# Far more than any plan's text: a larger part is refused rather than read into memory.
-MAX_XML_BYTES = 200 * 1024 * 1024
 
 
 def word_kind(path: Path) -> str | None:
@@ -75,17 +54,16 @@ def word_kind(path: Path) -> str | None:
                 ODT_BODY in names
                 and "mimetype" in names
                 and z.getinfo("mimetype").file_size < 100
-                and z.read("mimetype").strip() == _ODT_MIME
+                and z.read("mimetype").strip() == ODT_MIME
             ):
                 return "odt"
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         pass
     return None
 
 
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
 
 
 def docx_images(path: Path) -> list[bytes]:
@@ -107,38 +85,9 @@ def docx_images(path: Path) -> list[bytes]:
                 target = targets.get(el.get(_REL + "embed"))
                 if target:
                     members.append("word/" + target.lstrip("/").removeprefix("word/"))
-            return _images(z, names, members)
-    except (*_ZIP_ERRORS, ElementTree.ParseError, LookupError):
+            return zip_images(z, names, members)
+    except (*ZIP_ERRORS, ElementTree.ParseError, LookupError):
         return []
-
-
-def odt_images(path: Path) -> list[bytes]:
-    """The images the body of OpenDocument text ``path`` shows, in document order: the
-    package files its ``draw:image`` elements link (a scan pasted into LibreOffice)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-            members = [
-                el.get(_XLINK + "href", "").removeprefix("./")
-                for el in ElementTree.fromstring(z.read(ODT_BODY)).iter(_DRAW + "image")
-            ]
-            return _images(z, names, members)
-    except (*_ZIP_ERRORS, ElementTree.ParseError, LookupError):
-        return []
-
-
-def _images(z: zipfile.ZipFile, names: set[str], members: list[str]) -> list[bytes]:
-    """The image files among ``members`` of ``z`` that it holds, read."""
-    out = []
-    for name in members:
-        # (A member bigger than any page scan is no page: skipped, not inflated.)
-        if (
-            name.lower().endswith(_IMAGE_SUFFIXES)
-            and name in names
-            and z.getinfo(name).file_size <= MAX_XML_BYTES
-        ):
-            out.append(z.read(name))
-    return out
 
 
 def _run_text(run: ElementTree.Element) -> str:
@@ -169,174 +118,6 @@ def _runs(para: ElementTree.Element) -> Iterator[ElementTree.Element]:
             yield from _runs(child)
 
 
-def _odt_text(
-    el: ElementTree.Element, fonts: _OdtFonts, notes: set[str], font: str | None = None
-) -> str:
-    """The text of an OpenDocument paragraph or span: its spaces (``text:s``, ``text:c`` of
-    them), tabs and line breaks, not the paragraphs nested in it (a note's, a frame's); the
-    text in a legacy font (its style's, or the paragraph's: see :class:`_OdtFonts`) decoded."""
-    style = el.get(_T + "style-name")
-    if fonts.hidden(style):  # (hidden text: in the file, not on the page)
-        return ""
-    font = fonts.of(style) or font
-    enc = legacy_encoding(font)
-    parts = [_in_font(el.text or "", enc, notes)]
-    for child in el:
-        tag = child.tag
-        if tag == _T + "s":
-            parts.append(" " * int(child.get(_T + "c", "1") or 1))
-        elif tag == _T + "tab":
-            parts.append("\t")
-        elif tag == _T + "line-break":
-            parts.append("\n")
-        elif tag not in (_T + "p", _T + "h", _T + "note"):
-            parts.append(_odt_text(child, fonts, notes, font))
-        parts.append(_in_font(child.tail or "", enc, notes))
-    return "".join(parts)
-
-
-def _drop_tracked_changes(root: ElementTree.Element) -> None:
-    """Remove from an OpenDocument body what is not its text: the record of tracked changes
-    (it holds the deleted paragraphs, ``text:deletion``) and comments (``office:annotation``,
-    with their author and date); the text after a removed element stays where it was."""
-    for parent in list(root.iter()):
-        kept: ElementTree.Element | None = None  # (the last child left in place)
-        for child in list(parent):
-            if child.tag not in _ODT_NOT_TEXT:
-                kept = child
-                continue
-            if child.tail:
-                if kept is not None:
-                    kept.tail = (kept.tail or "") + child.tail
-                else:
-                    parent.text = (parent.text or "") + child.tail
-            parent.remove(child)
-
-
-def _odt_markers(body: ElementTree.Element, styles: ElementTree.Element | None) -> dict[int, str]:
-    """The numbers or bullets an OpenDocument list shows before its items' first paragraphs
-    ("I. ", "1.2. ", "• "), by paragraph (its id): each ``text:list`` level counts its
-    ``text:list-item``s (from ``text:start-value``, or the level's start), a deeper level
-    restarting when a higher one counts, a new list restarting unless it continues the one
-    before (``text:continue-numbering``); the list style (``text:list-style``) gives each
-    level's number format, prefix, suffix and how many levels it shows, or its bullet."""
-    levels: dict[str, dict[int, ElementTree.Element]] = {}
-    for root in (r for r in (styles, body) if r is not None):
-        for style in root.iter(_T + "list-style"):
-            levels[style.get(_STYLE + "name", "")] = {
-                _int(level.get(_T + "level"), 1): level for level in style
-            }
-    markers: dict[int, str] = {}
-    counters = [0] * 10
-
-    def label(style: str | None, depth: int) -> str:
-        spec = levels.get(style or "", {}).get(depth)
-        if spec is None:
-            return ""
-        if spec.tag == _T + "list-level-style-bullet":
-            bullet = spec.get(_T + "bullet-char") or "•"
-            return "•" if 0xE000 <= ord(bullet[0]) <= 0xF8FF else bullet
-        shown = max(1, min(_int(spec.get(_T + "display-levels"), 1), depth))
-        parts = []
-        for lvl in range(depth - shown + 1, depth + 1):
-            fmt = levels[style or ""].get(lvl, spec).get(_STYLE + "num-format")
-            number = format_number(counters[lvl - 1], fmt)
-            if not number:
-                return ""
-            parts.append(number)
-        return f"{spec.get(_STYLE + 'num-prefix') or ''}{'.'.join(parts)}{spec.get(_STYLE + 'num-suffix') or ''}"
-
-    def walk(el: ElementTree.Element, style: str | None, depth: int) -> None:
-        for child in el:
-            if child.tag == _T + "list":
-                if depth == 0 and child.get(_T + "continue-numbering") != "true":
-                    counters[:] = [0] * 10
-                walk(child, child.get(_T + "style-name") or style, depth + 1)
-            elif child.tag == _T + "list-item" and 0 < depth <= 10:
-                spec = levels.get(style or "", {}).get(depth)
-                start = _int(spec.get(_T + "start-value"), 1) if spec is not None else 1
-                value = child.get(_T + "start-value")
-                counters[depth - 1] = _int(value, 1) if value else counters[depth - 1] + 1
-                counters[depth - 1] = max(counters[depth - 1], start)
-                counters[depth:] = [0] * (10 - depth)
-                first = next((c for c in child if c.tag in (_T + "p", _T + "h")), None)
-                mark = label(style, depth)
-                if first is not None and mark:
-                    markers[id(first)] = mark + " "
-                walk(child, style, depth)
-            else:
-                walk(child, style, depth)
-
-    walk(body, None, 0)
-    return markers
-
-
-class _OdtFonts:
-    """The font an OpenDocument paragraph or span is in: its style's ``style:font-name`` (a
-    font face, whose family is the font), else its parent style's, the automatic styles of the
-    body and the common ones of ``styles.xml`` alike; a paragraph without one has the default
-    paragraph style's (``style:default-style``), a span its paragraph's."""
-
-    def __init__(self, body: ElementTree.Element, styles: ElementTree.Element | None) -> None:
-        roots = [r for r in (styles, body) if r is not None]
-        faces = {
-            face.get(_STYLE + "name", ""): (face.get(_SVG + "font-family") or "").strip("'\"")
-            for root in roots
-            for face in root.iter(_STYLE + "font-face")
-        }
-
-        def font(style: ElementTree.Element) -> str | None:
-            props = style.find(_STYLE + "text-properties")
-            name = props.get(_STYLE + "font-name") if props is not None else None
-            return (faces.get(name) or name) if name else None
-
-        self.own: dict[str, str | None] = {}
-        self.parent: dict[str, str] = {}
-        self.default: str | None = None
-        self.hiding: set[str] = set()  # styles that hide their text (text:display="none")
-        for root in roots:
-            for style in root.iter(_STYLE + "style"):
-                name = style.get(_STYLE + "name", "")
-                self.own[name] = font(style)
-                props = style.find(_STYLE + "text-properties")
-                if props is not None and props.get(_T + "display") == "none":
-                    self.hiding.add(name)
-                if style.get(_STYLE + "parent-style-name"):
-                    self.parent[name] = style.get(_STYLE + "parent-style-name", "")
-            for style in root.iter(_STYLE + "default-style"):
-                if style.get(_STYLE + "family") == "paragraph":
-                    self.default = font(style) or self.default
-
-    def of(self, style: str | None) -> str | None:
-        for _ in range(32):  # (a chain that loops stops)
-            if style is None:
-                return None
-            if self.own.get(style):
-                return self.own[style]
-            style = self.parent.get(style)
-        return None
-
-    def hidden(self, style: str | None) -> bool:
-        for _ in range(32):
-            if style is None:
-                return False
-            if style in self.hiding:
-                return True
-            style = self.parent.get(style)
-        return False
-
-
-def _in_font(text: str, enc: str | None, notes: set[str]) -> str:
-    """``text`` decoded from legacy encoding ``enc`` (None: as it is)."""
-    if enc is None or not text:
-        return text
-    raw = font_bytes(text)
-    if raw is None:
-        return text
-    notes.add(f"text in {enc.upper()} fonts, decoded")
-    return LEGACY[enc](raw)
-
-
 def _docx_lines(
     root: ElementTree.Element, notes: set[str], fonts: _DocxFonts, numbers: _DocxNumbers
 ) -> list[str]:
@@ -349,7 +130,7 @@ def _docx_lines(
         for run in _runs(para):
             if _hidden(run):
                 continue
-            text = _in_font(_run_text(run), legacy_encoding(fonts.run(run, para_font)), notes)
+            text = in_font(_run_text(run), legacy_encoding(fonts.run(run, para_font)), notes)
             parts.append(text)
         lines.append("".join(parts))
     return lines
@@ -513,18 +294,6 @@ def _rfonts(rpr: ElementTree.Element) -> str | None:
     return fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi")
 
 
-def _styles_part(path: Path, name: str) -> ElementTree.Element | None:
-    """The part ``name`` of the document's package (its styles, its numbering), parsed; None
-    when it has none or it is damaged (the body is then read without it)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            if name not in z.namelist() or z.getinfo(name).file_size > MAX_XML_BYTES:
-                return None
-            return ElementTree.fromstring(z.read(name))
-    except (*_ZIP_ERRORS, ElementTree.ParseError, LookupError, RecursionError):
-        return None
-
-
 def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[str]]:
     """The text of the Word document ``path`` (``kind`` "docx", "odt": see :func:`word_kind`;
     "doc", Word 6.0-2003: :mod:`pipeline.docfile`; "rtf": :mod:`pipeline.rtffile`; "html":
@@ -546,7 +315,7 @@ def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[
             xml = z.read(info)
     except InputFileError:
         raise
-    except _ZIP_ERRORS as e:
+    except ZIP_ERRORS as e:
         raise damaged(path, f"corrupt or truncated Word document ({type(e).__name__})") from e
     try:
         root = ElementTree.fromstring(xml)
@@ -554,20 +323,13 @@ def read_word(path: Path, kind: str, quality: QualityConfig) -> tuple[str, list[
         # declaration names an unknown encoding)
         raise damaged(path, f"corrupt Word document (its body is not XML: {e})") from e
     notes: set[str] = set()
-    styles = _styles_part(path, DOCX_STYLES if kind == "docx" else ODT_STYLES)
+    styles = read_part(path, DOCX_STYLES if kind == "docx" else ODT_STYLES)
     try:
         if kind == "docx":
-            numbers = _DocxNumbers(_styles_part(path, DOCX_NUMBERING), styles)
+            numbers = _DocxNumbers(read_part(path, DOCX_NUMBERING), styles)
             lines = _docx_lines(root, notes, _DocxFonts(styles), numbers)
         else:
-            fonts = _OdtFonts(root, styles)
-            _drop_tracked_changes(root)
-            markers = _odt_markers(root, styles)
-            lines = [
-                markers.get(id(el), "") + _odt_text(el, fonts, notes, fonts.default)
-                for el in root.iter()
-                if el.tag in (_T + "p", _T + "h")
-            ]
+            lines = odt_lines(root, styles, notes)
     except RecursionError as e:  # (spans nested thousands deep: no editor writes that)
         raise damaged(path, "corrupt document (its body is nested too deeply)") from e
     return _decoded_as_a_whole("\n".join(lines), notes, quality, " (from its styles)")
