@@ -274,6 +274,8 @@ class _Manifest:
             and d.get("settings") == settings
             and (out / "text" / f"{job.doc_id}.txt").exists()
             and (out / "pages" / f"{job.doc_id}.json").exists()
+            # (A document done before review pages were written is done again, once.)
+            and (out / "review" / f"{job.doc_id}.html").exists()
         )
 
     def add(self, job: Job, doc: Document, settings: str) -> None:

@@ -57,3 +57,16 @@ def test_the_index_lists_the_whole_backlog_most_to_check_first(tmp_path: Path) -
     rows = re.findall(r'<tr><td><a href="([^"]+)\.html">', index)
     assert rows == ["garbled", "clean"]
     assert (out / "review" / "clean.html").exists()
+
+
+def test_a_document_without_its_review_page_is_done_again(tmp_path: Path) -> None:
+    # (An output folder from before review pages: its documents get theirs on the next run.)
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(GARBLED, encoding="utf-8")
+    run_batch([src], out, CFG)
+    (out / "review" / "plan.html").unlink()
+    again = run_batch([src], out, CFG)
+    assert (again.done, again.skipped) == (1, 0) and (out / "review" / "plan.html").exists()
+    third = run_batch([src], out, CFG)
+    assert (third.done, third.skipped) == (0, 1)
