@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pipeline.errors import InputFileError
 from pipeline.numbering import format_number
-from pipeline.textfile import LEGACY, TextFileConfig, decode_bytes, font_bytes, legacy_encoding
+from pipeline.textfile import TextFileConfig, decode_bytes, in_font, legacy_encoding
 
 # Far more than any plan's page: a larger file is refused, not read.
 MAX_HTML_BYTES = 50 * 1024 * 1024
@@ -160,12 +160,7 @@ class _Text(HTMLParser):
             self._rules(data)
         if self.hidden:
             return
-        enc = self.fonts[-1][1] if self.fonts else None
-        if enc is not None:
-            raw = font_bytes(data)
-            if raw is not None:
-                data = LEGACY[enc](raw)
-                self.notes.add(f"text in {enc.upper()} fonts, decoded")
+        data = in_font(data, self.fonts[-1][1] if self.fonts else None, self.notes)
         if self.pre:
             lines = data.split("\n")
             for line in lines[:-1]:

@@ -3,8 +3,8 @@
 The type comes from the content (magic bytes), not the extension: a PDF named
 ``.txt`` is read as a PDF, with a warning on its pages. Text files are decoded by
 :mod:`pipeline.textfile`, Word documents (.docx, .odt, .doc, .rtf) and web pages read by
-:mod:`pipeline.wordfile`, PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it is missing or garbage),
-images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
+:mod:`pipeline.wordfile`, PDFs by :mod:`pipeline.pdf` (text layer, or OCR when it is missing
+or garbage), images (PNG, JPEG, TIFF multi-page, BMP, WebP, GIF) by OCR.
 Every page is normalized (:mod:`pipeline.normalize`) and scored
 (:func:`pipeline.quality.garbled_score`).
 """
@@ -106,6 +106,23 @@ def sniff(head: bytes) -> str | None:
 # their first bytes).
 _WORD_KINDS = ("docx", "odt", "doc", "rtf", "html")
 
+
+def sniff_document(head: bytes) -> str | None:
+    """:func:`sniff`, and the documents known by their first bytes too: "zip" (a .docx, an
+    .odt or another ZIP: :func:`pipeline.wordfile.word_kind` tells), "doc" (an OLE compound
+    file), "rtf", "html"; None for text (or anything else)."""
+    kind = sniff(head)
+    if kind is not None:
+        return kind
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    return "html" if looks_html(head) else None
+
+
 _UNSUPPORTED = {
     b"PK\x03\x04": "a ZIP archive (.xlsx, .ods ...; of office documents .docx and .odt are read)",
     b"\x1f\x8b": "a gzip archive",
@@ -166,19 +183,13 @@ def ingest(
         raise InputFileError(
             "empty file (0 bytes)", path=str(path), remedy="check the file was copied completely"
         )
-    kind = sniff(head)
+    kind = sniff_document(head)
     doc_warnings: list[str] = []
     suffix = path.suffix.lower()
-    if kind is None and head.startswith(b"PK\x03\x04"):
+    if kind == "zip":
         kind = word_kind(path)
         if kind is None and suffix in (".docx", ".odt"):
             raise damaged(path, "corrupt or truncated Word document (no readable body)")
-    if kind is None and head.startswith(OLE_MAGIC):
-        kind = "doc"
-    elif kind is None and head.startswith(b"{\\rtf"):
-        kind = "rtf"
-    elif kind is None and looks_html(head):
-        kind = "html"
     if kind is None:
         for magic, what in _UNSUPPORTED.items():
             if head.startswith(magic):
@@ -289,7 +300,7 @@ def _word_pages(
     if any(ch.isalpha() for ch in text):
         if cfg.text.check_vietnamese and not looks_vietnamese(text, cfg.text.quality):
             raise NotVietnameseError(
-                "the Word document's text does not look Vietnamese",
+                "the document's text does not look Vietnamese",
                 path=str(path),
                 remedy="only Vietnamese documents are supported",
             )
@@ -319,7 +330,7 @@ def _word_pages(
             SyntaxError,
             ValueError,
         ) as e:
-            msg = f"image {i + 1} of the Word document unreadable ({e})"
+            msg = f"image {i + 1} of the document unreadable ({e})"
             raise damaged(path, msg) from e
         raw = _ocr_page(
             img.convert("RGB") if img.mode not in ("1", "L", "RGB") else img, cfg, i + 1

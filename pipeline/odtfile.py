@@ -16,7 +16,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from pipeline.numbering import format_number
-from pipeline.officezip import ZIP_ERRORS, zip_images
+from pipeline.officezip import ZIP_ERRORS, attr_int, zip_images
 from pipeline.textfile import in_font, legacy_encoding
 
 ODT_BODY = "content.xml"
@@ -117,7 +117,7 @@ def _odt_markers(body: ElementTree.Element, styles: ElementTree.Element | None) 
     for root in (r for r in (styles, body) if r is not None):
         for style in root.iter(_T + "list-style"):
             levels[style.get(_STYLE + "name", "")] = {
-                _int(level.get(_T + "level"), 1): level for level in style
+                attr_int(level.get(_T + "level"), 1): level for level in style
             }
     markers: dict[int, str] = {}
     counters = [0] * 10
@@ -129,7 +129,7 @@ def _odt_markers(body: ElementTree.Element, styles: ElementTree.Element | None) 
         if spec.tag == _T + "list-level-style-bullet":
             bullet = spec.get(_T + "bullet-char") or "•"
             return "•" if 0xE000 <= ord(bullet[0]) <= 0xF8FF else bullet
-        shown = max(1, min(_int(spec.get(_T + "display-levels"), 1), depth))
+        shown = max(1, min(attr_int(spec.get(_T + "display-levels"), 1), depth))
         parts = []
         for lvl in range(depth - shown + 1, depth + 1):
             fmt = levels[style or ""].get(lvl, spec).get(_STYLE + "num-format")
@@ -147,9 +147,9 @@ def _odt_markers(body: ElementTree.Element, styles: ElementTree.Element | None) 
                 walk(child, child.get(_T + "style-name") or style, depth + 1)
             elif child.tag == _T + "list-item" and 0 < depth <= 10:
                 spec = levels.get(style or "", {}).get(depth)
-                start = _int(spec.get(_T + "start-value"), 1) if spec is not None else 1
+                start = attr_int(spec.get(_T + "start-value"), 1) if spec is not None else 1
                 value = child.get(_T + "start-value")
-                counters[depth - 1] = _int(value, 1) if value else counters[depth - 1] + 1
+                counters[depth - 1] = attr_int(value, 1) if value else counters[depth - 1] + 1
                 counters[depth - 1] = max(counters[depth - 1], start)
                 counters[depth:] = [0] * (10 - depth)
                 first = next((c for c in child if c.tag in (_T + "p", _T + "h")), None)
@@ -217,10 +217,3 @@ class _OdtFonts:
                 return True
             style = self.parent.get(style)
         return False
-
-
-def _int(text: str | None, default: int = 0) -> int:
-    try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default

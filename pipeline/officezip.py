@@ -55,3 +55,12 @@ def zip_images(z: zipfile.ZipFile, names: set[str], members: list[str]) -> list[
         ):
             out.append(z.read(name))
     return out
+
+
+def attr_int(text: str | None, default: int = 0) -> int:
+    """An XML attribute's integer (a list level, a start number), ``default`` when it is
+    missing or no number."""
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default

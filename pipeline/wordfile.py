@@ -28,7 +28,7 @@ from pipeline.errors import InputFileError, damaged
 from pipeline.htmlfile import html_text
 from pipeline.numbering import format_number
 from pipeline.odtfile import ODT_BODY, ODT_MIME, ODT_STYLES, odt_lines
-from pipeline.officezip import MAX_XML_BYTES, ZIP_ERRORS, read_part, zip_images
+from pipeline.officezip import MAX_XML_BYTES, ZIP_ERRORS, attr_int, read_part, zip_images
 from pipeline.quality import QualityConfig, garbled_score
 from pipeline.rtffile import rtf_text
 from pipeline.textfile import decode_legacy_font, in_font, legacy_encoding
@@ -156,8 +156,8 @@ class _DocxNumbers:
             for abstract in numbering.iter(_W + "abstractNum"):
                 levels = {}
                 for lvl in abstract.iter(_W + "lvl"):
-                    levels[_int(lvl.get(_W + "ilvl"))] = (
-                        _int(_val(lvl, "start"), 1),
+                    levels[attr_int(lvl.get(_W + "ilvl"))] = (
+                        attr_int(_val(lvl, "start"), 1),
                         _val(lvl, "numFmt") or "decimal",
                         _val(lvl, "lvlText") or "",
                         _val(lvl, "suff") or "tab",
@@ -165,7 +165,7 @@ class _DocxNumbers:
                 self.levels[abstract.get(_W + "abstractNumId") or ""] = levels
             for num in numbering.iter(_W + "num"):
                 restarts = {
-                    _int(o.get(_W + "ilvl")): _int(_val(o, "startOverride"), 1)
+                    attr_int(o.get(_W + "ilvl")): attr_int(_val(o, "startOverride"), 1)
                     for o in num.iter(_W + "lvlOverride")
                     if o.find(_W + "startOverride") is not None
                 }
@@ -178,12 +178,15 @@ class _DocxNumbers:
                 num_pr = style.find(f"{_W}pPr/{_W}numPr")
                 if num_pr is not None and _val(num_pr, "numId"):
                     sid = style.get(_W + "styleId") or ""
-                    self.style_num[sid] = (_val(num_pr, "numId") or "", _int(_val(num_pr, "ilvl")))
+                    self.style_num[sid] = (
+                        _val(num_pr, "numId") or "",
+                        attr_int(_val(num_pr, "ilvl")),
+                    )
 
     def marker(self, para: ElementTree.Element, style: str | None) -> str:
         num_pr = para.find(f"{_W}pPr/{_W}numPr")
         if num_pr is not None:
-            num_id, level = _val(num_pr, "numId") or "", _int(_val(num_pr, "ilvl"))
+            num_id, level = _val(num_pr, "numId") or "", attr_int(_val(num_pr, "ilvl"))
         elif style in self.style_num:
             num_id, level = self.style_num[style]
         else:
@@ -222,13 +225,6 @@ def _val(el: ElementTree.Element, child: str) -> str | None:
     """The ``w:val`` of ``el``'s child ``w:<child>``."""
     found = el.find(_W + child)
     return found.get(_W + "val") if found is not None else None
-
-
-def _int(text: str | None, default: int = 0) -> int:
-    try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default
 
 
 class _DocxFonts:

@@ -25,6 +25,15 @@ channel_option = click.option(
 )
 
 
+# What `plans restore` says of the documents that are `plans run`'s to read.
+_DOCUMENTS = {
+    "zip": "a Word document or ZIP archive",
+    "doc": "an old Office document (.doc)",
+    "rtf": "an RTF document",
+    "html": "a web page (HTML)",
+}
+
+
 @click.command(name="restore")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
 @click.option(
@@ -67,9 +76,7 @@ def command(
     """
     from diacritics.api import RestoreConfig, load_restorer
     from pipeline.atomic import write_atomic
-    from pipeline.docfile import OLE_MAGIC
-    from pipeline.htmlfile import looks_html
-    from pipeline.ingest import sniff
+    from pipeline.ingest import sniff_document
     from pipeline.textfile import TextFileConfig, decode_bytes
 
     if file == "-":
@@ -81,16 +88,8 @@ def command(
             raise InputFileError(f"cannot read ({e.strerror})", path=file) from e
     # A PDF, an image or a Word or RTF document is `plans run`'s to read (text layer, OCR,
     # fonts ...): its bytes are no text to restore.
-    kind = sniff(data[:2048])
-    what = f"{kind.upper()} content" if kind else None
-    if data.startswith(b"PK\x03\x04"):
-        what = "a Word document or ZIP archive"
-    elif data.startswith(OLE_MAGIC):
-        what = "an old Office document (.doc)"
-    elif data.startswith(b"{\\rtf"):
-        what = "an RTF document"
-    elif looks_html(data[:2048]):
-        what = "a web page (HTML)"
+    kind = sniff_document(data[:2048])
+    what = _DOCUMENTS.get(kind, f"{kind.upper()} content") if kind else None
     if what is not None:
         raise InputFileError(
             f"{what}: `plans restore` reads text (a text file or stdin)",
