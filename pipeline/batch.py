@@ -233,6 +233,7 @@ def pages_json(doc: Document) -> dict[str, Any]:
                 "restored": p.restored is not None,
                 "changes": [c.to_json() for c in p.changes],
                 "unresolved": [u.to_json() for u in p.unresolved],
+                "ocr_unsure": [w.to_json() for w in p.unsure],
             }
             for p in doc.pages
         ],

@@ -17,10 +17,10 @@ import logging
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -30,7 +30,7 @@ from pipeline.docimages import doc_images
 from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError, damaged
 from pipeline.htmlfile import looks_html
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
-from pipeline.ocr import OcrConfig, check_tesseract, ocr_image
+from pipeline.ocr import OcrConfig, check_tesseract, ocr_image, unsure_words
 from pipeline.odtfile import odt_images
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
@@ -212,7 +212,7 @@ def ingest(
             msg = f"{bad} byte sequence(s) not valid UTF-8, replaced by U+FFFD"
             doc_warnings.append(msg)
             log.warning("%s: %s", path, msg)
-        pages_raw: list[_Raw] = [(text, Method.TEXT_FILE, None, None, [])]
+        pages_raw = [_Raw(text, Method.TEXT_FILE)]
         # A .txt from an earlier OCR often holds several pages separated by form feeds;
         # it stays one page so line numbers match the file.
     elif kind in _WORD_KINDS:
@@ -224,7 +224,9 @@ def ingest(
     else:
         pages_raw = list(_image_pages(path, cfg, on_page))
     # (Text files and a Word document's text were checked as they were read.)
-    scanned = kind not in ("txt", *_WORD_KINDS) or any(raw[1] is Method.OCR for raw in pages_raw)
+    scanned = kind not in ("txt", *_WORD_KINDS) or any(
+        raw.method is Method.OCR for raw in pages_raw
+    )
     pages = _finish(pages_raw, cfg, meta, multi_page=kind != "txt")
     body = "\n".join(p.text for p in pages)
     if scanned and text_stats(body).tokens >= 20 and not looks_vietnamese(body, cfg.quality):
@@ -248,7 +250,15 @@ def ingest(
     )
 
 
-_Raw = tuple[str, Method, str | None, float | None, list[str]]
+class _Raw(NamedTuple):
+    """A page as read, before normalization."""
+
+    text: str
+    method: Method
+    model: str | None = None
+    confidence: float | None = None
+    warnings: Sequence[str] = ()
+    line_confidences: tuple[tuple[float, ...], ...] = ()
 
 
 def _needs_ocr(path: Path, what: str) -> InputFileError:
@@ -283,11 +293,11 @@ def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
         r = ocr_image(img, cfg.ocr)
     except PageTimeoutError as e:
         log.warning("page %d skipped: %s", number, e.message)
-        return ("", Method.OCR, cfg.ocr.lang, None, [f"skipped: {e.message}"])
+        return _Raw("", Method.OCR, cfg.ocr.lang, None, [f"skipped: {e.message}"])
     w = [f"deskewed {r.skew:+.1f} deg"] if abs(r.skew) >= 0.2 else []
     if r.rotated:
         w.append(f"turned {r.rotated} deg clockwise (orientation detection)")
-    return (r.text, Method.OCR, cfg.ocr.lang, r.confidence, w)
+    return _Raw(r.text, Method.OCR, cfg.ocr.lang, r.confidence, w, r.line_confidences)
 
 
 def _word_pages(
@@ -304,7 +314,7 @@ def _word_pages(
                 path=str(path),
                 remedy="only Vietnamese documents are supported",
             )
-        return [(text, Method.TEXT_FILE, None, None, notes)]
+        return [_Raw(text, Method.TEXT_FILE, warnings=notes)]
     readers = {"docx": docx_images, "odt": odt_images, "doc": doc_images, "rtf": rtf_images}
     images = readers[kind](path) if kind in readers else []  # (a web page's are files apart)
     if not images:
@@ -335,9 +345,7 @@ def _word_pages(
         raw = _ocr_page(
             img.convert("RGB") if img.mode not in ("1", "L", "RGB") else img, cfg, i + 1
         )
-        pages.append(
-            (raw[0], raw[1], raw[2], raw[3], ["OCR: a scan inside a Word document", *raw[4]])
-        )
+        pages.append(raw._replace(warnings=["OCR: a scan inside a Word document", *raw.warnings]))
         if on_page:
             on_page(i + 1, len(images))
     return pages
@@ -354,7 +362,7 @@ def _pdf_pages(
             if verdict.text is not None:
                 # (A layer decoded from a legacy font says so; a plain one says nothing.)
                 note = [] if verdict.reason == "text layer" else [verdict.reason]
-                yield (verdict.text, Method.TEXT_LAYER, None, None, note)
+                yield _Raw(verdict.text, Method.TEXT_LAYER, warnings=note)
             else:
                 if not cfg.allow_ocr:
                     raise _needs_ocr(path, f"page {i + 1}: {verdict.reason}")
@@ -365,8 +373,8 @@ def _pdf_pages(
                     raise damaged(
                         path, f"page {i + 1} cannot be rendered ({type(e).__name__})"
                     ) from e
-                text, method, model, conf, w = _ocr_page(img, cfg, i + 1)
-                yield (text, method, model, conf, [f"OCR: {verdict.reason}", *w])
+                read = _ocr_page(img, cfg, i + 1)
+                yield read._replace(warnings=[f"OCR: {verdict.reason}", *read.warnings])
             if on_page:
                 on_page(i + 1, n)
 
@@ -412,8 +420,8 @@ def _finish(
 ) -> tuple[Page, ...]:
     texts: list[str] = []
     steps: dict[int, list[str]] = {}
-    for no, (text, *_rest) in enumerate(raw, start=1):
-        t, m = normalize_text(text, cfg.normalize)
+    for no, read in enumerate(raw, start=1):
+        t, m = normalize_text(read.text, cfg.normalize)
         texts.append(t)
         steps[no] = m["steps"]
         for s in m.get("signatures", []):
@@ -424,16 +432,17 @@ def _finish(
             meta["removed_lines"] = removed
     meta["normalize_steps"] = {str(k): v for k, v in steps.items() if v}
     pages = []
-    for no, ((_, method, model, conf, w), text) in enumerate(zip(raw, texts, strict=True), start=1):
+    for no, (read, text) in enumerate(zip(raw, texts, strict=True), start=1):
         pages.append(
             Page(
                 number=no,
                 text=text,
-                method=method,
-                ocr_model=model,
-                confidence=conf,
+                method=read.method,
+                ocr_model=read.model,
+                confidence=read.confidence,
                 garbled=round(garbled_score(text, cfg.quality), 4),
-                warnings=tuple(w),
+                warnings=tuple(read.warnings),
+                unsure=unsure_words(read.text, read.line_confidences, text, cfg.ocr.unsure_below),
             )
         )
     return tuple(pages)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pytesseract
@@ -20,6 +23,7 @@ from PIL import Image, ImageOps
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
 from pipeline.quality import garbled_score
+from pipeline.records import OcrWord
 
 # Set before any Tesseract process starts; child processes inherit it.
 os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -57,6 +61,14 @@ class OcrConfig:
       (a page upside down or sideways reads as junk: 0.82-0.91 on test pages),
       ask Tesseract's OSD for the orientation, OCR the turned page and keep the
       better text. Costs nothing on pages that read well.
+    * ``unsure_below`` = 90: words (with a letter or digit) that Tesseract reads with a
+      confidence (0-100) under this are listed with their page (``Page.unsure``) and marked
+      on the review pages for a look at the scan. Chosen for the archivist's risk, the words
+      left unmarked: on synthetic pages from clean to hard (``scripts/bench_ocr_confidence.py``,
+      docs/benchmarks.md; 14.9% of the words misread), half the words under 90 were misread
+      and 3.4% of the others; under 80, 58% and 6.6%; under 70, 63% and 9.5%. Most misread
+      words are other Vietnamese syllables ("phố" for "phổ"), so the syllable list cannot
+      tell them. Real scans: 6-31% of their words under 90.
     * ``binarize`` = False: Otsu threshold before OCR. Tesseract binarizes itself;
       set True only if the benchmark shows a gain on your material.
     """
@@ -74,6 +86,7 @@ class OcrConfig:
     fix_orientation: bool = True
     orientation_threshold: float = 0.5
     max_skew: float = 5.0
+    unsure_below: float = 90.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,8 @@ class OcrResult:
     words: int
     skew: float = 0.0  # degrees corrected by deskew
     rotated: int = 0  # degrees clockwise the page was turned (OSD), 0/90/180/270
+    # Per line of ``text``, its words' confidences (see OcrText.line_confidences).
+    line_confidences: tuple[tuple[float, ...], ...] = ()
 
 
 @functools.cache
@@ -210,15 +225,28 @@ def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]
     return gray, skew
 
 
-def text_from_data(data: dict[str, list[object]]) -> tuple[str, float | None, int]:
+class OcrText(NamedTuple):
+    """A page's text rebuilt from Tesseract's TSV, with the confidences of its words."""
+
+    text: str
+    confidence: float | None  # mean word confidence, 0-100; None when no words
+    words: int
+    # Per line of ``text``, the confidence of each of its words (the line's words are
+    # joined by one space); () for a blank line. -1 where Tesseract gave none.
+    line_confidences: tuple[tuple[float, ...], ...] = ()
+
+
+def text_from_data(data: dict[str, list[object]]) -> OcrText:
     """Rebuild the page text from Tesseract's TSV: lines as lines, a blank line between blocks."""
     lines: list[str] = []
+    line_confs: list[tuple[float, ...]] = []
     current: list[str] = []
+    current_confs: list[float] = []
     key: tuple[int, int, int] | None = None
     block: int | None = None
     confs: list[float] = []
     for i in range(len(data["text"])):
-        word = str(data["text"][i]).strip()
+        word = "".join(str(data["text"][i]).split())
         if int(str(data["level"][i])) != 5 or not word:
             continue
         k = (
@@ -229,18 +257,50 @@ def text_from_data(data: dict[str, list[object]]) -> tuple[str, float | None, in
         if k != key:
             if current:
                 lines.append(" ".join(current))
-            current = []
+                line_confs.append(tuple(current_confs))
+            current, current_confs = [], []
             if block is not None and k[0] != block:
                 lines.append("")
+                line_confs.append(())
             key, block = k, k[0]
+        # (Tesseract's words have no spaces inside, so a line splits back into them.)
         current.append(word)
         c = float(str(data["conf"][i]))
+        current_confs.append(c)
         if c >= 0:
             confs.append(c)
     if current:
         lines.append(" ".join(current))
+        line_confs.append(tuple(current_confs))
     conf = round(sum(confs) / len(confs), 2) if confs else None
-    return "\n".join(lines), conf, len(confs)
+    return OcrText("\n".join(lines), conf, len(confs), tuple(line_confs))
+
+
+def unsure_words(
+    read: str, line_confidences: Sequence[Sequence[float]], text: str, below: float
+) -> tuple[OcrWord, ...]:
+    """The words of ``text`` (``read`` once normalized: the same lines) that Tesseract read
+    with a confidence under ``below`` (those with a letter or a digit), at their place in
+    ``text``. A line whose words no longer
+    match the words read one for one (a running header blanked, a hyphenated word joined from
+    the line below) gives none: a mark on the wrong word would mislead more than none."""
+    out: list[OcrWord] = []
+    lines = text.split("\n")
+    # (Line confidences are absent for pages that were not OCR'd: then nothing is marked.)
+    pairs = zip(read.split("\n"), line_confidences, strict=False)
+    for no, (raw, confs) in enumerate(pairs, start=1):
+        if no > len(lines) or not any(0 <= c < below for c in confs):
+            continue
+        words = list(re.finditer(r"\S+", lines[no - 1]))
+        if len(words) != len(confs) or len(raw.split()) != len(confs):
+            continue
+        # (Not a lone dash or bracket: a bullet misread is no word to check.)
+        out += [
+            OcrWord(no, m.start(), m.group(0), c)
+            for m, c in zip(words, confs, strict=True)
+            if 0 <= c < below and any(ch.isalnum() for ch in m.group(0))
+        ]
+    return tuple(out)
 
 
 def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:
@@ -248,17 +308,22 @@ def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:
     cfg = config or OcrConfig()
     check_tesseract(cfg.lang)
     page, skew = preprocess(img, cfg)
-    text, conf, words = _tesseract(page, cfg, image_dpi(img))
+    read = _tesseract(page, cfg, image_dpi(img))
     rotated = 0
-    if cfg.fix_orientation and garbled_score(text) > cfg.orientation_threshold:
+    if cfg.fix_orientation and garbled_score(read.text) > cfg.orientation_threshold:
         turn = _osd_rotation(page, cfg)
         if turn:
-            t2, c2, w2 = _tesseract(
-                page.rotate(-turn, expand=True, fillcolor=255), cfg, image_dpi(img)
-            )
-            if garbled_score(t2) < garbled_score(text):
-                text, conf, words, rotated = t2, c2, w2, turn
-    return OcrResult(text=text, confidence=conf, words=words, skew=skew, rotated=rotated)
+            turned = _tesseract(page.rotate(-turn, expand=True, fillcolor=255), cfg, image_dpi(img))
+            if garbled_score(turned.text) < garbled_score(read.text):
+                read, rotated = turned, turn
+    return OcrResult(
+        text=read.text,
+        confidence=read.confidence,
+        words=read.words,
+        skew=skew,
+        rotated=rotated,
+        line_confidences=read.line_confidences,
+    )
 
 
 def _osd_rotation(page: Image.Image, cfg: OcrConfig) -> int:
@@ -275,9 +340,7 @@ def _osd_rotation(page: Image.Image, cfg: OcrConfig) -> int:
     return int(osd.get("rotate", 0)) % 360
 
 
-def _tesseract(
-    page: Image.Image, cfg: OcrConfig, dpi: float | None
-) -> tuple[str, float | None, int]:
+def _tesseract(page: Image.Image, cfg: OcrConfig, dpi: float | None) -> OcrText:
     # Unknown resolution: let Tesseract estimate it from the glyph sizes.
     opts = f"--psm {cfg.psm}" + (f" --dpi {int(dpi)}" if dpi else "")
     # Hand Tesseract an uncompressed PGM ourselves: pytesseract would PNG-encode the

@@ -24,6 +24,25 @@ class Method(StrEnum):
 
 
 @dataclass(frozen=True)
+class OcrWord:
+    """A word Tesseract read with a low confidence (0-100): ``line`` 1-based and ``col``
+    0-based in the page's ``text``, as the restorer's changes are."""
+
+    line: int
+    col: int
+    word: str
+    confidence: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "col": self.col,
+            "word": self.word,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of a document.
 
@@ -32,6 +51,8 @@ class Page:
     None otherwise. ``garbled`` in [0, 1] says how far the text is from well-formed
     Vietnamese (0 = clean). ``restored``, ``changes`` and ``unresolved`` (words left as
     printed that are no known syllable, for review) are filled by restoration.
+    ``unsure`` lists the words of an OCR'd page that Tesseract read with a confidence under
+    ``OcrConfig.unsure_below``, for review: on degraded pages most of them are misread.
     """
 
     number: int
@@ -44,6 +65,7 @@ class Page:
     changes: tuple[Change, ...] = ()
     unresolved: tuple[Unresolved, ...] = ()
     warnings: tuple[str, ...] = ()
+    unsure: tuple[OcrWord, ...] = ()
 
     @property
     def final_text(self) -> str:

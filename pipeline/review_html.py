@@ -4,9 +4,11 @@ An archivist must trust each word or see where not to. ``plans run`` writes one 
 document (``OUT/review/<doc>.html``) and an index of the backlog sorted by how many words
 want a look (``OUT/review/index.html``). In the text, a word the restorer changed is marked
 green when it is sure and orange when the change is flagged (confidence under the review
-threshold); a word left as printed that is no Vietnamese syllable is red. Hovering a mark
-shows what OCR printed, where the spelling came from (corpus passage, language model,
-lexicon), the confidence and the other readings the restorer weighed. The pages are
+threshold); a word left as printed that is no Vietnamese syllable is red; on a scanned page, a
+word left as Tesseract read it with a low confidence (``OcrConfig.unsure_below``) is yellow.
+Hovering a mark shows what OCR printed, where the spelling came from (corpus passage, language
+model, lexicon), the confidence and the other readings the restorer weighed, and Tesseract's
+own confidence where it was low. The pages are
 self-contained (inline CSS, no script, no font) and every text is escaped: a scanned plan's
 text is never markup.
 """
@@ -17,13 +19,16 @@ from html import escape
 from typing import Any
 
 from diacritics.changes import Change, Unresolved
-from pipeline.records import Document, Page
+from pipeline.records import Document, OcrWord, Page
+
+_Mark = Change | Unresolved | OcrWord
 
 _CSS = """
 body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:2em;color:#222;max-width:60em}
 h1{font-size:1.3em}h2{font-size:1.05em;margin-top:1.6em;border-bottom:1px solid #ccc}
 .text{white-space:pre-wrap;font-family:"DejaVu Serif",Georgia,serif;line-height:1.6}
 .ok{background:#e3f4e3}.check{background:#ffd9a0}.unread{background:#ffc4c4}
+.unsure{background:#fff3a8}
 span[title]{cursor:help;border-radius:2px}
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left}
 th{background:#f3f3f3}td.n{text-align:right}.muted{color:#777}
@@ -32,12 +37,14 @@ _SOURCES = {"corpus": "corpus passage", "lm": "language model", "lexicon": "lexi
 
 
 def review_counts(doc: Document) -> dict[str, int]:
-    """Words of ``doc`` (its final text), and of those the changed, flagged and unread ones."""
+    """Words of ``doc`` (its final text), and of those the changed, flagged and unread ones,
+    and the words left as Tesseract read them with a low confidence."""
     return {
         "words": sum(len(p.final_text.split()) for p in doc.pages),
         "changed": sum(len(p.changes) for p in doc.pages),
         "flagged": sum(c.flagged for p in doc.pages for c in p.changes),
         "unresolved": sum(len(p.unresolved) for p in doc.pages),
+        "ocr_unsure": sum(isinstance(m, OcrWord) for p in doc.pages for m in _marks(p)),
     }
 
 
@@ -48,9 +55,11 @@ def review_page(doc: Document) -> str:
         _head(f"Review: {doc.doc_id}"),
         f"<h1>{_e(doc.doc_id)}</h1>",
         f'<p class="muted">{_e(doc.source)} · {n["words"]:,} words · {n["changed"]:,} restored, '
-        f"of which {n['flagged']:,} flagged for review · {n['unresolved']:,} left unread</p>",
+        f"of which {n['flagged']:,} flagged for review · {n['unresolved']:,} left unread · "
+        f"{n['ocr_unsure']:,} read by OCR with low confidence</p>",
         '<p><span class="ok">restored</span> <span class="check">restored, check it</span> '
         '<span class="unread">left as printed, no known word</span> '
+        '<span class="unsure">OCR unsure, check it against the scan</span> '
         '<span class="muted">(hover a word for what OCR printed and why)</span></p>',
     ]
     for page in doc.pages:
@@ -80,7 +89,8 @@ def review_index(docs: dict[str, dict[str, Any]]) -> str:
         rows.append(
             f'<tr><td><a href="{_e(doc_id)}.html">{_e(doc_id)}</a></td>'
             f'<td class="n">{_to_check(entry):,}</td><td class="n">{r.get("flagged", 0):,}</td>'
-            f'<td class="n">{r.get("unresolved", 0):,}</td><td class="n">{r.get("changed", 0):,}'
+            f'<td class="n">{r.get("unresolved", 0):,}</td>'
+            f'<td class="n">{r.get("ocr_unsure", 0):,}</td><td class="n">{r.get("changed", 0):,}'
             f'</td><td class="n">{r.get("words", 0):,}</td><td>{_e(entry.get("source", ""))}</td>'
             "</tr>"
         )
@@ -89,9 +99,9 @@ def review_index(docs: dict[str, dict[str, Any]]) -> str:
             _head("Review: the backlog"),
             f"<h1>Review: {len(docs):,} documents</h1>",
             '<p class="muted">Documents with the most words to check first: the flagged '
-            "restorations and the words left unread.</p>",
+            "restorations, the words left unread and those OCR was unsure of.</p>",
             "<table><tr><th>document</th><th>to check</th><th>flagged</th><th>unread</th>"
-            "<th>restored</th><th>words</th><th>source</th></tr>",
+            "<th>OCR unsure</th><th>restored</th><th>words</th><th>source</th></tr>",
             *rows,
             "</table></body></html>\n",
         ]
@@ -100,39 +110,68 @@ def review_index(docs: dict[str, dict[str, Any]]) -> str:
 
 def _to_check(entry: dict[str, Any]) -> int:
     r = entry.get("review") or {}
-    return int(r.get("flagged", 0)) + int(r.get("unresolved", 0))
+    return sum(int(r.get(k, 0)) for k in ("flagged", "unresolved", "ocr_unsure"))
+
+
+def _span(m: Change | Unresolved | OcrWord) -> tuple[int, int, int]:
+    """(line, first column, end column) of a mark in the page's input text."""
+    word = m.before if isinstance(m, Change) else m.word
+    return m.line, m.col, m.col + len(word)
+
+
+def _marks(page: Page) -> list[_Mark]:
+    """The page's marks in reading order, none overlapping: its changes and unread words, then
+    the words Tesseract was unsure of that no change or unread word covers."""
+    marks: list[_Mark] = [*page.changes, *page.unresolved]
+    covered = [_span(m) for m in marks]
+    for w in page.unsure:
+        _, a, b = _span(w)
+        if not any(ln == w.line and a < e and s < b for ln, s, e in covered):
+            marks.append(w)
+    return sorted(marks, key=lambda m: (m.line, m.col))
 
 
 def _marked(page: Page) -> str:
-    """The page's final text, escaped, its restored and unread words in marked spans: the
-    changes replayed onto the input text (their positions are the input's)."""
-    events: dict[int, list[Change | Unresolved]] = {}
-    marks: list[Change | Unresolved] = [*page.changes, *page.unresolved]
-    for ev in marks:
+    """The page's final text, escaped, its marked words in spans: the changes replayed onto the
+    input text (their positions are the input's, as are those of the other marks)."""
+    events: dict[int, list[_Mark]] = {}
+    for ev in _marks(page):
         events.setdefault(ev.line, []).append(ev)
+    unsure: dict[int, list[OcrWord]] = {}
+    for w in page.unsure:
+        unsure.setdefault(w.line, []).append(w)
     out = []
     for number, line in enumerate(page.text.split("\n"), 1):
         at = 0
         pieces = []
-        for ev in sorted(events.get(number, ()), key=lambda e: e.col):
-            pieces.append(_e(line[at : ev.col]))
+        for ev in events.get(number, ()):
+            _, start, end = _span(ev)
+            pieces.append(_e(line[at:start]))
+            # Tesseract's doubt about the words under a change or an unread word.
+            low = [w.confidence for w in unsure.get(number, ()) if start <= w.col < end]
             if isinstance(ev, Change):
-                pieces.append(_change(ev))
-                at = ev.col + len(ev.before)
+                pieces.append(_change(ev, min(low) if low else None))
+            elif isinstance(ev, Unresolved):
+                tip = "left as printed: no known Vietnamese word" + _ocr_note(low)
+                pieces.append(f'<span class="unread" title="{_e(tip)}">{_e(ev.word)}</span>')
             else:
-                pieces.append(
-                    f'<span class="unread" title="left as printed: no known Vietnamese word">'
-                    f"{_e(ev.word)}</span>"
-                )
-                at = ev.col + len(ev.word)
+                tip = "left as OCR read it, with low confidence: check it against the scan"
+                tip += _ocr_note([ev.confidence])
+                pieces.append(f'<span class="unsure" title="{_e(tip)}">{_e(ev.word)}</span>')
+            at = end
         pieces.append(_e(line[at:]))
         out.append("".join(pieces))
     return "\n".join(out)
 
 
-def _change(c: Change) -> str:
+def _ocr_note(low: list[float]) -> str:
+    return f" · Tesseract's confidence {min(low):.0f}/100" if low else ""
+
+
+def _change(c: Change, ocr_low: float | None = None) -> str:
     source = _SOURCES.get(c.source.value, c.source.value)
     tip = f"OCR printed: {c.before} · {source} · confidence {c.confidence:.2f}"
+    tip += _ocr_note([ocr_low] if ocr_low is not None else [])
     others = [a for a in c.alternatives if a != c.after]
     if others:
         tip += " · also weighed: " + ", ".join(others)

@@ -24,7 +24,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Order: the cheap ones first, so a broken expensive one still leaves figures behind.
-ORDER = ["restore", "ocr_postcorrect", "real_layers", "extract", "catalog", "ocr"]
+ORDER = [
+    "restore",
+    "ocr_postcorrect",
+    "real_layers",
+    "extract",
+    "catalog",
+    "ocr",
+    "ocr_confidence",
+]
 # The restoration section also reports the development split when it was made
 # (scripts/make_dev_split.py; it is skipped otherwise).
 EXTRA = {"restore": ["--dev-split"]}

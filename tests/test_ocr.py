@@ -12,12 +12,15 @@ from PIL import Image
 from pipeline.errors import MissingDependencyError, PageTimeoutError
 from pipeline.ocr import (
     OcrConfig,
+    OcrResult,
     despeckle,
     estimate_skew,
     needs_despeckle,
     ocr_image,
     text_from_data,
+    unsure_words,
 )
+from pipeline.records import OcrWord
 
 
 def syllable_accuracy(ref: str, hyp: str) -> float:
@@ -72,6 +75,29 @@ def test_missing_language_names_the_package() -> None:
     assert "tesseract-ocr-xyz" in str(e.value)
 
 
+def test_low_confidence_words_are_reported_on_degraded_pages_only() -> None:
+    clean = ocr_image(render_page(VI_LINES))
+    # 9 pt at 150 dpi: letters a dozen pixels high, where Tesseract misreads many words.
+    small = ocr_image(render_page(VI_LINES, size_pt=9, dpi=150))
+    cfg = OcrConfig()
+
+    def unsure(r: OcrResult) -> tuple[OcrWord, ...]:
+        return unsure_words(r.text, r.line_confidences, r.text, cfg.unsure_below)
+
+    assert len(unsure(clean)) <= 0.02 * clean.words
+    hard = unsure(small)
+    assert len(hard) >= 0.1 * small.words
+    # They are misread (not in the page's text as rendered) far more often than the words
+    # Tesseract was sure of (on this page 17 of 30 against 6 of 22 when written).
+    rendered = set(" ".join(VI_LINES).split())
+    every = unsure_words(small.text, small.line_confidences, small.text, 101.0)
+    sure = [w for w in every if w not in hard]
+    assert len(sure) + len(hard) == small.words
+    wrong_unsure = sum(w.word not in rendered for w in hard) / len(hard)
+    wrong_sure = sum(w.word not in rendered for w in sure) / max(1, len(sure))
+    assert wrong_unsure >= wrong_sure + 0.15
+
+
 def test_timeout_raises_page_timeout() -> None:
     with pytest.raises(PageTimeoutError):
         ocr_image(render_page(VI_LINES), OcrConfig(timeout=0.01))
@@ -86,9 +112,26 @@ def test_text_from_tsv_keeps_lines_and_blocks() -> None:
         "text": ["Kế", "hoạch", "số", "Hà", ""],
         "conf": [90, 80, 70, 60, -1],
     }
-    text, conf, words = text_from_data(data)
+    text, conf, words, line_confs = text_from_data(data)
     assert text == "Kế hoạch\nsố\n\nHà"
     assert conf == 75.0 and words == 4
+    assert line_confs == ((90.0, 80.0), (70.0,), (), (60.0,))
+
+
+def test_unsure_words_are_placed_in_the_normalized_text() -> None:
+    read = "Ke hoach so -\nTrang 2\n\nthuc hi-\nen nam"
+    confs = ((95.0, 40.0, -1.0, 10.0), (30.0, 30.0), (), (50.0, 90.0), (20.0, 90.0))
+    # Normalization: a running header blanked, a hyphenated word joined across the line end,
+    # NFC changes nothing here; the line count is kept.
+    text = "Ke  hoach so -\n\n\nthuc hien\nnam"
+    got = unsure_words(read, confs, text, 80.0)
+    # Line 1: "hoach" at its new column (-1 = no confidence: not marked; "-": no word to
+    # check); line 2 blanked and
+    # line 5 lost a word to the line above: nothing marked where words no longer match.
+    assert got == (OcrWord(1, 4, "hoach", 40.0), OcrWord(4, 0, "thuc", 50.0))
+    for w in got:
+        assert text.split("\n")[w.line - 1][w.col :].startswith(w.word)
+    assert unsure_words(read, (), text, 80.0) == ()  # (a page that was not OCR'd)
 
 
 def test_despeckle_only_where_needed() -> None:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
+from conftest import VI_LINES, render_page
+
+from diacritics.changes import Change, Source, Unresolved
 from pipeline.batch import BatchConfig, run_batch
+from pipeline.ocr import OcrConfig
+from pipeline.records import Document, Method, OcrWord, Page
+from pipeline.review_html import review_counts, review_page
 
 GARBLED = (
     "Ké hoach sé 1360/KH-UBND ngay 09/10/2023 cua Uy ban nhan dan huyén vé thuc hién\n"
@@ -70,3 +77,58 @@ def test_a_document_without_its_review_page_is_done_again(tmp_path: Path) -> Non
     assert (again.done, again.skipped) == (1, 0) and (out / "review" / "plan.html").exists()
     third = run_batch([src], out, CFG)
     assert (third.done, third.skipped) == (0, 1)
+
+
+def test_words_tesseract_was_unsure_of_are_marked_on_a_scan(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    # 9 pt at 150 dpi: Tesseract misreads many words and says so in its confidences.
+    render_page(VI_LINES, size_pt=9, dpi=150).save(src / "scan.png", dpi=(150, 150))
+    assert run_batch([src], out, BatchConfig(jobs=1, extract=False)).done == 1
+    pages = json.loads((out / "pages" / "scan.json").read_text(encoding="utf-8"))
+    unsure = pages["pages"][0]["ocr_unsure"]
+    assert unsure and all(w["confidence"] < OcrConfig().unsure_below for w in unsure)
+    page = (out / "review" / "scan.html").read_text(encoding="utf-8")
+    assert _shown_text(page) == (out / "text" / "scan.txt").read_text(encoding="utf-8")
+    marked = re.findall(r'<span class="unsure" title="([^"]*)">([^<]*)</span>', page)
+    # Each unsure word is marked once: as OCR-unsure where the restorer left it, else in the
+    # tooltip of the change or the unread mark over it.
+    tips = re.findall(r'title="([^"]*)"', page)
+    with_conf = [t for t in tips if "Tesseract&#x27;s confidence" in t]
+    assert marked and len(with_conf) <= len(unsure)
+    assert len(with_conf) >= len(marked)
+    entry = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]["scan"]
+    assert entry["review"]["ocr_unsure"] == len(marked)
+    index = (out / "review" / "index.html").read_text(encoding="utf-8")
+    assert "<th>OCR unsure</th>" in index
+
+
+def test_an_unsure_word_under_a_change_is_told_in_its_tooltip_not_marked_twice() -> None:
+    text = "Ke hoach chu c nam\nxyz"
+    page = Page(
+        number=1,
+        text=text,
+        method=Method.OCR,
+        restored="Kế hoạch chức năm\nxyz",
+        # "chu c" read as one word: a change over two OCR words.
+        changes=(
+            Change(1, 0, "Ke", "Kế", Source.LM, 0.9),
+            Change(1, 3, "hoach", "hoạch", Source.CORPUS, 0.99),
+            Change(1, 9, "chu c", "chức", Source.LM, 0.5, flagged=True),
+            Change(1, 15, "nam", "năm", Source.LM, 0.9),
+        ),
+        unresolved=(Unresolved(2, 0, "xyz"),),
+        unsure=(OcrWord(1, 13, "c", 41.0), OcrWord(1, 9, "chu", 70.0), OcrWord(2, 0, "xyz", 12.0)),
+    )
+    doc = Document("d", "d.png", "0" * 64, "image", (page,))
+    out = review_page(doc)
+    assert "unsure" not in re.findall(r'<span class="([a-z]+)"', out.split("</p>", 3)[-1])
+    tips = [html.unescape(t) for t in re.findall(r'title="([^"]*)"', out)]
+    assert any(t.startswith("OCR printed: chu c") and "confidence 41/100" in t for t in tips)
+    assert any(t.startswith("left as printed") and "confidence 12/100" in t for t in tips)
+    assert review_counts(doc)["ocr_unsure"] == 0
+    # Left as read, the same word is marked on its own.
+    plain = Page(number=1, text=text, method=Method.OCR, unsure=(OcrWord(1, 3, "hoach", 55.0),))
+    only = review_page(Document("d", "d.png", "0" * 64, "image", (plain,)))
+    assert re.search(r'<span class="unsure" title="[^"]*confidence 55/100">hoach</span>', only)
+    assert review_counts(Document("d", "d.png", "0" * 64, "image", (plain,)))["ocr_unsure"] == 1

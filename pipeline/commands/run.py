@@ -144,7 +144,8 @@ def command(
     OUT/pages/<doc>.json (per page: method, OCR confidence, garbled score,
     warnings, restoration changes), OUT/records/<doc>.json, OUT/catalog.sqlite,
     OUT/review/<doc>.html (the text with each restored word marked: green sure,
-    orange to check, red unread; hover for what OCR printed) and
+    orange to check, red unread, yellow a scan's word Tesseract was unsure of;
+    hover for what OCR printed) and
     OUT/review/index.html (the backlog, most words to check first);
     failures go to OUT/errors.jsonl, one JSON line each. A rerun skips the files
     already done (same content, same settings); --force redoes them.
