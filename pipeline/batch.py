@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import stages
+from pipeline import archives, stages
 from pipeline.atomic import ensure_dir, output_error, write_atomic
 from pipeline.errors import MissingDependencyError, OutputError, PlansError
 from pipeline.ingest import SUPPORTED_SUFFIXES, IngestConfig, ingest, safe_id, sha256_file
@@ -92,9 +92,17 @@ class BatchSummary:
 
 @dataclass(frozen=True)
 class Job:
+    """A document to do: read from ``path``, named ``source`` in the outputs (the path, or
+    for a member of a ZIP archive ``archive.zip/its/path.pdf``)."""
+
     path: Path
     doc_id: str
     sha256: str
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            object.__setattr__(self, "source", str(self.path))
 
 
 class Events:
@@ -114,8 +122,8 @@ def collect_inputs(paths: Iterable[Path], failures: list[Failure]) -> list[Path]
     """Files under ``paths`` (recursive), sorted; unreadable folders become failures.
 
     A file named on the command line is always taken (its content decides its type);
-    inside folders only names ending in a supported extension are, so a README or a
-    spreadsheet next to the scans is not a failure.
+    inside folders only names ending in a supported extension (or .zip) are, so a README or
+    a spreadsheet next to the scans is not a failure.
     """
     found: set[Path] = set()
     for p in paths:
@@ -146,8 +154,29 @@ def _walk(root: Path, failures: list[Failure]) -> Iterable[Path]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+            suffix = Path(name).suffix.lower()
+            if not name.startswith(".") and (suffix in SUPPORTED_SUFFIXES or suffix == ".zip"):
                 yield Path(dirpath) / name
+
+
+def unpack(files: list[Path], into: Path, failures: list[Failure]) -> list[tuple[Path, str]]:
+    """(where to read it, its name in the outputs) of each document: ``files`` as they are,
+    the ZIP archives among them replaced by their members, copied into folder ``into``
+    (:mod:`pipeline.archives`); an archive or member that cannot be read becomes a failure."""
+    out: list[tuple[Path, str]] = []
+    for f in files:
+        if not archives.is_archive(f):
+            out.append((f, str(f)))
+            continue
+        ensure_dir(into)
+        for m in archives.members(f, str(f), into, SUPPORTED_SUFFIXES):
+            if isinstance(m, archives.Member):
+                out.append((m.path, m.source))
+            else:
+                failures.append(
+                    Failure(m.path or str(f), "unpack", type(m).__name__, m.message, m.remedy)
+                )
+    return out
 
 
 def assign_ids(files: list[Path]) -> dict[Path, str]:
@@ -187,7 +216,14 @@ def process_one(job: Job, out: Path, config: BatchConfig) -> dict[str, Any]:
 
     stage = "ingest"
     try:
-        doc = ingest(job.path, config.ingest, doc_id=job.doc_id, sha256=job.sha256, on_page=on_page)
+        doc = ingest(
+            job.path,
+            config.ingest,
+            doc_id=job.doc_id,
+            sha256=job.sha256,
+            on_page=on_page,
+            source=job.source,
+        )
         original = doc.text
         stage = "restore"
         doc = stages.restore(doc, config.restore, config.ingest.quality.garbled_threshold)
@@ -281,7 +317,7 @@ class _Manifest:
 
     def add(self, job: Job, doc: Document, settings: str) -> None:
         self.docs[job.doc_id] = {
-            "source": str(job.path),
+            "source": job.source,
             "sha256": job.sha256,
             "settings": settings,
             "pages": len(doc.pages),
@@ -294,11 +330,11 @@ class _Manifest:
         )
 
 
-def _failure(job_path: Path, e: BaseException, stage: str | None = None) -> Failure:
+def _failure(source: str, e: BaseException, stage: str | None = None) -> Failure:
     if isinstance(e, PlansError):
-        return Failure(str(job_path), stage or e.stage, type(e).__name__, e.message, e.remedy)
+        return Failure(source, stage or e.stage, type(e).__name__, e.message, e.remedy)
     where = str(stage or getattr(e, "plans_stage", "ingest"))
-    return Failure(str(job_path), where, type(e).__name__, str(e) or repr(e))
+    return Failure(source, where, type(e).__name__, str(e) or repr(e))
 
 
 # The output folders (OUT/text, ...), each written file by file, atomically.
@@ -336,30 +372,34 @@ def run_batch(
         # Failures of earlier runs are retried, so the log starts afresh.
         write_atomic(errors_path, "")
         collect_fail: list[Failure] = []
-        files = collect_inputs(paths, collect_fail)
-        ids = assign_ids(files)
+        # Members of ZIP archives are copied here as the run needs them; the folder is the
+        # run's (it holds the lock), so one left by a killed run goes.
+        unpacked = out / ".unpacked"
+        archives.remove(unpacked)
+        inputs = unpack(collect_inputs(paths, collect_fail), unpacked, collect_fail)
+        ids = assign_ids([Path(source) for _, source in inputs])
         manifest = _Manifest(out)
         # A document done with other settings (say --restore never, now auto) is redone.
         settings = f"restore={cfg.restore};extract={cfg.extract}"
         catalog = stages.open_catalog(out / "catalog.sqlite") if cfg.extract else None
         jobs: list[Job] = []
-        for f in files:
+        for f, source in inputs:
             try:
                 sha = sha256_file(f)
             except OSError as e:
                 collect_fail.append(
-                    Failure(str(f), "collect", "InputFileError", f"cannot read ({e.strerror})")
+                    Failure(source, "collect", "InputFileError", f"cannot read ({e.strerror})")
                 )
                 continue
-            job = Job(f, ids[f], sha)
+            job = Job(f, ids[Path(source)], sha, source)
             if not cfg.force and manifest.finished(job, out, settings):
                 summary.skipped += 1
+                _forget_copy(job, unpacked)
                 continue
             jobs.append(job)
-        summary.files = len(files) + sum(
-            1 for x in collect_fail if x.stage == "collect" and Path(x.file) not in ids
-        )
-        ev.start(len(files), summary.skipped)
+        # (Files that could not be read count as files; archives as their members.)
+        summary.files = len(jobs) + summary.skipped + len(collect_fail)
+        ev.start(len(jobs) + summary.skipped, summary.skipped)
 
         def record_failure(fail: Failure) -> None:
             summary.failed += 1
@@ -378,10 +418,11 @@ def run_batch(
             ev.input_failed(fail)
 
         def finish(job: Job, result: dict[str, Any] | None, exc: BaseException | None) -> None:
+            _forget_copy(job, unpacked)
             if exc is not None:
                 if isinstance(exc, OutputError | MissingDependencyError):
                     raise exc
-                fail = _failure(job.path, exc)
+                fail = _failure(job.source, exc)
                 record_failure(fail)
                 ev.file_done(job, 0, fail)
                 return
@@ -390,7 +431,7 @@ def run_batch(
             try:
                 stages.catalog_upsert(catalog, doc, result["record"], result["original"])
             except PlansError as e:
-                fail = _failure(job.path, e, "catalog")
+                fail = _failure(job.source, e, "catalog")
                 record_failure(fail)
                 ev.file_done(job, len(doc.pages), fail)
                 return
@@ -407,6 +448,7 @@ def run_batch(
             else:
                 _run_pool(jobs, out, cfg, ev, finish)
         finally:
+            archives.remove(unpacked)
             if catalog is not None:
                 # Merges the full-text index segments: search latency on a large
                 # backlog depends on it (docs/benchmarks.md, catalog section).
@@ -421,6 +463,12 @@ def run_batch(
             raise output_error(e, out / "review" / "index.html") from e
     summary.seconds = round(time.monotonic() - t0, 2)
     return summary
+
+
+def _forget_copy(job: Job, unpacked: Path) -> None:
+    """Remove a finished archive member's copy (a file of the run's own folder only)."""
+    if job.path.parent == unpacked:
+        job.path.unlink(missing_ok=True)
 
 
 _Finish = Callable[[Job, "dict[str, Any] | None", "BaseException | None"], None]

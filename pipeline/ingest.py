@@ -124,7 +124,8 @@ def sniff_document(head: bytes) -> str | None:
 
 
 _UNSUPPORTED = {
-    b"PK\x03\x04": "a ZIP archive (.xlsx, .ods ...; of office documents .docx and .odt are read)",
+    b"PK\x03\x04": "a ZIP archive (plans run reads the documents inside a .zip; of office "
+    "documents .docx and .odt are read, not .xlsx, .ods ...)",
     b"\x1f\x8b": "a gzip archive",
     b"7z\xbc\xaf": "a 7-Zip archive",
     b"Rar!": "a RAR archive",
@@ -169,8 +170,10 @@ def ingest(
     doc_id: str | None = None,
     sha256: str | None = None,
     on_page: Callable[[int, int], None] | None = None,
+    source: str | None = None,
 ) -> Document:
-    """Read ``path`` into a Document of normalized, scored pages.
+    """Read ``path`` into a Document of normalized, scored pages (its ``source`` is
+    ``source``, default the path: a member of an archive is named by the archive).
 
     Raises :class:`~pipeline.errors.InputFileError` (or a subclass) for input that
     cannot be read, :class:`~pipeline.errors.MissingDependencyError` when OCR is
@@ -240,7 +243,7 @@ def ingest(
         meta["warnings"] = doc_warnings
     return Document(
         doc_id=doc_id or safe_id(path.stem),
-        source=str(path),
+        source=source or str(path),
         # The batch hashed the file already for its manifest: no second read.
         sha256=sha256 or sha256_file(path),
         kind=kind if kind in ("txt", "pdf", *_WORD_KINDS) else "image",

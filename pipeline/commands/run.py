@@ -57,7 +57,7 @@ class _Terminal(Events):
 
     def file_started(self, job: Job) -> None:
         if self.progress is not None:
-            self.progress.update(self.task, current=job.path.name)
+            self.progress.update(self.task, current=Path(job.source).name)
 
     def page_done(self, doc_id: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -153,7 +153,9 @@ def command(
     \b
     In folders, files ending in .txt .docx .doc .odt .rtf .html .htm .pdf .png
     .jpg .jpeg .tif .tiff .bmp .webp .gif are taken (hidden ones skipped); a file
-    named on the command line is read whatever its name, by its content. Text in
+    named on the command line is read whatever its name, by its content. A .zip
+    archive is read like a folder: each document inside is named
+    archive.zip/path/inside in the outputs. Text in
     the legacy fonts of old plans (TCVN3 .VnTime, VNI) is decoded in text files,
     Word and RTF documents (.doc from Word 6.0 on), web pages and PDF text layers.
 
