@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from pipeline.errors import MissingDependencyError, OutputError, PlansError
 from pipeline.ingest import SUPPORTED_SUFFIXES, IngestConfig, ingest, safe_id, sha256_file
 from pipeline.lock import OutputLock
 from pipeline.records import Document
-from pipeline.review_html import review_counts, review_index, review_page
+from pipeline.review_html import image_name, review_counts, review_index, review_page
 
 log = logging.getLogger(__name__)
 RESTORE_POLICIES = ("auto", "always", "never")
@@ -233,6 +233,8 @@ def process_one(job: Job, out: Path, config: BatchConfig) -> dict[str, Any]:
             record = stages.extract(doc)
         stage = "write"
         write_outputs(out, doc, record)
+        # (The page images are written: the main process needs none of their bytes.)
+        doc = replace(doc, pages=tuple(replace(p, image=None, boxes=()) for p in doc.pages))
     except PlansError as e:
         if stage != "ingest" and e.stage == "ingest":
             e.stage = stage
@@ -282,6 +284,17 @@ def write_outputs(out: Path, doc: Document, record: dict[str, Any] | None) -> No
         out / "pages" / f"{doc.doc_id}.json",
         json.dumps(pages_json(doc), ensure_ascii=False, indent=1),
     )
+    # The page images first: the review page never names an image not yet there.
+    images = {image_name(doc.doc_id, p.number): p.image for p in doc.pages if p.image}
+    if images:
+        ensure_dir(out / "review" / doc.doc_id)
+    for name, img in images.items():
+        write_atomic(out / "review" / name, img.jpeg)
+    folder = out / "review" / doc.doc_id
+    if folder.is_dir():  # (images of an earlier run of the document with more pages)
+        for old in folder.glob("page-*.jpg"):
+            if f"{doc.doc_id}/{old.name}" not in images:
+                old.unlink(missing_ok=True)
     write_atomic(out / "review" / f"{doc.doc_id}.html", review_page(doc))
     if record is not None:
         write_atomic(
@@ -364,7 +377,8 @@ def run_batch(
             ensure_dir(out / sub)
         # Temporary files of a run that was killed mid-write (outputs, and the manifest at the
         # top): never a finished output, and this run holds the lock, so no writer owns them.
-        for folder in (out, *(out / sub for sub in _OUTPUT_DIRS)):
+        image_dirs = [d for d in (out / "review").iterdir() if d.is_dir()]
+        for folder in (out, *(out / sub for sub in _OUTPUT_DIRS), *image_dirs):
             for tmp in folder.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
         summary = BatchSummary()

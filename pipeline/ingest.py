@@ -30,11 +30,11 @@ from pipeline.docimages import doc_images
 from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError, damaged
 from pipeline.htmlfile import looks_html
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
-from pipeline.ocr import OcrConfig, check_tesseract, ocr_image, unsure_words
+from pipeline.ocr import Box, OcrConfig, check_tesseract, ocr_image, unsure_words, word_boxes
 from pipeline.odtfile import odt_images
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
-from pipeline.records import Document, Method, Page
+from pipeline.records import Document, Method, Page, PageImage
 from pipeline.rtffile import rtf_images
 from pipeline.textfile import TextFileConfig, invalid_utf8_count, read_text_file
 from pipeline.wordfile import docx_images, read_word, word_kind
@@ -262,6 +262,8 @@ class _Raw(NamedTuple):
     confidence: float | None = None
     warnings: Sequence[str] = ()
     line_confidences: tuple[tuple[float, ...], ...] = ()
+    line_boxes: tuple[tuple[Box, ...], ...] = ()
+    image: PageImage | None = None
 
 
 def _needs_ocr(path: Path, what: str) -> InputFileError:
@@ -300,7 +302,9 @@ def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
     w = [f"deskewed {r.skew:+.1f} deg"] if abs(r.skew) >= 0.2 else []
     if r.rotated:
         w.append(f"turned {r.rotated} deg clockwise (orientation detection)")
-    return _Raw(r.text, Method.OCR, cfg.ocr.lang, r.confidence, w, r.line_confidences)
+    return _Raw(
+        r.text, Method.OCR, cfg.ocr.lang, r.confidence, w, r.line_confidences, r.line_boxes, r.image
+    )
 
 
 def _word_pages(
@@ -446,6 +450,8 @@ def _finish(
                 garbled=round(garbled_score(text, cfg.quality), 4),
                 warnings=tuple(read.warnings),
                 unsure=unsure_words(read.text, read.line_confidences, text, cfg.ocr.unsure_below),
+                image=read.image,
+                boxes=word_boxes(read.text, read.line_boxes, text) if read.image else (),
             )
         )
     return tuple(pages)

@@ -9,13 +9,14 @@ slower than that on this workload. The text is rebuilt from Tesseract's TSV
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pytesseract
@@ -23,7 +24,7 @@ from PIL import Image, ImageOps
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
 from pipeline.quality import garbled_score
-from pipeline.records import OcrWord
+from pipeline.records import OcrWord, PageImage, WordBox
 
 # Set before any Tesseract process starts; child processes inherit it.
 os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -69,6 +70,10 @@ class OcrConfig:
       and 3.4% of the others; under 80, 58% and 6.6%; under 70, 63% and 9.5%. Most misread
       words are other Vietnamese syllables ("phố" for "phổ"), so the syllable list cannot
       tell them. Real scans: 6-31% of their words under 90.
+    * ``review_image_width`` = 1000: the page as OCR read it (deskewed, upright) is kept at
+      this width as a grayscale JPEG for the review page, which shows it beside the text with
+      the marked words boxed (0 = none). At 1000 px an A4 page's 12 pt letters are some 20 px
+      high, and the image some 100-200 KB.
     * ``binarize`` = False: Otsu threshold before OCR. Tesseract binarizes itself;
       set True only if the benchmark shows a gain on your material.
     """
@@ -87,6 +92,7 @@ class OcrConfig:
     orientation_threshold: float = 0.5
     max_skew: float = 5.0
     unsure_below: float = 90.0
+    review_image_width: int = 1000
 
 
 @dataclass(frozen=True)
@@ -96,8 +102,10 @@ class OcrResult:
     words: int
     skew: float = 0.0  # degrees corrected by deskew
     rotated: int = 0  # degrees clockwise the page was turned (OSD), 0/90/180/270
-    # Per line of ``text``, its words' confidences (see OcrText.line_confidences).
+    # Per line of ``text``, its words' confidences and boxes (see OcrText).
     line_confidences: tuple[tuple[float, ...], ...] = ()
+    line_boxes: tuple[tuple[Box, ...], ...] = ()
+    image: PageImage | None = None  # the page read, small (OcrConfig.review_image_width)
 
 
 @functools.cache
@@ -225,6 +233,9 @@ def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]
     return gray, skew
 
 
+Box = tuple[int, int, int, int]
+
+
 class OcrText(NamedTuple):
     """A page's text rebuilt from Tesseract's TSV, with the confidences of its words."""
 
@@ -234,14 +245,18 @@ class OcrText(NamedTuple):
     # Per line of ``text``, the confidence of each of its words (the line's words are
     # joined by one space); () for a blank line. -1 where Tesseract gave none.
     line_confidences: tuple[tuple[float, ...], ...] = ()
+    # The same for each word's box on the image read: (left, top, width, height) in pixels.
+    line_boxes: tuple[tuple[Box, ...], ...] = ()
 
 
 def text_from_data(data: dict[str, list[object]]) -> OcrText:
     """Rebuild the page text from Tesseract's TSV: lines as lines, a blank line between blocks."""
     lines: list[str] = []
     line_confs: list[tuple[float, ...]] = []
+    line_boxes: list[tuple[Box, ...]] = []
     current: list[str] = []
     current_confs: list[float] = []
+    current_boxes: list[Box] = []
     key: tuple[int, int, int] | None = None
     block: int | None = None
     confs: list[float] = []
@@ -258,49 +273,80 @@ def text_from_data(data: dict[str, list[object]]) -> OcrText:
             if current:
                 lines.append(" ".join(current))
                 line_confs.append(tuple(current_confs))
-            current, current_confs = [], []
+                line_boxes.append(tuple(current_boxes))
+            current, current_confs, current_boxes = [], [], []
             if block is not None and k[0] != block:
                 lines.append("")
                 line_confs.append(())
+                line_boxes.append(())
             key, block = k, k[0]
         # (Tesseract's words have no spaces inside, so a line splits back into them.)
         current.append(word)
         c = float(str(data["conf"][i]))
         current_confs.append(c)
+        current_boxes.append(_box(data, i))
         if c >= 0:
             confs.append(c)
     if current:
         lines.append(" ".join(current))
         line_confs.append(tuple(current_confs))
+        line_boxes.append(tuple(current_boxes))
     conf = round(sum(confs) / len(confs), 2) if confs else None
-    return OcrText("\n".join(lines), conf, len(confs), tuple(line_confs))
+    return OcrText("\n".join(lines), conf, len(confs), tuple(line_confs), tuple(line_boxes))
+
+
+def _box(data: dict[str, list[object]], i: int) -> Box:
+    try:
+        return (
+            int(str(data["left"][i])),
+            int(str(data["top"][i])),
+            int(str(data["width"][i])),
+            int(str(data["height"][i])),
+        )
+    except (KeyError, IndexError, ValueError):
+        return (0, 0, 0, 0)  # (no box: nothing is drawn)
+
+
+T = TypeVar("T")
+
+
+def placed(
+    read: str, per_line: Sequence[Sequence[T]], text: str
+) -> Iterator[tuple[int, int, str, T]]:
+    """(line, column, word, value) for the words of ``text`` (``read`` once normalized: the
+    same lines), each with the value ``per_line`` gives the word read in its place. A line whose
+    words no longer match the words read one for one (a running header blanked, a hyphenated
+    word joined from the line below) gives none: a mark on the wrong word would mislead more
+    than none. (``per_line`` is empty for pages that were not OCR'd.)"""
+    lines = text.split("\n")
+    for no, (raw, values) in enumerate(zip(read.split("\n"), per_line, strict=False), start=1):
+        if no > len(lines) or not values:
+            continue
+        words = list(re.finditer(r"\S+", lines[no - 1]))
+        if len(words) != len(values) or len(raw.split()) != len(values):
+            continue
+        for m, v in zip(words, values, strict=True):
+            yield no, m.start(), m.group(0), v
 
 
 def unsure_words(
     read: str, line_confidences: Sequence[Sequence[float]], text: str, below: float
 ) -> tuple[OcrWord, ...]:
-    """The words of ``text`` (``read`` once normalized: the same lines) that Tesseract read
-    with a confidence under ``below`` (those with a letter or a digit), at their place in
-    ``text``. A line whose words no longer
-    match the words read one for one (a running header blanked, a hyphenated word joined from
-    the line below) gives none: a mark on the wrong word would mislead more than none."""
-    out: list[OcrWord] = []
-    lines = text.split("\n")
-    # (Line confidences are absent for pages that were not OCR'd: then nothing is marked.)
-    pairs = zip(read.split("\n"), line_confidences, strict=False)
-    for no, (raw, confs) in enumerate(pairs, start=1):
-        if no > len(lines) or not any(0 <= c < below for c in confs):
-            continue
-        words = list(re.finditer(r"\S+", lines[no - 1]))
-        if len(words) != len(confs) or len(raw.split()) != len(confs):
-            continue
-        # (Not a lone dash or bracket: a bullet misread is no word to check.)
-        out += [
-            OcrWord(no, m.start(), m.group(0), c)
-            for m, c in zip(words, confs, strict=True)
-            if 0 <= c < below and any(ch.isalnum() for ch in m.group(0))
-        ]
-    return tuple(out)
+    """The words of ``text`` that Tesseract read with a confidence under ``below`` (those with a
+    letter or a digit: a bullet misread is no word to check), at their place in ``text``
+    (:func:`placed`)."""
+    return tuple(
+        OcrWord(no, col, word, c)
+        for no, col, word, c in placed(read, line_confidences, text)
+        if 0 <= c < below and any(ch.isalnum() for ch in word)
+    )
+
+
+def word_boxes(read: str, line_boxes: Sequence[Sequence[Box]], text: str) -> tuple[WordBox, ...]:
+    """Each word of ``text`` with its box on the page image read (:func:`placed`)."""
+    return tuple(
+        WordBox(no, col, *box) for no, col, _, box in placed(read, line_boxes, text) if box[2] > 0
+    )
 
 
 def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:
@@ -313,9 +359,10 @@ def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:
     if cfg.fix_orientation and garbled_score(read.text) > cfg.orientation_threshold:
         turn = _osd_rotation(page, cfg)
         if turn:
-            turned = _tesseract(page.rotate(-turn, expand=True, fillcolor=255), cfg, image_dpi(img))
+            upright = page.rotate(-turn, expand=True, fillcolor=255)
+            turned = _tesseract(upright, cfg, image_dpi(img))
             if garbled_score(turned.text) < garbled_score(read.text):
-                read, rotated = turned, turn
+                read, rotated, page = turned, turn, upright
     return OcrResult(
         text=read.text,
         confidence=read.confidence,
@@ -323,7 +370,25 @@ def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:
         skew=skew,
         rotated=rotated,
         line_confidences=read.line_confidences,
+        line_boxes=read.line_boxes,
+        image=small_image(page, cfg.review_image_width),
     )
+
+
+def small_image(page: Image.Image, width: int) -> PageImage | None:
+    """``page`` at ``width`` pixels wide (never wider than it is), as a grayscale JPEG."""
+    if width <= 0 or page.width <= 0:
+        return None
+    scale = min(1.0, width / page.width)
+    small = page.convert("L")
+    if scale < 1.0:
+        small = small.resize(
+            (max(1, round(page.width * scale)), max(1, round(page.height * scale))),
+            Image.Resampling.BOX,  # (an average of the pixels: thin strokes stay gray, not gone)
+        )
+    buf = io.BytesIO()
+    small.save(buf, format="JPEG", quality=70, optimize=True)
+    return PageImage(buf.getvalue(), small.width, small.height, small.width / page.width)
 
 
 def _osd_rotation(page: Image.Image, cfg: OcrConfig) -> int:

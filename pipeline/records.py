@@ -43,6 +43,31 @@ class OcrWord:
 
 
 @dataclass(frozen=True)
+class WordBox:
+    """Where a word of a page's ``text`` (``line`` 1-based, ``col`` 0-based) stands on the page
+    image OCR read: its box in that image's pixels."""
+
+    line: int
+    col: int
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """The page image OCR read (deskewed, turned upright), made small for the review page:
+    ``jpeg`` bytes of ``width`` x ``height`` pixels; ``scale`` = its size / the size read, so
+    that a :class:`WordBox` times ``scale`` falls on it."""
+
+    jpeg: bytes
+    width: int
+    height: int
+    scale: float
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of a document.
 
@@ -53,6 +78,8 @@ class Page:
     printed that are no known syllable, for review) are filled by restoration.
     ``unsure`` lists the words of an OCR'd page that Tesseract read with a confidence under
     ``OcrConfig.unsure_below``, for review: on degraded pages most of them are misread.
+    ``image`` is the OCR'd page made small, and ``boxes`` where its words stand on it, for the
+    review page (they are not kept past it).
     """
 
     number: int
@@ -66,6 +93,8 @@ class Page:
     unresolved: tuple[Unresolved, ...] = ()
     warnings: tuple[str, ...] = ()
     unsure: tuple[OcrWord, ...] = ()
+    image: PageImage | None = None
+    boxes: tuple[WordBox, ...] = ()
 
     @property
     def final_text(self) -> str:

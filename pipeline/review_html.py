@@ -8,7 +8,10 @@ threshold); a word left as printed that is no Vietnamese syllable is red; on a s
 word left as Tesseract read it with a low confidence (``OcrConfig.unsure_below``) is yellow.
 Hovering a mark shows what OCR printed, where the spelling came from (corpus passage, language
 model, lexicon), the confidence and the other readings the restorer weighed, and Tesseract's
-own confidence where it was low. The pages are
+own confidence where it was low. Beside the text of a scanned page stands the page as OCR read
+it (``OUT/review/<doc>/page-N.jpg``, written before the page), each marked word boxed on it in
+its colour with the same tooltip: the archivist checks a word against the scan without opening
+the PDF. The pages are
 self-contained (inline CSS, no script, no font) and every text is escaped: a scanned plan's
 text is never markup.
 """
@@ -19,14 +22,19 @@ from html import escape
 from typing import Any
 
 from diacritics.changes import Change, Unresolved
-from pipeline.records import Document, OcrWord, Page
+from pipeline.records import Document, OcrWord, Page, WordBox
 
 _Mark = Change | Unresolved | OcrWord
 
 _CSS = """
-body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:2em;color:#222;max-width:60em}
+body{font-family:system-ui,"DejaVu Sans",Arial,sans-serif;margin:2em;color:#222;max-width:120em}
 h1{font-size:1.3em}h2{font-size:1.05em;margin-top:1.6em;border-bottom:1px solid #ccc}
-.text{white-space:pre-wrap;font-family:"DejaVu Serif",Georgia,serif;line-height:1.6}
+.text{white-space:pre-wrap;font-family:"DejaVu Serif",Georgia,serif;line-height:1.6;
+max-width:60em;flex:1}
+.page{display:flex;gap:1.5em;align-items:flex-start}
+.scan{position:relative;flex:1;max-width:50%;border:1px solid #ccc}
+.scan img{width:100%;height:auto;display:block}
+.box{position:absolute;opacity:.45;border-radius:0}
 .ok{background:#e3f4e3}.check{background:#ffd9a0}.unread{background:#ffc4c4}
 .unsure{background:#fff3a8}
 span[title]{cursor:help;border-radius:2px}
@@ -71,7 +79,11 @@ def review_page(doc: Document) -> str:
         about.append(f"garbled score {page.garbled:.2f}")
         about += page.warnings
         parts.append(f'<p class="muted">{_e(" · ".join(about))}</p>')
-        parts.append(f'<div class="text">{_marked(page)}</div>')
+        styled = _styled(page)
+        text = f'<div class="text">{_marked(page, styled)}</div>'
+        if page.image is not None:
+            text = f'<div class="page">{text}{_scan(doc, page, styled)}</div>'
+        parts.append(text)
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
@@ -131,52 +143,88 @@ def _marks(page: Page) -> list[_Mark]:
     return sorted(marks, key=lambda m: (m.line, m.col))
 
 
-def _marked(page: Page) -> str:
-    """The page's final text, escaped, its marked words in spans: the changes replayed onto the
-    input text (their positions are the input's, as are those of the other marks)."""
-    events: dict[int, list[_Mark]] = {}
-    for ev in _marks(page):
-        events.setdefault(ev.line, []).append(ev)
+def _styled(page: Page) -> list[tuple[_Mark, str, str, str]]:
+    """Each mark of the page (:func:`_marks`) with its class, tooltip and the text it shows."""
     unsure: dict[int, list[OcrWord]] = {}
     for w in page.unsure:
         unsure.setdefault(w.line, []).append(w)
+    out: list[tuple[_Mark, str, str, str]] = []
+    for m in _marks(page):
+        line, start, end = _span(m)
+        # Tesseract's doubt about the words under a change or an unread word.
+        low = [w.confidence for w in unsure.get(line, ()) if start <= w.col < end]
+        if isinstance(m, Change):
+            source = _SOURCES.get(m.source.value, m.source.value)
+            tip = f"OCR printed: {m.before} · {source} · confidence {m.confidence:.2f}"
+            tip += _ocr_note(low)
+            others = [a for a in m.alternatives if a != m.after]
+            if others:
+                tip += " · also weighed: " + ", ".join(others)
+            out.append((m, "check" if m.flagged else "ok", tip, m.after))
+        elif isinstance(m, Unresolved):
+            tip = "left as printed: no known Vietnamese word" + _ocr_note(low)
+            out.append((m, "unread", tip, m.word))
+        else:
+            tip = "left as OCR read it, with low confidence: check it against the scan"
+            out.append((m, "unsure", tip + _ocr_note([m.confidence]), m.word))
+    return out
+
+
+def _marked(page: Page, styled: list[tuple[_Mark, str, str, str]]) -> str:
+    """The page's final text, escaped, its marked words in spans: the changes replayed onto the
+    input text (their positions are the input's, as are those of the other marks)."""
+    events: dict[int, list[tuple[_Mark, str, str, str]]] = {}
+    for ev in styled:
+        events.setdefault(ev[0].line, []).append(ev)
     out = []
     for number, line in enumerate(page.text.split("\n"), 1):
         at = 0
         pieces = []
-        for ev in events.get(number, ()):
-            _, start, end = _span(ev)
+        for m, cls, tip, shown in events.get(number, ()):
+            _, start, end = _span(m)
             pieces.append(_e(line[at:start]))
-            # Tesseract's doubt about the words under a change or an unread word.
-            low = [w.confidence for w in unsure.get(number, ()) if start <= w.col < end]
-            if isinstance(ev, Change):
-                pieces.append(_change(ev, min(low) if low else None))
-            elif isinstance(ev, Unresolved):
-                tip = "left as printed: no known Vietnamese word" + _ocr_note(low)
-                pieces.append(f'<span class="unread" title="{_e(tip)}">{_e(ev.word)}</span>')
-            else:
-                tip = "left as OCR read it, with low confidence: check it against the scan"
-                tip += _ocr_note([ev.confidence])
-                pieces.append(f'<span class="unsure" title="{_e(tip)}">{_e(ev.word)}</span>')
+            pieces.append(f'<span class="{cls}" title="{_e(tip)}">{_e(shown)}</span>')
             at = end
         pieces.append(_e(line[at:]))
         out.append("".join(pieces))
     return "\n".join(out)
 
 
+def image_name(doc_id: str, page: int) -> str:
+    """Where a page's image is written, relative to OUT/review."""
+    return f"{doc_id}/page-{page}.jpg"
+
+
+def _scan(doc: Document, page: Page, styled: list[tuple[_Mark, str, str, str]]) -> str:
+    """The page image with a box over each marked word (positions in percent, so the boxes
+    follow the image as the browser scales it)."""
+    img = page.image
+    assert img is not None
+    by_line: dict[int, list[WordBox]] = {}
+    for b in page.boxes:
+        by_line.setdefault(b.line, []).append(b)
+    boxes = []
+    for m, cls, tip, _ in styled:
+        line, start, end = _span(m)
+        for b in by_line.get(line, ()):
+            if not start <= b.col < end:  # (a change may span several words read)
+                continue
+            x, y = 100 * b.left * img.scale / img.width, 100 * b.top * img.scale / img.height
+            w, h = 100 * b.width * img.scale / img.width, 100 * b.height * img.scale / img.height
+            boxes.append(
+                f'<span class="box {cls}" title="{_e(tip)}" style="left:{x:.2f}%;top:{y:.2f}%;'
+                f'width:{w:.2f}%;height:{h:.2f}%"></span>'
+            )
+    return (
+        f'<div class="scan"><img src="{_e(image_name(doc.doc_id, page.number))}" '
+        f'width="{img.width}" height="{img.height}" alt="page {page.number} as OCR read it">'
+        + "".join(boxes)
+        + "</div>"
+    )
+
+
 def _ocr_note(low: list[float]) -> str:
     return f" · Tesseract's confidence {min(low):.0f}/100" if low else ""
-
-
-def _change(c: Change, ocr_low: float | None = None) -> str:
-    source = _SOURCES.get(c.source.value, c.source.value)
-    tip = f"OCR printed: {c.before} · {source} · confidence {c.confidence:.2f}"
-    tip += _ocr_note([ocr_low] if ocr_low is not None else [])
-    others = [a for a in c.alternatives if a != c.after]
-    if others:
-        tip += " · also weighed: " + ", ".join(others)
-    cls = "check" if c.flagged else "ok"
-    return f'<span class="{cls}" title="{_e(tip)}">{_e(c.after)}</span>'
 
 
 def _head(title: str) -> str:

@@ -112,10 +112,11 @@ def test_text_from_tsv_keeps_lines_and_blocks() -> None:
         "text": ["Kế", "hoạch", "số", "Hà", ""],
         "conf": [90, 80, 70, 60, -1],
     }
-    text, conf, words, line_confs = text_from_data(data)
+    text, conf, words, line_confs, line_boxes = text_from_data(data)
     assert text == "Kế hoạch\nsố\n\nHà"
     assert conf == 75.0 and words == 4
     assert line_confs == ((90.0, 80.0), (70.0,), (), (60.0,))
+    assert line_boxes == (((0, 0, 0, 0),) * 2, ((0, 0, 0, 0),), (), ((0, 0, 0, 0),))  # (none given)
 
 
 def test_unsure_words_are_placed_in_the_normalized_text() -> None:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from conftest import VI_LINES, render_page
+from PIL import Image
 
 from diacritics.changes import Change, Source, Unresolved
 from pipeline.batch import BatchConfig, run_batch
@@ -90,10 +91,12 @@ def test_words_tesseract_was_unsure_of_are_marked_on_a_scan(tmp_path: Path) -> N
     assert unsure and all(w["confidence"] < OcrConfig().unsure_below for w in unsure)
     page = (out / "review" / "scan.html").read_text(encoding="utf-8")
     assert _shown_text(page) == (out / "text" / "scan.txt").read_text(encoding="utf-8")
-    marked = re.findall(r'<span class="unsure" title="([^"]*)">([^<]*)</span>', page)
+    text = re.search(r'<div class="text">(.*?)</div>', page, re.S)
+    assert text is not None
+    marked = re.findall(r'<span class="unsure" title="([^"]*)">([^<]*)</span>', text.group(1))
     # Each unsure word is marked once: as OCR-unsure where the restorer left it, else in the
     # tooltip of the change or the unread mark over it.
-    tips = re.findall(r'title="([^"]*)"', page)
+    tips = re.findall(r'title="([^"]*)"', text.group(1))
     with_conf = [t for t in tips if "Tesseract&#x27;s confidence" in t]
     assert marked and len(with_conf) <= len(unsure)
     assert len(with_conf) >= len(marked)
@@ -101,6 +104,17 @@ def test_words_tesseract_was_unsure_of_are_marked_on_a_scan(tmp_path: Path) -> N
     assert entry["review"]["ocr_unsure"] == len(marked)
     index = (out / "review" / "index.html").read_text(encoding="utf-8")
     assert "<th>OCR unsure</th>" in index
+    # Beside the text, the page as OCR read it, every marked word boxed on it with the same
+    # tooltip as in the text.
+    img = re.search(r'<div class="scan"><img src="([^"]+)" width="(\d+)" height="(\d+)"', page)
+    assert img is not None and img.group(1) == "scan/page-1.jpg"
+    with Image.open(out / "review" / img.group(1)) as jpeg:
+        assert jpeg.format == "JPEG" and jpeg.size == (int(img.group(2)), int(img.group(3)))
+    boxes = re.findall(r'<span class="box (\w+)" title="([^"]*)" style="([^"]*)"', page)
+    assert {t for _, t, _ in boxes} == set(tips)
+    for _, _, style in boxes:
+        left, top, width, height = (float(v) for v in re.findall(r"([\d.]+)%", style))
+        assert 0 <= left < 100 and 0 <= top < 100 and 0 < width <= 100 and 0 < height <= 100
 
 
 def test_an_unsure_word_under_a_change_is_told_in_its_tooltip_not_marked_twice() -> None:

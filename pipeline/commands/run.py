@@ -145,7 +145,8 @@ def command(
     warnings, restoration changes), OUT/records/<doc>.json, OUT/catalog.sqlite,
     OUT/review/<doc>.html (the text with each restored word marked: green sure,
     orange to check, red unread, yellow a scan's word Tesseract was unsure of;
-    hover for what OCR printed) and
+    hover for what OCR printed; a scanned page's image beside its text, the
+    marked words boxed on it, in OUT/review/<doc>/page-N.jpg) and
     OUT/review/index.html (the backlog, most words to check first);
     failures go to OUT/errors.jsonl, one JSON line each. A rerun skips the files
     already done (same content, same settings); --force redoes them.
