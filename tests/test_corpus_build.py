@@ -7,6 +7,7 @@ import lzma
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -295,6 +296,9 @@ def test_cli_corpus_add_reads_born_digital_files_and_refuses_scans_and_garbled_t
         encoding="utf-8",
     )
     (src / "stripped.txt").write_text(strip_marks(parent) + "\n", encoding="utf-8")
+    with zipfile.ZipFile(src / "more.zip", "w") as z:  # (read like a folder)
+        z.writestr("2023/zipped.txt", parent + "\n")
+        z.writestr("2023/bad.txt", strip_marks(parent) + "\n")
     r = subprocess.run(  # (the folder: its files are collected as `plans run` does)
         [sys.executable, "-m", "pipeline.cli", "corpus", "add", "--corpus", str(tiny), str(src)],
         capture_output=True,
@@ -302,12 +306,13 @@ def test_cli_corpus_add_reads_born_digital_files_and_refuses_scans_and_garbled_t
     )
     assert r.returncode == 1, r.stderr
     errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 3
+    assert len(errors) == 4
+    assert any(f"{src / 'more.zip'}/2023/bad.txt: the text looks garbled" in e for e in errors)
     assert any("scan.png: a scan, not text (an image)" in e for e in errors)
     assert any("ocr.txt: the text (utf-8) does not look Vietnamese" in e for e in errors)
     assert any("stripped.txt: the text looks garbled" in e for e in errors)
     added = sorted(p.name for p in (tiny / "user").iterdir())
-    assert added == ["layer.txt", "old.txt", "sent.txt", "word.txt"]
+    assert added == ["layer.txt", "old.txt", "sent.txt", "word.txt", "zipped.txt"]
     for name in added:
         text = (tiny / "user" / name).read_text(encoding="utf-8").strip()
         want = parent.lower() if name == "old.txt" else parent  # (TCVN3: small letters only)

@@ -61,7 +61,8 @@ def add_cmd(corpus_dir: Path | None, files: tuple[str, ...]) -> None:
     FILES are born-digital: text files (UTF-8 or a legacy encoding), Word (.docx, .doc),
     OpenDocument (.odt), RTF, web pages (.html) or PDFs with a text layer; old TCVN3/VNI
     fonts are decoded.
-    In folders (recursively), the files `plans run` takes are taken.
+    In folders (recursively), the files `plans run` takes are taken; ZIP archives
+    are read like folders.
     Scans, and text that looks garbled (OCR output, marks stripped), are refused, one line
     each: the corpus teaches the restorer its spelling. The others are added.
 
@@ -74,25 +75,31 @@ def add_cmd(corpus_dir: Path | None, files: tuple[str, ...]) -> None:
     Exit code 0 when every file was added, 1 when some were refused (the others were
     added and the corpus rebuilt), 3 when none could be added.
     """
+    import tempfile
+    from pathlib import PurePosixPath
+
     from diacritics.corpus import add_texts, build
-    from pipeline.batch import Failure, collect_inputs
+    from pipeline.batch import Failure, collect_inputs, unpack
     from pipeline.errors import ExitCode, InputFileError
     from pipeline.ingest import clean_text
 
     unlisted: list[Failure] = []
-    paths = collect_inputs([Path(f) for f in files], unlisted)
-    for failure in unlisted:
-        click.echo(f"error: {failure.file}: {failure.message}", err=True)
-    docs, refused = [], len(unlisted)
-    for path in paths:
-        try:
-            docs.append((path.stem, clean_text(path)))
-        except InputFileError as e:
-            click.echo(f"error: {e.one_line()}", err=True)
-            refused += 1
+    docs, refused = [], 0
+    with tempfile.TemporaryDirectory(prefix="plans-corpus-") as tmp:
+        inputs = unpack(collect_inputs([Path(f) for f in files], unlisted), Path(tmp), unlisted)
+        for failure in unlisted:
+            click.echo(f"error: {failure.file}: {failure.message}", err=True)
+        refused = len(unlisted)
+        for path, source in inputs:
+            try:
+                docs.append((PurePosixPath(source).stem, clean_text(path)))
+            except InputFileError as e:
+                e.path = source  # (an archive's member by its name, not its copy's)
+                click.echo(f"error: {e.one_line()}", err=True)
+                refused += 1
     if not docs:
         raise InputFileError(
-            f"none of the {len(paths)} file(s) could be added", remedy="see the errors above"
+            f"none of the {len(inputs)} file(s) could be added", remedy="see the errors above"
         )
     for w in add_texts(docs, corpus_dir):
         click.echo(f"added {w}", err=True)
