@@ -7,6 +7,8 @@ import difflib
 import numpy as np
 import pytest
 from conftest import VI_LINES, render_page
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
@@ -17,6 +19,7 @@ from pipeline.ocr import (
     estimate_skew,
     needs_despeckle,
     ocr_image,
+    placed,
     text_from_data,
     unsure_words,
 )
@@ -153,3 +156,31 @@ def test_upside_down_and_sideways_pages_are_turned(angle: int) -> None:
     r = ocr_image(render_page(lines).rotate(angle, expand=True))
     assert r.rotated == angle  # PIL turned it counter-clockwise; OSD turns it back clockwise
     assert syllable_accuracy(" ".join(lines), r.text) >= 0.95, r.text
+
+
+_WORD = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáạảãếệ0123456789-.,", min_size=1)
+
+
+@given(
+    st.lists(st.lists(_WORD, max_size=6), min_size=1, max_size=5),
+    st.integers(0, 2),
+    st.lists(st.integers(0, 4), min_size=30, max_size=30),
+)
+def test_placed_words_stand_where_they_say_whatever_the_spacing(
+    lines: list[list[str]], blank: int, gaps: list[int]
+) -> None:
+    # Normalization may change the spaces between words (and the words' lengths in columns
+    # before them): each word placed is found at its line and column, with its own value.
+    read = "\n".join(" ".join(words) for words in lines)
+    values = [tuple(range(len(words))) for words in lines]
+    gap = iter(gaps * 10)
+    text_lines = [" " * next(gap) + (" " * (1 + next(gap))).join(words) for words in lines]
+    if blank < len(text_lines):
+        text_lines[blank] = ""  # (a running header blanked: its words are placed nowhere)
+    text = "\n".join(text_lines)
+    got = list(placed(read, values, text))
+    for line, col, word, v in got:
+        assert text_lines[line - 1][col : col + len(word)] == word
+        assert lines[line - 1][v] == word
+    want = sum(len(words) for k, words in enumerate(lines) if k != blank)
+    assert len(got) == want
