@@ -55,6 +55,17 @@ class OcrConfig:
       image does not say, a short side of ``despeckle_min_side`` = 1200 px or more):
       on a 70 dpi phone image strokes are 1 px wide and the median erases them
       (real-scans/vietadmin/4_1.jpg: 70% -> 91% of its syllables without it).
+      Nor where the vote would eat the text itself (session 20): small letters at 150-200
+      dpi have strokes and marks of 1-2 px, whose ends and dots counted as "specks" (100-630
+      a megapixel), and the vote erased them: a clean 9 pt page at 150 dpi read 166 of 341
+      words wrong with it, 1 without; 10 pt at 200 dpi 27 against 0. The vote is kept only
+      when it removes at most ``despeckle_max_erosion`` = 0.12 of the ink that is no speck
+      (dark pixels with two dark neighbours or more): 0.02-0.08 on the pages it helps (300
+      dpi noise and photocopies, 200 dpi ones), 0.17-0.29 on those it hurt (small clean
+      text at 150-200 dpi, light noise at 150 dpi); or, whatever it erodes, on pages with
+      ``heavy_specks`` = 6,000 specks a megapixel or more (1% noise: 8,200; photocopies:
+      1,800-5,100), where 150 dpi text read worse still without it (93 against 34 words
+      wrong). Grid and figures: ``scripts/bench_ocr.py`` (docs/benchmarks.md).
     * ``deskew`` = True: rotate by the angle (within +-``max_skew`` = 5 degrees)
       that makes the row profile sharpest (projection method).
     * ``fix_orientation`` = True: when the OCR text scores above
@@ -66,10 +77,12 @@ class OcrConfig:
       confidence (0-100) under this are listed with their page (``Page.unsure``) and marked
       on the review pages for a look at the scan. Chosen for the archivist's risk, the words
       left unmarked: on synthetic pages from clean to hard (``scripts/bench_ocr_confidence.py``,
-      docs/benchmarks.md; 14.9% of the words misread), half the words under 90 were misread
-      and 3.4% of the others; under 80, 58% and 6.6%; under 70, 63% and 9.5%. Most misread
-      words are other Vietnamese syllables ("phố" for "phổ"), so the syllable list cannot
-      tell them. Real scans: 6-31% of their words under 90.
+      docs/benchmarks.md; 12.8% of the words misread), half the words under 90 were misread
+      (49%), holding 75% of the misread words, and 3.9% of the others; under 80, 56% and
+      7.3%; under 70, 59% and 9.5%. Most misread words are other Vietnamese syllables ("phố"
+      for "phổ"), so the syllable list cannot tell them. After post-correction, on held-out
+      plans rendered the same way, the review marks with these hold 70% of the wrong words
+      (29% without them) for 13.3% of the words marked. Real scans: 6-31% of their words.
     * ``review_image_width`` = 1000: the page as OCR read it (deskewed, upright) is kept at
       this width as a grayscale JPEG for the review page, which shows it beside the text with
       the marked words boxed (0 = none). At 1000 px an A4 page's 12 pt letters are some 20 px
@@ -86,6 +99,8 @@ class OcrConfig:
     speck_threshold: float = 100.0
     despeckle_min_dpi: float = 150.0
     despeckle_min_side: int = 1200
+    despeckle_max_erosion: float = 0.12
+    heavy_specks: float = 6000.0
     deskew: bool = True
     binarize: bool = False
     fix_orientation: bool = True
@@ -206,6 +221,12 @@ def needs_despeckle(gray: Image.Image, config: OcrConfig, dpi: float | None = No
 def despeckle(gray: Image.Image) -> Image.Image:
     """``gray`` binarized (Otsu) with each pixel dark when at least 5 of its 3x3 neighbourhood
     are: the median of a binary image, in numpy (uint8 sums of nine shifted views)."""
+    return _despeckled(gray)[0]
+
+
+def _despeckled(gray: Image.Image) -> tuple[Image.Image, float]:
+    """(:func:`despeckle` of ``gray``, the share of its non-speck ink the vote removes: dark
+    pixels with two dark 8-neighbours or more that fewer than 5 of 9 vote for)."""
     arr = np.asarray(gray)
     dark = (arr <= _otsu(arr)).astype(np.uint8)
     h, w = dark.shape
@@ -214,15 +235,27 @@ def despeckle(gray: Image.Image) -> Image.Image:
     for dy in range(3):
         for dx in range(3):
             votes += pad[dy : dy + h, dx : dx + w]
-    return Image.fromarray(np.where(votes >= 5, 0, 255).astype(np.uint8))
+    ink = (dark == 1) & (votes >= 3)  # (the pixel itself and two neighbours)
+    eroded = float((ink & (votes < 5)).sum()) / max(1, int(ink.sum()))
+    return Image.fromarray(np.where(votes >= 5, 0, 255).astype(np.uint8)), eroded
+
+
+def cleaned(gray: Image.Image, config: OcrConfig, dpi: float | None = None) -> Image.Image:
+    """``gray`` despeckled where the page needs it and the vote keeps its text (see
+    ``OcrConfig.despeckle``), else ``gray`` itself."""
+    if not needs_despeckle(gray, config, dpi):
+        return gray
+    out, eroded = _despeckled(gray)
+    if eroded <= config.despeckle_max_erosion or specks_per_mpx(gray) >= config.heavy_specks:
+        return out
+    return gray
 
 
 def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
     """Grayscale, then the cleaning steps ``config`` turns on. Returns (image, skew)."""
     gray = ImageOps.grayscale(ImageOps.exif_transpose(img) or img)
     skew = 0.0
-    if needs_despeckle(gray, config, image_dpi(img)):
-        gray = despeckle(gray)
+    gray = cleaned(gray, config, image_dpi(img))
     if config.deskew:
         skew = estimate_skew(gray, config.max_skew)
         if abs(skew) >= 0.2:

@@ -52,7 +52,7 @@ def review_counts(doc: Document) -> dict[str, int]:
         "changed": sum(len(p.changes) for p in doc.pages),
         "flagged": sum(c.flagged for p in doc.pages for c in p.changes),
         "unresolved": sum(len(p.unresolved) for p in doc.pages),
-        "ocr_unsure": sum(isinstance(m, OcrWord) for p in doc.pages for m in _marks(p)),
+        "ocr_unsure": sum(isinstance(m, OcrWord) for p in doc.pages for m in review_marks(p)),
     }
 
 
@@ -131,7 +131,7 @@ def _span(m: Change | Unresolved | OcrWord) -> tuple[int, int, int]:
     return m.line, m.col, m.col + len(word)
 
 
-def _marks(page: Page) -> list[_Mark]:
+def review_marks(page: Page) -> list[_Mark]:
     """The page's marks in reading order, none overlapping: its changes and unread words, then
     the words Tesseract was unsure of that no change or unread word covers."""
     marks: list[_Mark] = [*page.changes, *page.unresolved]
@@ -144,12 +144,12 @@ def _marks(page: Page) -> list[_Mark]:
 
 
 def _styled(page: Page) -> list[tuple[_Mark, str, str, str]]:
-    """Each mark of the page (:func:`_marks`) with its class, tooltip and the text it shows."""
+    """Each mark of the page (:func:`review_marks`) with its class, tooltip and the text it shows."""
     unsure: dict[int, list[OcrWord]] = {}
     for w in page.unsure:
         unsure.setdefault(w.line, []).append(w)
     out: list[tuple[_Mark, str, str, str]] = []
-    for m in _marks(page):
+    for m in review_marks(page):
         line, start, end = _span(m)
         # Tesseract's doubt about the words under a change or an unread word.
         low = [w.confidence for w in unsure.get(line, ()) if start <= w.col < end]

@@ -6,8 +6,13 @@ pipeline's OCR (pipeline.ocr.ocr_image: its cleaning, psm 6, Tesseract ``vie``).
 is aligned to the rendered words (difflib, exact words): a word with no exact counterpart is
 misread. For each threshold: the share of words marked (confidence under it), the share of
 marked words that were misread (precision) and the share of misread words marked (recall).
-Then the share of words marked at the default threshold on ../shared/real-scans (no ground
-truth there: only how many words an archivist would be asked to check).
+Then what the review page shows after the pipeline's post-correction (pipeline.stages.restore),
+on pages rendered from the held-out plans (corpora/heldout: never learned from; rendered and
+degraded here, not the eval set's pages): which final words are marked for a look (a flagged
+change, a word left unread, a word left as OCR read it with low confidence) and which are
+wrong, with and without the OCR-confidence marks. Then the share of words marked at the
+default threshold on ../shared/real-scans (no ground truth there: only how many words an
+archivist would be asked to check).
 
     .venv/bin/python scripts/bench_ocr_confidence.py [--quick]
 
@@ -19,8 +24,10 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import random
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,20 +37,26 @@ sys.path.insert(0, str(REPO))
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 from bench_ocr import corpus_lines  # noqa: E402
+from bench_restore import heldout_docs  # noqa: E402
 from conftest import render_page  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from diacritics.changes import Change, Unresolved  # noqa: E402
+from pipeline import stages  # noqa: E402
+from pipeline.ingest import IngestConfig, ingest  # noqa: E402
 from pipeline.ocr import OcrConfig, OcrResult, ocr_image, unsure_words  # noqa: E402
+from pipeline.records import OcrWord, Page  # noqa: E402
+from pipeline.review_html import review_marks  # noqa: E402
 
 REAL_SCANS = REPO.parent / "shared" / "real-scans"
 THRESHOLDS = (50.0, 60.0, 70.0, 80.0, 90.0)
 DEGRADATIONS: dict[str, dict[str, object]] = {
     "clean 300 dpi": {},
     "photocopy-like": {"photocopy": True},
-    "noisy (2% specks)": {"noise": 0.02},
-    "10 pt at 150 dpi": {"size_pt": 10, "dpi": 150},
-    "9 pt at 150 dpi": {"size_pt": 9, "dpi": 150},
+    "noisy (1% specks) at 150 dpi": {"noise": 0.01, "dpi": 150},
+    "photocopy, 10 pt at 150 dpi": {"photocopy": True, "size_pt": 10, "dpi": 150},
     "photocopy, 9 pt at 150 dpi": {"photocopy": True, "size_pt": 9, "dpi": 150},
+    "photocopy, 8 pt at 150 dpi": {"photocopy": True, "size_pt": 8, "dpi": 150},
 }
 
 
@@ -68,6 +81,97 @@ def misread(read: list[tuple[int, int, str]], ref: list[str]) -> list[bool]:
     for a, _, size in sm.get_matching_blocks():
         right.update(range(a, a + size))
     return [i not in right for i in range(len(read))]
+
+
+def heldout_lines(n: int, seed: int) -> list[str]:
+    """``n`` lines of 45-70 characters cut from the held-out plans' paragraphs."""
+    pool: list[str] = []
+    for _name, body in heldout_docs():
+        for para in body.split("\n"):
+            words, line = para.split(), ""
+            for w in words:
+                if len(line) + len(w) + 1 > 65:
+                    if len(line) >= 45:
+                        pool.append(line)
+                    line = ""
+                line = f"{line} {w}".strip()
+    random.Random(seed).shuffle(pool)
+    return pool[:n]
+
+
+def final_words(page: Page, with_unsure: bool) -> list[tuple[str, bool]]:
+    """The page's final words, each with whether the review page marks it for a look: inside a
+    flagged change, a word left unread, or (``with_unsure``) a word left as OCR read it with low
+    confidence. A change's output is marked as a whole; the rest by the input's marks."""
+    marks = [m for m in review_marks(page) if with_unsure or not isinstance(m, OcrWord)]
+    by_line: dict[int, list[Change | Unresolved | OcrWord]] = {}
+    for m in marks:
+        by_line.setdefault(m.line, []).append(m)
+    out: list[tuple[str, bool]] = []
+    for no, line in enumerate(page.text.split("\n"), start=1):
+        chars: list[tuple[str, bool]] = []  # the final line, each character with its flag
+        at = 0
+        for m in by_line.get(no, ()):  # (in reading order, none overlapping)
+            chars += [(ch, False) for ch in line[at : m.col]]
+            if isinstance(m, Change):
+                chars += [(ch, m.flagged) for ch in m.after]
+                at = m.col + len(m.before)
+            else:
+                chars += [(ch, True) for ch in m.word]
+                at = m.col + len(m.word)
+        chars += [(ch, False) for ch in line[at:]]
+        word, flag = "", False
+        for ch, f in [*chars, (" ", False)]:
+            if ch.isspace():
+                if word:
+                    out.append((word, flag))
+                word, flag = "", False
+            else:
+                word, flag = word + ch, flag or f
+    return out
+
+
+def review_risk(pages: int, per_page: int) -> list[str]:
+    """The markdown table of what the review page marks after post-correction."""
+    lines = heldout_lines(pages * per_page * len(DEGRADATIONS), seed=31)
+    rows: dict[bool, list[tuple[bool, bool]]] = {True: [], False: []}  # (marked, wrong)
+    k = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name_i, kw in enumerate(DEGRADATIONS.values()):
+            for p in range(pages):
+                text = lines[k : k + per_page]
+                k += per_page
+                f = Path(tmp) / f"d{name_i}p{p}.png"
+                dpi = int(kw.get("dpi", 300))  # type: ignore[call-overload]
+                render_page(text, seed=p, **kw).save(f, dpi=(dpi, dpi))  # type: ignore[arg-type]
+                doc = ingest(f, IngestConfig())
+                doc = stages.restore(doc, "auto", IngestConfig().quality.garbled_threshold)
+                ref = " ".join(text).split()
+                for with_unsure in (True, False):
+                    words = final_words(doc.pages[0], with_unsure)
+                    bad = misread([(0, 0, w) for w, _ in words], ref)
+                    rows[with_unsure] += [(m, b) for (_, m), b in zip(words, bad, strict=True)]
+    out = [
+        "",
+        "After post-correction, on pages rendered from the held-out plans (all six degradations, "
+        f"{pages} page(s) of {per_page} lines each), the final words the review page marks:",
+        "",
+        "| marks | words marked | wrong words marked (of all wrong) | unmarked words wrong |",
+        "|---|---|---|---|",
+    ]
+    for with_unsure, label in (
+        (False, "flagged + unread"),
+        (True, "flagged + unread + OCR-unsure"),
+    ):
+        seen = rows[with_unsure]
+        n, bad = len(seen), sum(b for _, b in seen)
+        hit = [b for m, b in seen if m]
+        left = [b for m, b in seen if not m]
+        out.append(
+            f"| {label} | {len(hit) / n:.1%} | {sum(hit) / max(1, bad):.0%} of {bad} "
+            f"({bad / n:.1%} of {n:,}) | {sum(left) / max(1, len(left)):.1%} |"
+        )
+    return out
 
 
 def main() -> None:
@@ -133,6 +237,7 @@ def main() -> None:
             f"| {t:g}{star} | {len(hit) / len(every):.1%} | {prec} | {rec} | "
             f"{sum(left) / max(1, len(left)):.1%} |"
         )
+    out += review_risk(pages, per_page)
     scans = sorted(
         p for p in REAL_SCANS.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".png")
     )

@@ -15,6 +15,7 @@ from pipeline.errors import MissingDependencyError, PageTimeoutError
 from pipeline.ocr import (
     OcrConfig,
     OcrResult,
+    cleaned,
     despeckle,
     estimate_skew,
     needs_despeckle,
@@ -80,8 +81,8 @@ def test_missing_language_names_the_package() -> None:
 
 def test_low_confidence_words_are_reported_on_degraded_pages_only() -> None:
     clean = ocr_image(render_page(VI_LINES))
-    # 9 pt at 150 dpi: letters a dozen pixels high, where Tesseract misreads many words.
-    small = ocr_image(render_page(VI_LINES, size_pt=9, dpi=150))
+    # A photocopy of 8 pt print at 150 dpi: Tesseract misreads many words.
+    small = ocr_image(render_page(VI_LINES, size_pt=8, dpi=150, photocopy=True))
     cfg = OcrConfig()
 
     def unsure(r: OcrResult) -> tuple[OcrWord, ...]:
@@ -91,11 +92,11 @@ def test_low_confidence_words_are_reported_on_degraded_pages_only() -> None:
     hard = unsure(small)
     assert len(hard) >= 0.1 * small.words
     # They are misread (not in the page's text as rendered) far more often than the words
-    # Tesseract was sure of (on this page 17 of 30 against 6 of 22 when written).
+    # Tesseract was sure of (on this page 14 of 28 against 4 of 24 when written).
     rendered = set(" ".join(VI_LINES).split())
     every = unsure_words(small.text, small.line_confidences, small.text, 101.0)
     sure = [w for w in every if w not in hard]
-    assert len(sure) + len(hard) == small.words
+    assert len(sure) + len(hard) <= small.words  # (bullets and dashes are no words here)
     wrong_unsure = sum(w.word not in rendered for w in hard) / len(hard)
     wrong_sure = sum(w.word not in rendered for w in sure) / max(1, len(sure))
     assert wrong_unsure >= wrong_sure + 0.15
@@ -147,6 +148,21 @@ def test_despeckle_only_where_needed() -> None:
     unknown = render_page(VI_LINES, noise=0.01)
     del unknown.info["dpi"]
     assert min(unknown.size) < cfg.despeckle_min_side and not needs_despeckle(unknown, cfg)
+
+
+def test_small_print_at_low_resolution_is_not_eaten_by_the_despeckle() -> None:
+    # 9 pt at 150 dpi: the ends of strokes and the marks are 1-2 px and count as specks, but
+    # the vote would erase them (session 20: 166 of 341 words misread): the page is kept.
+    cfg = OcrConfig()
+    small = render_page(VI_LINES, size_pt=9, dpi=150).convert("L")
+    assert needs_despeckle(small, cfg)  # (what the speck count alone says)
+    assert cleaned(small, cfg) is small
+    ref = " ".join(VI_LINES)
+    assert syllable_accuracy(ref, ocr_image(render_page(VI_LINES, size_pt=9, dpi=150)).text) > 0.95
+    # Noise at 300 dpi, or heavy noise at 150 dpi, is still cleaned.
+    for noisy in (render_page(VI_LINES, noise=0.01), render_page(VI_LINES, noise=0.01, dpi=150)):
+        gray = noisy.convert("L")
+        assert cleaned(gray, cfg) is not gray
 
 
 @pytest.mark.slow

@@ -83,8 +83,10 @@ def test_a_document_without_its_review_page_is_done_again(tmp_path: Path) -> Non
 def test_words_tesseract_was_unsure_of_are_marked_on_a_scan(tmp_path: Path) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
-    # 9 pt at 150 dpi: Tesseract misreads many words and says so in its confidences.
-    render_page(VI_LINES, size_pt=9, dpi=150).save(src / "scan.png", dpi=(150, 150))
+    # A photocopy of 8 pt print at 150 dpi: Tesseract misreads many words and says so in its
+    # confidences.
+    page = render_page(VI_LINES, size_pt=8, dpi=150, photocopy=True)
+    page.save(src / "scan.png", dpi=(150, 150))
     assert run_batch([src], out, BatchConfig(jobs=1, extract=False)).done == 1
     pages = json.loads((out / "pages" / "scan.json").read_text(encoding="utf-8"))
     unsure = pages["pages"][0]["ocr_unsure"]
