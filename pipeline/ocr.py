@@ -63,9 +63,10 @@ class OcrConfig:
       (dark pixels with two dark neighbours or more): 0.02-0.08 on the pages it helps (300
       dpi noise and photocopies, 200 dpi ones), 0.17-0.29 on those it hurt (small clean
       text at 150-200 dpi, light noise at 150 dpi); or, whatever it erodes, on pages with
-      ``heavy_specks`` = 6,000 specks a megapixel or more (1% noise: 8,200; photocopies:
-      1,800-5,100), where 150 dpi text read worse still without it (93 against 34 words
-      wrong). Grid and figures: ``scripts/bench_ocr.py`` (docs/benchmarks.md).
+      ``heavy_specks`` = 3,500 specks a megapixel or more (0.5% noise: 4,200; 1%: 8,200;
+      0.1%: 900), where small print read worse still without it (0.5% noise on 10 pt at 200
+      dpi: 37 words wrong against 16; 1% at 150 dpi: 93 against 34; at 0.1%, 14 against 47
+      with it). Grid and figures: ``scripts/bench_ocr.py`` (docs/benchmarks.md).
     * ``deskew`` = True: rotate by the angle (within +-``max_skew`` = 5 degrees)
       that makes the row profile sharpest (projection method).
     * ``fix_orientation`` = True: when the OCR text scores above
@@ -100,7 +101,7 @@ class OcrConfig:
     despeckle_min_dpi: float = 150.0
     despeckle_min_side: int = 1200
     despeckle_max_erosion: float = 0.12
-    heavy_specks: float = 6000.0
+    heavy_specks: float = 3500.0
     deskew: bool = True
     binarize: bool = False
     fix_orientation: bool = True
