@@ -46,6 +46,8 @@ DEGRADATIONS: dict[str, dict[str, object]] = {
     "10 pt at 200 dpi": {"size_pt": 10, "dpi": 200},
     "9 pt at 150 dpi": {"size_pt": 9, "dpi": 150},
     "noisy (1% specks) at 150 dpi": {"noise": 0.01, "dpi": 150},
+    # A phone photo's light, a book's fold: the paper 60% darker down a band of the page.
+    "shadowed": {"shade": 0.6},
 }
 
 
@@ -109,8 +111,8 @@ def main() -> None:
         "### Syllable accuracy per degradation",
         "",
         "Exact syllables (aligned, case-sensitive, with diacritics) / reference syllables.",
-        "`pipeline` = our defaults (psm 6, despeckle, deskew); `no cleaning` = same without",
-        "despeckle and deskew; `psm 3` = our cleaning with Tesseract's automatic segmentation;",
+        "`pipeline` = our defaults (psm 6, flatten, despeckle, deskew); `no cleaning` = same",
+        "without flatten, despeckle and deskew; `psm 3` = our cleaning with Tesseract's automatic segmentation;",
         "`vote on specks alone` = the despeckle rule before session 20 (the vote wherever the",
         "speck count says, even where it erodes the text: small print at 150-200 dpi).",
         "",
@@ -119,7 +121,7 @@ def main() -> None:
     ]
     variants = {
         "pipeline": OcrConfig(),
-        "no cleaning": OcrConfig(despeckle=False, deskew=False),
+        "no cleaning": OcrConfig(despeckle=False, deskew=False, flatten=False),
         "psm 3": OcrConfig(psm=3),
         # (The despeckle rule before session 20: the vote wherever the specks say.)
         "vote on specks alone": OcrConfig(despeckle_max_erosion=1.0),
@@ -188,7 +190,7 @@ def main() -> None:
             f"{n} pages (the clean and photocopy-like pages above). Load average of the",
             f"machine during the batch runs: {load0:.1f} -> {load1:.1f} (on {os.cpu_count()} cores).",
             "",
-            "`ingest()` = read, clean (despeckle only on speckled pages, deskew), OCR with TSV,",
+            "`ingest()` = read, clean (flatten uneven light, despeckle only on speckled pages where the vote keeps the text, deskew), OCR with TSV,",
             "normalize, score. On the photocopy-like pages the despeckle filter runs (a 3x3",
             "majority vote of the binarized page; Tesseract reads its output a little faster",
             "than the raw page).",

@@ -46,10 +46,13 @@ def render_page(
     rotate: float = 0.0,
     noise: float = 0.0,
     photocopy: bool = False,
+    shade: float = 0.0,
     seed: int = 0,
     margin: int = 120,
 ) -> Image.Image:
-    """A white page with ``lines`` in a 12 pt serif at ``dpi``, then the degradations."""
+    """A white page with ``lines`` in a 12 pt serif at ``dpi``, then the degradations.
+    ``shade``: a shadow down the page (a phone photo's light, a book's fold), darkening the
+    paper by this share at its middle, 70% across the page."""
     px = int(size_pt * dpi / 72)
     f = ImageFont.truetype(str(font or font_path()), px)
     line_h = int(px * 1.5)
@@ -68,6 +71,10 @@ def render_page(
         arr = 60 + arr * (175 / 255)  # grey background, weaker black
         arr += rng.normal(0, 12, arr.shape)
         noise = max(noise, 0.002)
+    if shade:
+        x = np.arange(arr.shape[1], dtype=np.float32)
+        band = np.exp(-((x - 0.7 * arr.shape[1]) ** 2) / (2 * (0.15 * arr.shape[1]) ** 2))
+        arr = arr * (1.0 - shade * band)[None, :]
     if noise:
         specks = rng.random(arr.shape) < noise
         arr[specks] = 0

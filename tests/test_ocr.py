@@ -18,6 +18,7 @@ from pipeline.ocr import (
     cleaned,
     despeckle,
     estimate_skew,
+    flatten,
     needs_despeckle,
     ocr_image,
     placed,
@@ -148,6 +149,22 @@ def test_despeckle_only_where_needed() -> None:
     unknown = render_page(VI_LINES, noise=0.01)
     del unknown.info["dpi"]
     assert min(unknown.size) < cfg.despeckle_min_side and not needs_despeckle(unknown, cfg)
+
+
+def test_uneven_light_is_flattened_and_even_pages_are_left_alone() -> None:
+    cfg = OcrConfig()
+    even = render_page(VI_LINES).convert("L")
+    assert flatten(even, cfg) is even
+    shadowed = render_page(VI_LINES, shade=0.7)
+    gray = shadowed.convert("L")
+    flat = flatten(gray, cfg)
+    assert flat is not gray
+    # The paper under the shadow is white again; the letters stay dark.
+    arr = np.asarray(flat)
+    assert np.percentile(arr, 50) > 240 and np.percentile(arr, 1) < 100
+    ref = " ".join(VI_LINES)
+    assert syllable_accuracy(ref, ocr_image(shadowed).text) > 0.98
+    assert syllable_accuracy(ref, ocr_image(shadowed, OcrConfig(flatten=False)).text) < 0.95
 
 
 def test_small_print_at_low_resolution_is_not_eaten_by_the_despeckle() -> None:
