@@ -302,6 +302,8 @@ def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
     w = [f"deskewed {r.skew:+.1f} deg"] if abs(r.skew) >= 0.2 else []
     if r.rotated:
         w.append(f"turned {r.rotated} deg clockwise (orientation detection)")
+    if r.red_dropped:
+        w.append("red ink (a seal) left out of the OCR")
     return _Raw(
         r.text, Method.OCR, cfg.ocr.lang, r.confidence, w, r.line_confidences, r.line_boxes, r.image
     )

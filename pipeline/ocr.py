@@ -67,6 +67,14 @@ class OcrConfig:
       0.1%: 900), where small print read worse still without it (0.5% noise on 10 pt at 200
       dpi: 37 words wrong against 16; 1% at 150 dpi: 93 against 34; at 0.1%, 14 against 47
       with it). Grid and figures: ``scripts/bench_ocr.py`` (docs/benchmarks.md).
+    * ``drop_red`` = True: on a colour page, leave red ink out of the page OCR reads: the
+      seal (con dấu) stamped over the signature block and its last lines. Pixels whose red
+      exceeds their green and blue by more than ``red_margin`` = 50 take their red channel
+      (light) instead of their luminance (dark: a seal's red reads 80 of 255 in gray), where
+      at least ``red_min_share`` = 0.05% of the page is such ink; black text under the seal
+      is dark in every channel and stays. A seal over the text of a synthetic page cost 24-48
+      of 331 words, 1-9 without its red (``scripts/bench_ocr.py`` has a page). The page's
+      warnings say so: text printed in red (rare in plans; a heading) is left out too.
     * ``flatten`` = True: divide the page by its paper's brightness, where the light is
       uneven (a phone photo, a shadow down a book's fold, a photocopy's dark edge): Tesseract
       binarizes with one threshold for the page, and the shaded part goes black or its
@@ -115,6 +123,9 @@ class OcrConfig:
     despeckle_min_side: int = 1200
     flatten: bool = True
     flatten_min_unevenness: float = 0.1
+    drop_red: bool = True
+    red_margin: int = 50
+    red_min_share: float = 0.0005
     despeckle_max_erosion: float = 0.12
     heavy_specks: float = 3500.0
     deskew: bool = True
@@ -137,6 +148,7 @@ class OcrResult:
     line_confidences: tuple[tuple[float, ...], ...] = ()
     line_boxes: tuple[tuple[Box, ...], ...] = ()
     image: PageImage | None = None  # the page read, small (OcrConfig.review_image_width)
+    red_dropped: bool = False  # red ink (a seal) left out of the page read (OcrConfig.drop_red)
 
 
 @functools.cache
@@ -295,9 +307,30 @@ def cleaned(gray: Image.Image, config: OcrConfig, dpi: float | None = None) -> I
     return gray
 
 
-def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
-    """Grayscale, then the cleaning steps ``config`` turns on. Returns (image, skew)."""
-    gray = ImageOps.grayscale(ImageOps.exif_transpose(img) or img)
+def grayscale(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, bool]:
+    """(the page in gray, whether red ink was left out): the luminance, except that on a colour
+    page with at least ``red_min_share`` of red ink (``drop_red``) the red pixels take their red
+    channel, which is light: a seal's ring and letters over the text fade, and black text under
+    them, dark in every channel, stays."""
+    img = ImageOps.exif_transpose(img) or img
+    gray = ImageOps.grayscale(img)
+    if not config.drop_red or img.mode in ("1", "L", "LA", "I", "I;16", "F"):
+        return gray, False
+    rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
+    red = rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2]) > config.red_margin
+    if red.mean() < config.red_min_share:
+        return gray, False
+    out = np.asarray(gray).copy()
+    out[red] = rgb[..., 0][red].astype(np.uint8)
+    page = Image.fromarray(out)
+    page.info.update(gray.info)
+    return page, True
+
+
+def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float, bool]:
+    """Grayscale, then the cleaning steps ``config`` turns on. Returns (image, skew, whether
+    red ink was left out)."""
+    gray, red = grayscale(img, config)
     skew = 0.0
     gray = cleaned(flatten(gray, config), config, image_dpi(img))
     if config.deskew:
@@ -307,7 +340,7 @@ def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]
     if config.binarize:
         arr = np.asarray(gray)
         gray = Image.fromarray(((arr > _otsu(arr)) * 255).astype(np.uint8))
-    return gray, skew
+    return gray, skew, red
 
 
 Box = tuple[int, int, int, int]
@@ -430,7 +463,7 @@ def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:
     """OCR one page image. Raises :class:`PageTimeoutError` past ``config.timeout``."""
     cfg = config or OcrConfig()
     check_tesseract(cfg.lang)
-    page, skew = preprocess(img, cfg)
+    page, skew, red = preprocess(img, cfg)
     read = _tesseract(page, cfg, image_dpi(img))
     rotated = 0
     if cfg.fix_orientation and garbled_score(read.text) > cfg.orientation_threshold:
@@ -449,6 +482,7 @@ def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:
         line_confidences=read.line_confidences,
         line_boxes=read.line_boxes,
         image=small_image(page, cfg.review_image_width),
+        red_dropped=red,
     )
 
 

@@ -48,6 +48,8 @@ DEGRADATIONS: dict[str, dict[str, object]] = {
     "noisy (1% specks) at 150 dpi": {"noise": 0.01, "dpi": 150},
     # A phone photo's light, a book's fold: the paper 60% darker down a band of the page.
     "shadowed": {"shade": 0.6},
+    # A red seal (con dấu) stamped over the text, on a colour scan.
+    "red seal over the text": {"seal": 0.2},
 }
 
 
@@ -111,8 +113,8 @@ def main() -> None:
         "### Syllable accuracy per degradation",
         "",
         "Exact syllables (aligned, case-sensitive, with diacritics) / reference syllables.",
-        "`pipeline` = our defaults (psm 6, flatten, despeckle, deskew); `no cleaning` = same",
-        "without flatten, despeckle and deskew; `psm 3` = our cleaning with Tesseract's automatic segmentation;",
+        "`pipeline` = our defaults (psm 6, red ink left out, flatten, despeckle, deskew);",
+        "`no cleaning` = same without those; `psm 3` = our cleaning with Tesseract's automatic segmentation;",
         "`vote on specks alone` = the despeckle rule before session 20 (the vote wherever the",
         "speck count says, even where it erodes the text: small print at 150-200 dpi).",
         "",
@@ -121,7 +123,7 @@ def main() -> None:
     ]
     variants = {
         "pipeline": OcrConfig(),
-        "no cleaning": OcrConfig(despeckle=False, deskew=False, flatten=False),
+        "no cleaning": OcrConfig(despeckle=False, deskew=False, flatten=False, drop_red=False),
         "psm 3": OcrConfig(psm=3),
         # (The despeckle rule before session 20: the vote wherever the specks say.)
         "vote on specks alone": OcrConfig(despeckle_max_erosion=1.0),

@@ -47,12 +47,14 @@ def render_page(
     noise: float = 0.0,
     photocopy: bool = False,
     shade: float = 0.0,
+    seal: float = 0.0,
     seed: int = 0,
     margin: int = 120,
 ) -> Image.Image:
     """A white page with ``lines`` in a 12 pt serif at ``dpi``, then the degradations.
     ``shade``: a shadow down the page (a phone photo's light, a book's fold), darkening the
-    paper by this share at its middle, 70% across the page."""
+    paper by this share at its middle, 70% across the page. ``seal``: a red seal stamped over
+    the text (:func:`add_seal`), its radius this share of the page's width (a colour page)."""
     px = int(size_pt * dpi / 72)
     f = ImageFont.truetype(str(font or font_path()), px)
     line_h = int(px * 1.5)
@@ -81,7 +83,30 @@ def render_page(
     img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     img.info["dpi"] = (dpi, dpi)
     random.seed(seed)
-    return img
+    return add_seal(img, size=seal) if seal else img
+
+
+def add_seal(page: Image.Image, x: float = 0.6, y: float = 0.5, size: float = 0.15) -> Image.Image:
+    """``page`` in colour with a red seal (con dấu) stamped on it, as ink does (multiplied):
+    two rings and letters, centred at (``x``, ``y``) of the page, radius ``size`` of its width."""
+    base = page.convert("RGB")
+    w, h = base.size
+    cx, cy, r = int(w * x), int(h * y), int(w * size)
+    ink = (200, 30, 40)
+    layer = Image.new("RGB", base.size, (255, 255, 255))
+    d = ImageDraw.Draw(layer)
+    d.ellipse([cx - r, cy - r, cx + r, cy + r], outline=ink, width=max(3, r // 25))
+    inner = int(r * 0.72)
+    d.ellipse([cx - inner, cy - inner, cx + inner, cy + inner], outline=ink, width=max(2, r // 50))
+    f = ImageFont.truetype(str(font_path()), max(10, r // 6))
+    d.text((cx - int(r * 0.6), cy - int(r * 0.12)), "ỦY BAN NHÂN DÂN", font=f, fill=ink)
+    for k, angle in enumerate(np.linspace(0.2, np.pi - 0.2, 7)):
+        px, py = cx - int(r * 0.86 * np.cos(angle)), cy - int(r * 0.86 * np.sin(angle))
+        d.text((px - 10, py - 10), "XÃ"[k % 2], font=f, fill=ink)
+    mixed = np.asarray(base, np.float32) * np.asarray(layer, np.float32) / 255.0
+    out = Image.fromarray(mixed.astype(np.uint8))
+    out.info.update(page.info)
+    return out
 
 
 def two_page_scans(formats: tuple[str, str]) -> list[bytes]:

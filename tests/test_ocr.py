@@ -6,7 +6,7 @@ import difflib
 
 import numpy as np
 import pytest
-from conftest import VI_LINES, render_page
+from conftest import VI_LINES, add_seal, render_page
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -19,6 +19,7 @@ from pipeline.ocr import (
     despeckle,
     estimate_skew,
     flatten,
+    grayscale,
     needs_despeckle,
     ocr_image,
     placed,
@@ -165,6 +166,31 @@ def test_uneven_light_is_flattened_and_even_pages_are_left_alone() -> None:
     ref = " ".join(VI_LINES)
     assert syllable_accuracy(ref, ocr_image(shadowed).text) > 0.98
     assert syllable_accuracy(ref, ocr_image(shadowed, OcrConfig(flatten=False)).text) < 0.95
+
+
+def test_a_red_seal_over_the_text_is_left_out_and_said() -> None:
+    ref = " ".join(VI_LINES)
+    page = render_page(VI_LINES)
+    sealed = add_seal(page, x=0.5, y=0.5, size=0.2)
+    cfg = OcrConfig()
+    gray, dropped = grayscale(sealed, cfg)
+    assert dropped
+
+    # The ink OCR sees is the text's: the black text under the seal stays dark, the seal's
+    # ring and letters are gone (dark pixels: 60,640 unsealed, 60,723 here, 96,536 in the
+    # sealed page's luminance when written).
+    def ink(img: Image.Image) -> int:
+        return int((np.asarray(img) < 128).sum())
+
+    assert abs(ink(gray) - ink(page.convert("L"))) < 0.01 * ink(page.convert("L"))
+    assert ink(sealed.convert("L")) > 1.3 * ink(page.convert("L"))
+    read = ocr_image(sealed)
+    assert read.red_dropped and syllable_accuracy(ref, read.text) > 0.95
+    kept = ocr_image(sealed, OcrConfig(drop_red=False))
+    assert syllable_accuracy(ref, kept.text) < syllable_accuracy(ref, read.text) - 0.05
+    # A page without red ink (gray, or colour without a seal) is read as before.
+    assert grayscale(page, cfg) == (page.convert("L"), False)
+    assert not grayscale(page.convert("RGB"), cfg)[1]
 
 
 def test_small_print_at_low_resolution_is_not_eaten_by_the_despeckle() -> None:
