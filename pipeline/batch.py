@@ -33,7 +33,14 @@ from typing import Any
 from pipeline import archives, stages
 from pipeline.atomic import ensure_dir, output_error, write_atomic
 from pipeline.errors import MissingDependencyError, OutputError, PlansError
-from pipeline.ingest import SUPPORTED_SUFFIXES, IngestConfig, ingest, safe_id, sha256_file
+from pipeline.ingest import (
+    SUPPORTED_SUFFIXES,
+    IngestConfig,
+    ingest,
+    layer_images,
+    safe_id,
+    sha256_file,
+)
 from pipeline.lock import OutputLock
 from pipeline.records import Document
 from pipeline.review_html import image_name, review_counts, review_index, review_page
@@ -227,6 +234,7 @@ def process_one(job: Job, out: Path, config: BatchConfig) -> dict[str, Any]:
         original = doc.text
         stage = "restore"
         doc = stages.restore(doc, config.restore, config.ingest.quality.garbled_threshold)
+        doc = layer_images(doc, job.path, config.ingest)
         record = None
         if config.extract:
             stage = "extract"

@@ -30,7 +30,15 @@ from pipeline.docimages import doc_images
 from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError, damaged
 from pipeline.htmlfile import looks_html
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
-from pipeline.ocr import Box, OcrConfig, check_tesseract, ocr_image, unsure_words, word_boxes
+from pipeline.ocr import (
+    Box,
+    OcrConfig,
+    check_tesseract,
+    ocr_image,
+    small_image,
+    unsure_words,
+    word_boxes,
+)
 from pipeline.odtfile import odt_images
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
@@ -272,6 +280,32 @@ def _needs_ocr(path: Path, what: str) -> InputFileError:
         path=str(path),
         remedy="read it with `plans run`, check the text, and give that text file",
     )
+
+
+def layer_images(doc: Document, path: Path, config: IngestConfig | None = None) -> Document:
+    """``doc`` with an image of each PDF page whose text layer was restored (a layer another
+    OCR engine garbled), for the review page: the archivist checks the restored words against
+    the page. Pages OCR'd here have theirs already; a clean layer needs none. A page that
+    cannot be rendered goes without (its text was read)."""
+    cfg = config or IngestConfig()
+    width = cfg.ocr.review_image_width
+    if doc.kind != "pdf" or width <= 0:
+        return doc
+    pages = []
+    for page in doc.pages:
+        if page.method is Method.TEXT_LAYER and page.restored is not None and page.image is None:
+            try:
+                img = pdfmod.rasterize(path, page.number - 1, _REVIEW_DPI)
+            except Exception as e:  # (pdfium on a damaged page: the review shows the text)
+                log.warning("%s: page %d not rendered for review (%s)", path, page.number, e)
+            else:
+                page = replace(page, image=small_image(img, width))
+        pages.append(page)
+    return replace(doc, pages=tuple(pages))
+
+
+# Resolution pages are rendered at for a review image (A4 at 120 dpi: about 1,000 px wide).
+_REVIEW_DPI = 120
 
 
 def clean_text(path: Path, config: IngestConfig | None = None) -> str:

@@ -7,7 +7,8 @@ import json
 import re
 from pathlib import Path
 
-from conftest import VI_LINES, render_page
+from conftest import VI_LINES, font_path, render_page
+from fpdf import FPDF
 from PIL import Image
 
 from diacritics.changes import Change, Source, Unresolved
@@ -148,3 +149,37 @@ def test_an_unsure_word_under_a_change_is_told_in_its_tooltip_not_marked_twice()
     only = review_page(Document("d", "d.png", "0" * 64, "image", (plain,)))
     assert re.search(r'<span class="unsure" title="[^"]*confidence 55/100">hoach</span>', only)
     assert review_counts(Document("d", "d.png", "0" * 64, "image", (plain,)))["ocr_unsure"] == 1
+
+
+def test_a_restored_text_layer_is_shown_beside_its_page(tmp_path: Path) -> None:
+    # A PDF text layer restored (--restore always: a layer another OCR engine left with a few
+    # marks wrong): its review page shows the page, rendered, beside the restored text. Under
+    # --restore auto a clean layer is not restored, and its page is not rendered.
+    src = tmp_path / "in"
+    src.mkdir()
+    pdf = FPDF(format="A4")
+    pdf.add_font("vi", fname=str(font_path()))
+    pdf.set_font("vi", size=11)
+    pdf.add_page()
+    for k, line in enumerate(LAYER):
+        pdf.text(15, 20 + 7 * k, line)
+    pdf.output(str(src / "layer.pdf"))
+    out = tmp_path / "always"
+    assert run_batch([src], out, BatchConfig(jobs=1, extract=False, restore="always")).done == 1
+    pages = json.loads((out / "pages" / "layer.json").read_text(encoding="utf-8"))["pages"]
+    assert pages[0]["method"] == "text-layer" and pages[0]["restored"]
+    page = (out / "review" / "layer.html").read_text(encoding="utf-8")
+    assert '<img src="layer/page-1.jpg"' in page and '<span class="box' not in page
+    with Image.open(out / "review" / "layer" / "page-1.jpg") as jpeg:
+        assert 900 <= jpeg.width <= 1100
+    auto = tmp_path / "auto"
+    assert run_batch([src], auto, BatchConfig(jobs=1, extract=False)).done == 1
+    assert "<img" not in (auto / "review" / "layer.html").read_text(encoding="utf-8")
+    assert not (auto / "review" / "layer").exists()
+
+
+LAYER = [
+    "Kế hoạch số 1360/KH-UBND ngày 09/10/2023 của Ủy ban nhân dân huyện",
+    "về thực hiện phong trào thi đua Dân vận khéo năm 2024 trên địa bàn",
+    "Các xã, thị trấn xây dựng kế hoạch tổ chức thực hiên phong trào.",
+]
