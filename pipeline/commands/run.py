@@ -125,6 +125,11 @@ def _summary(s: BatchSummary, out: Path) -> str:
     help="Seconds of OCR per page before the page is skipped.",
 )
 @click.option(
+    "--no-review-images",
+    is_flag=True,
+    help="Do not keep the page images beside the review pages' text (100-250 KB a page).",
+)
+@click.option(
     "--no-progress", is_flag=True, help="No progress bar (default when not on a terminal)."
 )
 def command(
@@ -135,6 +140,7 @@ def command(
     restore: str,
     no_extract: bool,
     page_timeout: float,
+    no_review_images: bool,
     no_progress: bool,
 ) -> None:
     """Process PDFs, scans, text files, Word/OpenDocument/RTF files (folders recursively) into OUT.
@@ -171,7 +177,14 @@ def command(
         force=force,
         restore=restore,
         extract=not no_extract,
-        ingest=replace(IngestConfig(), ocr=replace(OcrConfig(), timeout=page_timeout)),
+        ingest=replace(
+            IngestConfig(),
+            ocr=replace(
+                OcrConfig(),
+                timeout=page_timeout,
+                review_image_width=0 if no_review_images else OcrConfig.review_image_width,
+            ),
+        ),
     )
     term = _Terminal(progress=not no_progress and sys.stderr.isatty())
     try:
