@@ -125,18 +125,22 @@ class Events:
 # --- inputs -----------------------------------------------------------------------
 
 
-def collect_inputs(paths: Iterable[Path], failures: list[Failure]) -> list[Path]:
+def collect_inputs(
+    paths: Iterable[Path], failures: list[Failure], skip: Path | None = None
+) -> list[Path]:
     """Files under ``paths`` (recursive), sorted; unreadable folders become failures.
 
     A file named on the command line is always taken (its content decides its type);
     inside folders only names ending in a supported extension (or .zip) are, so a README or
-    a spreadsheet next to the scans is not a failure.
+    a spreadsheet next to the scans is not a failure. A folder ``skip`` (the run's own
+    output folder, when it lies inside an input folder) is not walked: a rerun would read its
+    own outputs as inputs.
     """
     found: set[Path] = set()
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            found.update(_walk(p, failures))
+            found.update(_walk(p, failures, skip))
         elif p.exists() or p.is_symlink():
             found.add(p)
         else:
@@ -146,7 +150,9 @@ def collect_inputs(paths: Iterable[Path], failures: list[Failure]) -> list[Path]
     return sorted(found, key=lambda q: str(q))
 
 
-def _walk(root: Path, failures: list[Failure]) -> Iterable[Path]:
+def _walk(root: Path, failures: list[Failure], skip: Path | None = None) -> Iterable[Path]:
+    skipped = _same_file_key(skip) if skip is not None else None
+
     def onerror(e: OSError) -> None:
         failures.append(
             Failure(
@@ -159,11 +165,25 @@ def _walk(root: Path, failures: list[Failure]) -> Iterable[Path]:
         )
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".")
+            and (skipped is None or _same_file_key(Path(dirpath) / d) != skipped)
+        )
         for name in sorted(filenames):
             suffix = Path(name).suffix.lower()
             if not name.startswith(".") and (suffix in SUPPORTED_SUFFIXES or suffix == ".zip"):
                 yield Path(dirpath) / name
+
+
+def _same_file_key(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``, None when it cannot be read: the same folder by any name."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def unpack(files: list[Path], into: Path, failures: list[Failure]) -> list[tuple[Path, str]]:
@@ -398,7 +418,7 @@ def run_batch(
         # run's (it holds the lock), so one left by a killed run goes.
         unpacked = out / ".unpacked"
         archives.remove(unpacked)
-        inputs = unpack(collect_inputs(paths, collect_fail), unpacked, collect_fail)
+        inputs = unpack(collect_inputs(paths, collect_fail, skip=out), unpacked, collect_fail)
         ids = assign_ids([Path(source) for _, source in inputs])
         manifest = _Manifest(out)
         # A document done with other settings (say --restore never, now auto) is redone.

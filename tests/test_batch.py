@@ -333,3 +333,14 @@ def test_other_settings_redo_the_document(tmp_path: Path, inputs: Path) -> None:
     run_batch([inputs], out, CFG)
     s = run_batch([inputs], out, replace(CFG, restore="auto"))  # clean text: nothing to restore
     assert (s.skipped, s.done) == (0, 3)
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_as_input(tmp_path: Path) -> None:
+    # `plans run . -o out`, twice: the second run must not take out/text/*.txt (or the
+    # review pages) for new documents.
+    (tmp_path / "plan.txt").write_text(TEXT, encoding="utf-8")
+    first = run_batch([tmp_path], tmp_path / "out", CFG)
+    second = run_batch([tmp_path], tmp_path / "out", CFG)
+    assert (first.files, first.done) == (1, 1)
+    assert (second.files, second.done, second.skipped, second.failed) == (1, 0, 1, 0)
+    assert sorted(p.name for p in (tmp_path / "out" / "text").iterdir()) == ["plan.txt"]
