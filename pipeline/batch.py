@@ -139,7 +139,17 @@ def collect_inputs(
     found: set[Path] = set()
     for p in paths:
         p = Path(p)
-        if p.is_dir():
+        if p.is_dir() and skip is not None and _same_file_key(p) == _same_file_key(skip):
+            failures.append(
+                Failure(
+                    str(p),
+                    "collect",
+                    "InputFileError",
+                    "is the output folder: its outputs are no inputs",
+                    "give the folder of the documents, and another -o",
+                )
+            )
+        elif p.is_dir():
             found.update(_walk(p, failures, skip))
         elif p.exists() or p.is_symlink():
             found.add(p)

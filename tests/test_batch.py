@@ -344,3 +344,7 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_input(tmp_path:
     assert (first.files, first.done) == (1, 1)
     assert (second.files, second.done, second.skipped, second.failed) == (1, 0, 1, 0)
     assert sorted(p.name for p in (tmp_path / "out" / "text").iterdir()) == ["plan.txt"]
+    # The output folder given as the input: refused, one line.
+    third = run_batch([tmp_path / "out"], tmp_path / "out", CFG)
+    assert (third.done, third.failed) == (0, 1)
+    assert "output folder" in third.failures[0].message
