@@ -7,7 +7,8 @@
 * A bad file never stops the batch: it gets one line in ``OUT/errors.jsonl``
   ``{file, stage, error, message, remedy}``. Only an unwritable output (permission,
   full disk) or a missing dependency stops it, since every later file would fail too.
-* Resume: the manifest maps each finished document to the sha256 of its source
+* Resume: the manifest (``OUT/manifest.json``, with the journal ``OUT/manifest.jsonl`` of the
+  documents finished since it was last written) maps each finished document to the sha256 of its source
   and the settings it was made with; a rerun skips those whose content and
   settings are unchanged and whose outputs exist (``force`` redoes them). Files
   that failed are tried again; ``errors.jsonl`` holds the failures of the last run.
@@ -345,14 +346,38 @@ def write_outputs(out: Path, doc: Document, record: dict[str, Any] | None) -> No
 
 
 class _Manifest:
+    """The finished documents: ``OUT/manifest.json``, and the journal of those finished since
+    it was last written (``OUT/manifest.jsonl``, a line each, flushed to disk before the
+    document counts as done). Rewriting the whole manifest after every document cost 100 ms a
+    document at 10,000 (3.7 MB each time), quadratic over a backlog; the journal is folded in
+    every ``COMPACT_EVERY`` documents and at the end of the run, and read back after a kill."""
+
+    COMPACT_EVERY = 500
+
     def __init__(self, out: Path):
         self.path = out / "manifest.json"
+        self.journal = out / "manifest.jsonl"
         self.docs: dict[str, dict[str, Any]] = {}
+        self.pending = 0
         if self.path.exists():
             try:
                 self.docs = json.loads(self.path.read_text(encoding="utf-8")).get("documents", {})
             except (ValueError, OSError):
                 log.warning("%s is unreadable; every file will be redone", self.path)
+        try:
+            lines = self.journal.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            lines = []
+        except (OSError, UnicodeError):
+            log.warning("%s is unreadable; its documents will be redone", self.journal)
+            lines = []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+                self.docs[str(entry["doc_id"])] = entry["entry"]
+            except (ValueError, KeyError, TypeError):
+                continue  # (a line cut by a kill: that document is redone)
+            self.pending += 1
 
     def finished(self, job: Job, out: Path, settings: str) -> bool:
         d = self.docs.get(job.doc_id)
@@ -367,7 +392,7 @@ class _Manifest:
         )
 
     def add(self, job: Job, doc: Document, settings: str) -> None:
-        self.docs[job.doc_id] = {
+        entry = {
             "source": job.source,
             "sha256": job.sha256,
             "settings": settings,
@@ -375,10 +400,29 @@ class _Manifest:
             "review": review_counts(doc),
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
+        self.docs[job.doc_id] = entry
+        line = json.dumps({"doc_id": job.doc_id, "entry": entry}, ensure_ascii=False) + "\n"
+        try:
+            with open(self.journal, "a", encoding="utf-8") as fh:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as e:
+            raise output_error(e, self.journal) from e
+        self.pending += 1
+        if self.pending >= self.COMPACT_EVERY:
+            self.compact()
+
+    def compact(self) -> None:
+        """Write the whole manifest, then empty the journal (a kill between the two leaves
+        entries in both: the same ones)."""
         write_atomic(
             self.path,
             json.dumps({"version": 1, "documents": self.docs}, ensure_ascii=False, indent=1),
         )
+        if self.journal.exists():
+            write_atomic(self.journal, "")
+        self.pending = 0
 
 
 def _failure(source: str, e: BaseException, stage: str | None = None) -> Failure:
@@ -507,6 +551,7 @@ def run_batch(
                 if summary.done:
                     catalog.optimize()
                 catalog.close()
+        manifest.compact()
         # The backlog's review index, from the manifest: every document done so far (an
         # interrupted run leaves the last one; the next run writes it again).
         try:

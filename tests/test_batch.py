@@ -348,3 +348,29 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_as_input(tmp_path:
     third = run_batch([tmp_path / "out"], tmp_path / "out", CFG)
     assert (third.done, third.failed) == (0, 1)
     assert "output folder" in third.failures[0].message
+
+
+def test_the_manifest_journal_keeps_what_a_kill_left_unfolded(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for k in range(3):
+        (src / f"p{k}.txt").write_text(TEXT.replace("2024", str(2020 + k)), encoding="utf-8")
+    run_batch([src], out, CFG)
+    # At the end of a run the journal is folded into the manifest.
+    assert (out / "manifest.jsonl").read_text(encoding="utf-8") == ""
+    docs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert sorted(docs) == ["p0", "p1", "p2"]
+    # A run killed before folding: the manifest lacks two documents, the journal has them (the
+    # last line cut mid-write); a rerun skips the documents the journal vouches for.
+    journal = [json.dumps({"doc_id": d, "entry": docs[d]}) for d in ("p1", "p2")]
+    (out / "manifest.json").write_text(
+        json.dumps({"version": 1, "documents": {"p0": docs["p0"]}}), encoding="utf-8"
+    )
+    (out / "manifest.jsonl").write_text(journal[0] + "\n" + journal[1][:40], encoding="utf-8")
+    again = run_batch([src], out, CFG)
+    assert (again.done, again.skipped) == (1, 2)
+    assert sorted(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]) == [
+        "p0",
+        "p1",
+        "p2",
+    ]
