@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -163,6 +164,24 @@ def test_cli_restore_stdin_and_explain_file(tmp_path: Path) -> None:
     assert all(
         {"line", "col", "after", "source", "confidence", "flagged"} <= x.keys() for x in rows
     )
+
+
+def test_cli_restore_writes_the_review_page(tmp_path: Path) -> None:
+    review = tmp_path / "plan.html"
+    r = subprocess.run(
+        [*PLANS, "restore", "-", "--review", str(review)],
+        input="Ke hoach trien khai\fthuc hien Xqzwv\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    page = review.read_text(encoding="utf-8")
+    body = re.search(r'<div class="text">(.*?)</div>', page, re.S)
+    assert body is not None
+    # The page shows the restored text (what stdout printed), each change marked once.
+    assert html.unescape(re.sub(r"<[^>]+>", "", body.group(1))) == r.stdout
+    assert len(re.findall(r'<span class="(?:ok|check)"', body.group(1))) == 5
+    assert '<span class="unread"' in body.group(1)
 
 
 def test_cli_restore_explain_file_it_cannot_write_is_a_one_line_error(tmp_path: Path) -> None:

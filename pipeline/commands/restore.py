@@ -51,6 +51,13 @@ _DOCUMENTS = {
     help="Write the JSON lines of --explain to this file instead of stderr (implies --explain).",
 )
 @click.option(
+    "--review",
+    "review_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the review page (HTML: the restored text, each change marked, hover for "
+    "what OCR printed and why), as `plans run` writes for each document.",
+)
+@click.option(
     "--flag-threshold",
     type=click.FloatRange(0, 1),
     default=None,
@@ -62,6 +69,7 @@ def command(
     corpus_dir: Path | None,
     explain: bool,
     explain_file: Path | None,
+    review_file: Path | None,
     flag_threshold: float | None,
     channel: str,
 ) -> None:
@@ -71,6 +79,7 @@ def command(
     Examples:
       plans restore samples/dang-uy-phuong-binh-dinh-2025.txt > restored.txt
       plans restore garbled.txt --explain-file changes.jsonl
+      plans restore garbled.txt --review garbled.html > restored.txt
       echo "Ke hoach trien khai" | plans restore -
       plans restore tesseract-vie-output.txt --channel ocr
     """
@@ -112,3 +121,16 @@ def command(
             write_atomic(explain_file, lines)  # a failed write leaves the old file whole
         else:
             click.echo(lines, err=True, nl=False)
+    if review_file:
+        import hashlib
+
+        from pipeline.records import Document, Method, Page
+        from pipeline.review_html import review_page
+
+        # One page, as restored (a text's form feeds stay inside it, as its line numbers do).
+        page = Page(number=1, text=text, method=Method.TEXT_FILE).with_restoration(
+            result.text, tuple(result.changes), result.unresolved
+        )
+        sha = hashlib.sha256(data).hexdigest()
+        doc = Document(Path(name).stem or "document", name, sha, "txt", (page,))
+        write_atomic(review_file, review_page(doc))
