@@ -42,6 +42,8 @@ DEGRADATIONS: dict[str, dict[str, object]] = {
     "photocopy-like": {"photocopy": True},
     "noisy (1% specks)": {"noise": 0.01},
     "rotated 2.5 deg": {"rotate": 2.5},
+    # A phone photo or a hand-fed scanner: past the 5 degrees searched before session 20.
+    "rotated 8 deg": {"rotate": 8.0},
     # Archives scan at 150-200 dpi too: small print there has strokes of 1-2 px.
     "10 pt at 200 dpi": {"size_pt": 10, "dpi": 200},
     "9 pt at 150 dpi": {"size_pt": 9, "dpi": 150},

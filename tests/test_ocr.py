@@ -69,7 +69,7 @@ def test_ocr_reads_vietnamese(name: str, kwargs: dict, floor: float) -> None:
     assert r.text.count("\n") == len(lines) - 1  # one text line per printed line
 
 
-@pytest.mark.parametrize("angle", [2.5, -2.5, 0.0, 1.2, -0.7, 4.0])
+@pytest.mark.parametrize("angle", [2.5, -2.5, 0.0, 1.2, -0.7, 4.0, 7.0, -9.0, 13.0])
 def test_deskew_finds_the_angle(angle: float) -> None:
     img = render_page(VI_LINES[:3], rotate=angle).convert("L")
     assert abs(estimate_skew(img) + angle) <= 0.15
