@@ -317,6 +317,11 @@ def grayscale(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, bool]:
     channel, which is light: a seal's ring and letters over the text fade, and black text under
     them, dark in every channel, stays."""
     img = ImageOps.exif_transpose(img) or img
+    if img.has_transparency_data:
+        # A transparent background is paper: on white (its colour under the alpha is often
+        # black, and the page went black with its letters: nothing read).
+        rgba = img.convert("RGBA")
+        img = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
     gray = ImageOps.grayscale(img)
     if not config.drop_red or img.mode in ("1", "L", "LA", "I", "I;16", "F"):
         return gray, False

@@ -193,6 +193,24 @@ def test_a_red_seal_over_the_text_is_left_out_and_said() -> None:
     assert not grayscale(page.convert("RGB"), cfg)[1]
 
 
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P"])
+def test_a_transparent_background_is_read_as_paper(mode: str) -> None:
+    # Black letters on a transparent background (a PNG some tools export): the colour under
+    # the alpha is black, and the page used to go black with its letters.
+    ink = 255 - np.asarray(render_page(VI_LINES[:3]))
+    zeros = np.zeros_like(ink)
+    if mode == "RGBA":
+        img = Image.fromarray(np.stack([zeros, zeros, zeros, ink], -1), "RGBA")
+    elif mode == "LA":
+        img = Image.fromarray(np.stack([zeros, ink], -1), "LA")
+    else:
+        img = Image.fromarray(np.stack([zeros, zeros, zeros, ink], -1), "RGBA").quantize(4)
+        assert img.mode == "P"
+    img.info["dpi"] = (300, 300)
+    ref = " ".join(VI_LINES[:3])
+    assert syllable_accuracy(ref, ocr_image(img).text) > 0.95
+
+
 def test_small_print_at_low_resolution_is_not_eaten_by_the_despeckle() -> None:
     # 9 pt at 150 dpi: the ends of strokes and the marks are 1-2 px and count as specks, but
     # the vote would erase them (session 20: 166 of 341 words misread): the page is kept.
