@@ -322,6 +322,14 @@ def grayscale(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, bool]:
         # black, and the page went black with its letters: nothing read).
         rgba = img.convert("RGBA")
         img = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+    if img.mode.startswith("I;16") or img.mode in ("I", "F"):
+        # 16-bit scans (archive scanners' TIFFs): PIL's conversion clips at 255, every gray
+        # becomes white and the letters lose their anti-aliased edges. Scaled down instead.
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") else max(float(arr.max()), 1.0)
+        scaled = Image.fromarray(np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8))
+        scaled.info.update(img.info)
+        return scaled, False
     gray = ImageOps.grayscale(img)
     if not config.drop_red or img.mode in ("1", "L", "LA", "I", "I;16", "F"):
         return gray, False

@@ -211,6 +211,16 @@ def test_a_transparent_background_is_read_as_paper(mode: str) -> None:
     assert syllable_accuracy(ref, ocr_image(img).text) > 0.95
 
 
+def test_a_16_bit_scan_keeps_its_grays() -> None:
+    page = render_page(VI_LINES[:3])
+    deep = Image.fromarray(np.asarray(page).astype(np.uint16) * 257)
+    assert deep.mode.startswith("I;16")
+    gray, _ = grayscale(deep, OcrConfig())
+    # The same gray page (PIL's own conversion clips at 255: anti-aliased edges go white).
+    assert np.array_equal(np.asarray(gray), np.asarray(page))
+    assert syllable_accuracy(" ".join(VI_LINES[:3]), ocr_image(deep).text) > 0.95
+
+
 def test_small_print_at_low_resolution_is_not_eaten_by_the_despeckle() -> None:
     # 9 pt at 150 dpi: the ends of strokes and the marks are 1-2 px and count as specks, but
     # the vote would erase them (session 20: 166 of 341 words misread): the page is kept.
