@@ -64,8 +64,12 @@ EXTENSIONS = {
     "bmp": {".bmp"},
     "webp": {".webp"},
     "gif": {".gif"},
+    "avif": {".avif"},
 }
 SUPPORTED_SUFFIXES = frozenset().union(*EXTENSIONS.values())
+# Taken in folders too, to fail with a line that says what to do: phone photos in the
+# format of iPhones (HEIC), which Pillow cannot read without a plugin.
+REFUSED_SUFFIXES = frozenset({".heic", ".heif"})
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,25 @@ def sniff(head: bytes) -> str | None:
         return "webp"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "gif"
+    if head[4:8] == b"ftyp" and _isobmff_brand(head) == "avif":
+        return "avif"
+    return None
+
+
+def _isobmff_brand(head: bytes) -> str | None:
+    """ "avif" or "heic" for an ISO media file (ftyp box) holding an AVIF or HEIC image, by its
+    major brand, or by its compatible brands under the generic ones ("mif1", "msf1")."""
+    major = head[8:12]
+    if major in (b"avif", b"avis"):
+        return "avif"
+    if major in (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"):
+        return "heic"
+    if major in (b"mif1", b"msf1"):
+        size = int.from_bytes(head[:4], "big")
+        brands = head[16 : min(max(size, 16), 64)]
+        if b"avif" in brands or b"avis" in brands:
+            return "avif"
+        return "heic"
     return None
 
 
@@ -201,6 +224,12 @@ def ingest(
         kind = word_kind(path)
         if kind is None and suffix in (".docx", ".odt"):
             raise damaged(path, "corrupt or truncated Word document (no readable body)")
+    if kind is None and head[4:8] == b"ftyp" and _isobmff_brand(head) == "heic":
+        raise InputFileError(
+            "unsupported file type: a HEIC photo (an iPhone's format)",
+            path=str(path),
+            remedy="export it as JPEG (or set the camera to 'Most Compatible') and run again",
+        )
     if kind is None:
         for magic, what in _UNSUPPORTED.items():
             if head.startswith(magic):

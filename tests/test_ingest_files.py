@@ -9,6 +9,7 @@ import pytest
 from conftest import VI_LINES, render_page
 from PIL import Image
 
+from pipeline.batch import BatchConfig, run_batch
 from pipeline.errors import InputFileError
 from pipeline.ingest import IngestConfig, ingest, safe_id, sniff
 from pipeline.records import Method
@@ -108,3 +109,22 @@ def test_foreign_scan_is_flagged_not_failed(tmp_path: Path) -> None:
     render_page(lines).save(path)
     doc = ingest(path)
     assert "the text does not look Vietnamese" in doc.pages[0].warnings[0]
+
+
+def test_avif_is_read_and_heic_refused_with_what_to_do(tmp_path: Path) -> None:
+    from PIL import features
+
+    if features.check("avif"):
+        avif = tmp_path / "photo.avif"
+        render_page(VI_LINES[:3]).save(avif, quality=90)
+        doc = ingest(avif)
+        assert doc.kind == "image" and "Thực hiện" in doc.pages[0].text
+    # An iPhone photo (ISO media, brand heic): one line asking for JPEG, also inside a folder.
+    heic = tmp_path / "in" / "IMG_0001.HEIC"
+    heic.parent.mkdir()
+    heic.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
+    with pytest.raises(InputFileError, match="HEIC photo") as e:
+        ingest(heic)
+    assert e.value.remedy and "JPEG" in e.value.remedy
+    s = run_batch([heic.parent], tmp_path / "out", BatchConfig(jobs=1, extract=False))
+    assert s.failed == 1 and "HEIC" in s.failures[0].message
