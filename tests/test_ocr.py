@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -209,6 +210,22 @@ def test_a_transparent_background_is_read_as_paper(mode: str) -> None:
     img.info["dpi"] = (300, 300)
     ref = " ".join(VI_LINES[:3])
     assert syllable_accuracy(ref, ocr_image(img).text) > 0.95
+
+
+def test_a_photos_exif_orientation_is_followed(tmp_path: Path) -> None:
+    # A phone photo stored sideways with the tag "rotate 90 degrees clockwise to view" (6).
+    page = render_page(VI_LINES[:3])
+    sideways = page.rotate(90, expand=True)  # (PIL turns counter-clockwise)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "photo.jpg"
+    sideways.save(path, exif=exif, quality=95, dpi=(300, 300))
+    with Image.open(path) as img:
+        img.load()
+        gray, _ = grayscale(img, OcrConfig())
+        assert gray.size == page.size
+        read = ocr_image(img)
+    assert read.rotated == 0 and syllable_accuracy(" ".join(VI_LINES[:3]), read.text) > 0.95
 
 
 def test_a_16_bit_scan_keeps_its_grays() -> None:
