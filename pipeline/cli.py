@@ -63,6 +63,8 @@ def cli(verbose: int) -> None:
     \b
     Typical use:
       plans run samples/ -o out/          # a whole folder: text, restoration, records, catalog
+      plans run backlog-2023.zip -o out/  # a ZIP archive, read like a folder
+                                          # then open out/review/index.html: words to check
       plans restore garbled.txt           # restore the diacritics of one text file
       plans extract plan.txt              # print the JSON plan record of one file
       plans search "dan van kheo" --catalog out/catalog.sqlite
