@@ -90,10 +90,12 @@ def test_words_tesseract_was_unsure_of_are_marked_on_a_scan(tmp_path: Path) -> N
     # confidences.
     page = render_page(VI_LINES, size_pt=8, dpi=150, photocopy=True)
     page.save(src / "scan.png", dpi=(150, 150))
-    assert run_batch([src], out, BatchConfig(jobs=1, extract=False)).done == 1
+    assert run_batch([src], out, BatchConfig(jobs=1)).done == 1
     pages = json.loads((out / "pages" / "scan.json").read_text(encoding="utf-8"))
     unsure = pages["pages"][0]["ocr_unsure"]
     assert unsure and all(w["confidence"] < OcrConfig().unsure_below for w in unsure)
+    record = json.loads((out / "records" / "scan.json").read_text(encoding="utf-8"))
+    assert record["provenance"]["restoration"]["words_ocr_unsure"] == len(unsure)
     page = (out / "review" / "scan.html").read_text(encoding="utf-8")
     assert _shown_text(page) == (out / "text" / "scan.txt").read_text(encoding="utf-8")
     text = re.search(r'<div class="text">(.*?)</div>', page, re.S)

@@ -214,6 +214,7 @@ def _provenance(doc: Document, items: list[dict[str, Any]]) -> dict[str, Any]:
             "words_changed": changed,
             "words_flagged": flagged,
             "words_unresolved": sum(len(p.unresolved) for p in doc.pages),
+            "words_ocr_unsure": sum(len(p.unsure) for p in doc.pages),
         },
         "items": items,
     }
