@@ -30,15 +30,8 @@ from pipeline.docimages import doc_images
 from pipeline.errors import InputFileError, NotVietnameseError, PageTimeoutError, damaged
 from pipeline.htmlfile import looks_html
 from pipeline.normalize import NormalizeConfig, normalize_text, strip_running_lines
-from pipeline.ocr import (
-    Box,
-    OcrConfig,
-    check_tesseract,
-    ocr_image,
-    small_image,
-    unsure_words,
-    word_boxes,
-)
+from pipeline.ocr import OcrConfig, check_tesseract, ocr_image, small_image
+from pipeline.ocrwords import Box, unsure_words, word_boxes
 from pipeline.odtfile import odt_images
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats

@@ -1,9 +1,10 @@
-"""OCR of one page image with Tesseract (``vie`` model), and the cleaning before it.
+"""OCR of one page image with Tesseract (``vie`` model).
 
 One Tesseract process per page, single-threaded (``OMP_THREAD_LIMIT=1``): the batch
 runs one worker process per core, and Tesseract's own OpenMP threading is 2.5-4x
-slower than that on this workload. The text is rebuilt from Tesseract's TSV
-(``image_to_data``), so one call gives both the text and the word confidences.
+slower than that on this workload. The page is cleaned first (:mod:`pipeline.pagecleaning`);
+the text is rebuilt from Tesseract's TSV (``image_to_data``), so one call gives the text, the
+word confidences and their boxes (:mod:`pipeline.ocrwords`).
 """
 
 from __future__ import annotations
@@ -11,20 +12,18 @@ from __future__ import annotations
 import functools
 import io
 import os
-import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
 
-import numpy as np
 import pytesseract
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
+from pipeline.ocrwords import Box, OcrText, text_from_data
+from pipeline.pagecleaning import image_dpi, preprocess
 from pipeline.quality import garbled_score
-from pipeline.records import OcrWord, PageImage, WordBox
+from pipeline.records import PageImage
 
 # Set before any Tesseract process starts; child processes inherit it.
 os.environ["OMP_THREAD_LIMIT"] = "1"
@@ -172,313 +171,6 @@ def check_tesseract(lang: str = "vie") -> str:
             remedy=f"sudo apt-get install {pkg}",
         )
     return exe
-
-
-def _otsu(gray: np.ndarray) -> int:
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
-    total = gray.size
-    cum = np.cumsum(hist)
-    cum_mean = np.cumsum(hist * np.arange(256))
-    w0 = cum / total
-    w1 = 1.0 - w0
-    mu0 = np.divide(cum_mean, cum, out=np.zeros(256), where=cum > 0)
-    mu1 = np.divide(
-        cum_mean[-1] - cum_mean, total - cum, out=np.zeros(256), where=(total - cum) > 0
-    )
-    between = w0 * w1 * (mu0 - mu1) ** 2
-    return int(np.argmax(between))
-
-
-def estimate_skew(gray: Image.Image, max_skew: float = 15.0) -> float:
-    """Angle in degrees (counter-clockwise) that straightens the text lines.
-
-    Projection method: for each candidate angle, project the ink pixels onto the
-    vertical axis; text lines give the sharpest row profile at the right angle.
-    Computed on the ink coordinates (no image rotation), so it costs a few ms.
-    """
-    # Box-reduce to ~800 px (cheaper than a resampling thumbnail; same profile).
-    small = gray.reduce(max(1, max(gray.size) // 800))
-    arr = np.asarray(small)
-    ys, xs = np.nonzero(arr < _otsu(arr))
-    if len(ys) < 50:
-        return 0.0
-    if len(ys) > 60_000:  # a sample is enough and keeps it fast
-        pick = np.random.default_rng(0).choice(len(ys), 60_000, replace=False)
-        ys, xs = ys[pick], xs[pick]
-    # Integer centre and floor, not round: at 0 deg every pixel keeps its own row
-    # (round-half-even on .5 offsets would merge rows in pairs and fake a sharp peak).
-    cx, cy = arr.shape[1] // 2, arr.shape[0] // 2
-    xf, yf = xs - cx, ys - cy
-
-    def sharpness(angle: float) -> float:
-        # Row of each ink pixel once the page is rotated by `angle` (PIL's sense).
-        a = np.deg2rad(angle)
-        rows = np.floor(xf * np.sin(a) + yf * np.cos(a)).astype(np.int64)
-        hist = np.bincount(rows - rows.min()).astype(np.float64)
-        return float(np.sum(np.diff(hist) ** 2))
-
-    best = max(np.arange(-max_skew, max_skew + 1e-9, 0.5), key=sharpness)
-    fine = max(np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1), key=sharpness)
-    # Sharpest when projecting along the lines' own slope: undo that slope.
-    return -float(round(fine, 2)) + 0.0
-
-
-def specks_per_mpx(gray: Image.Image) -> float:
-    """Dark pixels with no dark 4-neighbour, per megapixel (about 15 ms a page)."""
-    a = np.asarray(gray) < 128
-    n = np.zeros(a.shape, np.uint8)
-    n[1:, :] += a[:-1, :]
-    n[:-1, :] += a[1:, :]
-    n[:, 1:] += a[:, :-1]
-    n[:, :-1] += a[:, 1:]
-    return float((a & (n == 0)).sum()) / a.size * 1e6
-
-
-def image_dpi(img: Image.Image) -> float | None:
-    dpi = img.info.get("dpi")
-    try:
-        return float(dpi[0]) if dpi and float(dpi[0]) >= 1 else None
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def paper(gray: Image.Image) -> Image.Image:
-    """The brightness of the paper under ``gray``, small (~200 px on its short side): the
-    brightest pixel of each 5x5 (the letters gone), blurred."""
-    small = gray.reduce(max(1, min(gray.size) // 200))
-    return small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(3))
-
-
-def unevenness(light: Image.Image) -> float:
-    """How uneven a :func:`paper` map is: (95th - 5th percentile) / 95th, 0 = even."""
-    a = np.asarray(light, dtype=np.float32)
-    hi, lo = np.percentile(a, [95, 5])
-    return float((hi - lo) / hi) if hi > 0 else 0.0
-
-
-def flatten(gray: Image.Image, config: OcrConfig) -> Image.Image:
-    """``gray`` divided by its paper's brightness where the light is uneven, else ``gray``."""
-    if not config.flatten or min(gray.size) < 16:
-        return gray
-    light = paper(gray)
-    if unevenness(light) <= config.flatten_min_unevenness:
-        return gray
-    full = np.asarray(light.resize(gray.size, Image.Resampling.BILINEAR), dtype=np.float32)
-    out = np.asarray(gray, dtype=np.float32) / np.maximum(full, 1.0) * 255.0
-    flat = Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
-    flat.info.update(gray.info)
-    return flat
-
-
-def needs_despeckle(gray: Image.Image, config: OcrConfig, dpi: float | None = None) -> bool:
-    if not config.despeckle:
-        return False
-    dpi = dpi if dpi is not None else image_dpi(gray)
-    fine = dpi >= config.despeckle_min_dpi if dpi else min(gray.size) >= config.despeckle_min_side
-    return fine and specks_per_mpx(gray) >= config.speck_threshold
-
-
-def despeckle(gray: Image.Image) -> Image.Image:
-    """``gray`` binarized (Otsu) with each pixel dark when at least 5 of its 3x3 neighbourhood
-    are: the median of a binary image, in numpy (uint8 sums of nine shifted views)."""
-    return _despeckled(gray)[0]
-
-
-def _despeckled(gray: Image.Image) -> tuple[Image.Image, float]:
-    """(:func:`despeckle` of ``gray``, the share of its non-speck ink the vote removes: dark
-    pixels with two dark 8-neighbours or more that fewer than 5 of 9 vote for)."""
-    arr = np.asarray(gray)
-    dark = (arr <= _otsu(arr)).astype(np.uint8)
-    h, w = dark.shape
-    pad = np.pad(dark, 1)
-    votes = np.zeros_like(dark)
-    for dy in range(3):
-        for dx in range(3):
-            votes += pad[dy : dy + h, dx : dx + w]
-    ink = (dark == 1) & (votes >= 3)  # (the pixel itself and two neighbours)
-    eroded = float((ink & (votes < 5)).sum()) / max(1, int(ink.sum()))
-    return Image.fromarray(np.where(votes >= 5, 0, 255).astype(np.uint8)), eroded
-
-
-def cleaned(gray: Image.Image, config: OcrConfig, dpi: float | None = None) -> Image.Image:
-    """``gray`` despeckled where the page needs it and the vote keeps its text (see
-    ``OcrConfig.despeckle``), else ``gray`` itself."""
-    if not needs_despeckle(gray, config, dpi):
-        return gray
-    out, eroded = _despeckled(gray)
-    if eroded <= config.despeckle_max_erosion or specks_per_mpx(gray) >= config.heavy_specks:
-        return out
-    return gray
-
-
-def grayscale(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, bool]:
-    """(the page in gray, whether red ink was left out): the luminance, except that on a colour
-    page with at least ``red_min_share`` of red ink (``drop_red``) the red pixels take their red
-    channel, which is light: a seal's ring and letters over the text fade, and black text under
-    them, dark in every channel, stays."""
-    if img.getexif().get(0x0112, 1) != 1:  # (a phone's "rotate me" tag; the copy costs 25 ms)
-        img = ImageOps.exif_transpose(img) or img
-    if img.has_transparency_data:
-        # A transparent background is paper: on white (its colour under the alpha is often
-        # black, and the page went black with its letters: nothing read).
-        rgba = img.convert("RGBA")
-        img = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
-    if img.mode.startswith("I;16") or img.mode in ("I", "F"):
-        # 16-bit scans (archive scanners' TIFFs): PIL's conversion clips at 255, every gray
-        # becomes white and the letters lose their anti-aliased edges. Scaled down instead.
-        arr = np.asarray(img, dtype=np.float64)
-        top = 65535.0 if img.mode.startswith("I;16") else max(float(arr.max()), 1.0)
-        scaled = Image.fromarray(np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8))
-        scaled.info.update(img.info)
-        return scaled, False
-    gray = ImageOps.grayscale(img)
-    if not config.drop_red or img.mode in ("1", "L", "LA", "I", "I;16", "F"):
-        return gray, False
-    # Judged on one pixel in 16 first (a colour scan's full arrays cost ~60 ms a page).
-    sample = img.resize((max(1, img.width // 4), max(1, img.height // 4)), Image.Resampling.NEAREST)
-    small = np.asarray(sample.convert("RGB"), dtype=np.int16)
-    share = (small[..., 0] - np.maximum(small[..., 1], small[..., 2]) > config.red_margin).mean()
-    if share < config.red_min_share:
-        return gray, False
-    rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
-    red = rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2]) > config.red_margin
-    out = np.asarray(gray).copy()
-    out[red] = rgb[..., 0][red].astype(np.uint8)
-    page = Image.fromarray(out)
-    page.info.update(gray.info)
-    return page, True
-
-
-def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float, bool]:
-    """Grayscale, then the cleaning steps ``config`` turns on. Returns (image, skew, whether
-    red ink was left out)."""
-    gray, red = grayscale(img, config)
-    skew = 0.0
-    gray = cleaned(flatten(gray, config), config, image_dpi(img))
-    if config.deskew:
-        skew = estimate_skew(gray, config.max_skew)
-        if abs(skew) >= 0.2:
-            gray = gray.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    if config.binarize:
-        arr = np.asarray(gray)
-        gray = Image.fromarray(((arr > _otsu(arr)) * 255).astype(np.uint8))
-    return gray, skew, red
-
-
-Box = tuple[int, int, int, int]
-
-
-class OcrText(NamedTuple):
-    """A page's text rebuilt from Tesseract's TSV, with the confidences of its words."""
-
-    text: str
-    confidence: float | None  # mean word confidence, 0-100; None when no words
-    words: int
-    # Per line of ``text``, the confidence of each of its words (the line's words are
-    # joined by one space); () for a blank line. -1 where Tesseract gave none.
-    line_confidences: tuple[tuple[float, ...], ...] = ()
-    # The same for each word's box on the image read: (left, top, width, height) in pixels.
-    line_boxes: tuple[tuple[Box, ...], ...] = ()
-
-
-def text_from_data(data: dict[str, list[object]]) -> OcrText:
-    """Rebuild the page text from Tesseract's TSV: lines as lines, a blank line between blocks."""
-    lines: list[str] = []
-    line_confs: list[tuple[float, ...]] = []
-    line_boxes: list[tuple[Box, ...]] = []
-    current: list[str] = []
-    current_confs: list[float] = []
-    current_boxes: list[Box] = []
-    key: tuple[int, int, int] | None = None
-    block: int | None = None
-    confs: list[float] = []
-    for i in range(len(data["text"])):
-        word = "".join(str(data["text"][i]).split())
-        if int(str(data["level"][i])) != 5 or not word:
-            continue
-        k = (
-            int(str(data["block_num"][i])),
-            int(str(data["par_num"][i])),
-            int(str(data["line_num"][i])),
-        )
-        if k != key:
-            if current:
-                lines.append(" ".join(current))
-                line_confs.append(tuple(current_confs))
-                line_boxes.append(tuple(current_boxes))
-            current, current_confs, current_boxes = [], [], []
-            if block is not None and k[0] != block:
-                lines.append("")
-                line_confs.append(())
-                line_boxes.append(())
-            key, block = k, k[0]
-        # (Tesseract's words have no spaces inside, so a line splits back into them.)
-        current.append(word)
-        c = float(str(data["conf"][i]))
-        current_confs.append(c)
-        current_boxes.append(_box(data, i))
-        if c >= 0:
-            confs.append(c)
-    if current:
-        lines.append(" ".join(current))
-        line_confs.append(tuple(current_confs))
-        line_boxes.append(tuple(current_boxes))
-    conf = round(sum(confs) / len(confs), 2) if confs else None
-    return OcrText("\n".join(lines), conf, len(confs), tuple(line_confs), tuple(line_boxes))
-
-
-def _box(data: dict[str, list[object]], i: int) -> Box:
-    try:
-        return (
-            int(str(data["left"][i])),
-            int(str(data["top"][i])),
-            int(str(data["width"][i])),
-            int(str(data["height"][i])),
-        )
-    except (KeyError, IndexError, ValueError):
-        return (0, 0, 0, 0)  # (no box: nothing is drawn)
-
-
-T = TypeVar("T")
-
-
-def placed(
-    read: str, per_line: Sequence[Sequence[T]], text: str
-) -> Iterator[tuple[int, int, str, T]]:
-    """(line, column, word, value) for the words of ``text`` (``read`` once normalized: the
-    same lines), each with the value ``per_line`` gives the word read in its place. A line whose
-    words no longer match the words read one for one (a running header blanked, a hyphenated
-    word joined from the line below) gives none: a mark on the wrong word would mislead more
-    than none. (``per_line`` is empty for pages that were not OCR'd.)"""
-    lines = text.split("\n")
-    for no, (raw, values) in enumerate(zip(read.split("\n"), per_line, strict=False), start=1):
-        if no > len(lines) or not values:
-            continue
-        words = list(re.finditer(r"\S+", lines[no - 1]))
-        if len(words) != len(values) or len(raw.split()) != len(values):
-            continue
-        for m, v in zip(words, values, strict=True):
-            yield no, m.start(), m.group(0), v
-
-
-def unsure_words(
-    read: str, line_confidences: Sequence[Sequence[float]], text: str, below: float
-) -> tuple[OcrWord, ...]:
-    """The words of ``text`` that Tesseract read with a confidence under ``below`` (those with a
-    letter or a digit: a bullet misread is no word to check), at their place in ``text``
-    (:func:`placed`)."""
-    return tuple(
-        OcrWord(no, col, word, c)
-        for no, col, word, c in placed(read, line_confidences, text)
-        if 0 <= c < below and any(ch.isalnum() for ch in word)
-    )
-
-
-def word_boxes(read: str, line_boxes: Sequence[Sequence[Box]], text: str) -> tuple[WordBox, ...]:
-    """Each word of ``text`` with its box on the page image read (:func:`placed`)."""
-    return tuple(
-        WordBox(no, col, *box) for no, col, _, box in placed(read, line_boxes, text) if box[2] > 0
-    )
 
 
 def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -55,22 +56,28 @@ DEGRADATIONS: dict[str, dict[str, object]] = {
 }
 
 
+def cut_lines(paragraphs: Iterable[str]) -> list[str]:
+    """The lines of 45-65 characters a page of these paragraphs would print (a paragraph's
+    last, short line left out)."""
+    pool: list[str] = []
+    for para in paragraphs:
+        words, line = para.split(), ""
+        for w in words:
+            if len(line) + len(w) + 1 > 65:
+                if len(line) >= 45:
+                    pool.append(line)
+                line = ""
+            line = f"{line} {w}".strip()
+    return pool
+
+
 def corpus_lines(n: int, seed: int = 7) -> list[str]:
     """``n`` lines of 45-70 characters cut from clean corpus sentences."""
     pool: list[str] = []
     for src in SOURCES:
         with lzma.open(REPO / src, "rt", encoding="utf-8") as f:
             text = f.read(2_000_000)
-        for para in text.split("\n"):
-            if para.startswith("###") or len(para) < 80:
-                continue
-            words, line = para.split(), ""
-            for w in words:
-                if len(line) + len(w) + 1 > 65:
-                    if len(line) >= 45:
-                        pool.append(line)
-                    line = ""
-                line = f"{line} {w}".strip()
+        pool += cut_lines(p for p in text.split("\n") if not p.startswith("###") and len(p) >= 80)
     random.Random(seed).shuffle(pool)
     return pool[:n]
 

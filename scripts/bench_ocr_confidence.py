@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO))
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-from bench_ocr import corpus_lines  # noqa: E402
+from bench_ocr import corpus_lines, cut_lines  # noqa: E402
 from bench_restore import heldout_docs  # noqa: E402
 from conftest import render_page  # noqa: E402
 from PIL import Image  # noqa: E402
@@ -44,7 +44,8 @@ from PIL import Image  # noqa: E402
 from diacritics.changes import Change, Unresolved  # noqa: E402
 from pipeline import stages  # noqa: E402
 from pipeline.ingest import IngestConfig, ingest  # noqa: E402
-from pipeline.ocr import OcrConfig, OcrResult, ocr_image, unsure_words  # noqa: E402
+from pipeline.ocr import OcrConfig, OcrResult, ocr_image  # noqa: E402
+from pipeline.ocrwords import unsure_words  # noqa: E402
 from pipeline.records import OcrWord, Page  # noqa: E402
 from pipeline.review_html import review_marks  # noqa: E402
 
@@ -70,7 +71,7 @@ def words_read(r: OcrResult) -> list[tuple[int, int, str]]:
 
 
 def marked(r: OcrResult, below: float) -> set[tuple[int, int]]:
-    """Where the product marks a word (pipeline.ocr.unsure_words) at threshold ``below``."""
+    """Where the product marks a word (pipeline.ocrwords.unsure_words) at threshold ``below``."""
     return {(w.line, w.col) for w in unsure_words(r.text, r.line_confidences, r.text, below)}
 
 
@@ -85,16 +86,7 @@ def misread(read: list[tuple[int, int, str]], ref: list[str]) -> list[bool]:
 
 def heldout_lines(n: int, seed: int) -> list[str]:
     """``n`` lines of 45-70 characters cut from the held-out plans' paragraphs."""
-    pool: list[str] = []
-    for _name, body in heldout_docs():
-        for para in body.split("\n"):
-            words, line = para.split(), ""
-            for w in words:
-                if len(line) + len(w) + 1 > 65:
-                    if len(line) >= 45:
-                        pool.append(line)
-                    line = ""
-                line = f"{line} {w}".strip()
+    pool = cut_lines(para for _name, body in heldout_docs() for para in body.split("\n"))
     random.Random(seed).shuffle(pool)
     return pool[:n]
 

@@ -1,4 +1,5 @@
-"""pipeline.ocr with the real Tesseract binary on pages rendered by the tests."""
+"""pipeline.ocr (and its page cleaning and word placing) with the real Tesseract binary on
+pages rendered by the tests."""
 
 from __future__ import annotations
 
@@ -13,19 +14,15 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
-from pipeline.ocr import (
-    OcrConfig,
-    OcrResult,
+from pipeline.ocr import OcrConfig, OcrResult, ocr_image
+from pipeline.ocrwords import placed, text_from_data, unsure_words
+from pipeline.pagecleaning import (
     cleaned,
     despeckle,
     estimate_skew,
     flatten,
     grayscale,
     needs_despeckle,
-    ocr_image,
-    placed,
-    text_from_data,
-    unsure_words,
 )
 from pipeline.records import OcrWord
 
