@@ -82,7 +82,7 @@ def members(
     try:
         z = zipfile.ZipFile(archive)
     except ZIP_ERRORS as e:
-        yield damaged(source, f"corrupt or truncated ZIP archive ({e})")
+        yield damaged(source, f"corrupt or truncated ZIP archive ({_why(e)})")
         return
     except OSError as e:
         yield InputFileError(f"cannot read ({e.strerror})", path=source)
@@ -190,12 +190,12 @@ def _copy(z: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, where: str) -
         ) from e
     except NotImplementedError as e:
         raise InputFileError(
-            f"compressed in a way that cannot be read here ({e})",
+            f"compressed in a way that cannot be read here ({_why(e)})",
             path=where,
             remedy="unzip it with another tool first",
         ) from e
     except ZIP_ERRORS as e:
-        raise damaged(where, f"the archive's copy of it is damaged ({e})") from e
+        raise damaged(where, f"the archive's copy of it is damaged ({_why(e)})") from e
 
 
 def _open_output(target: Path) -> BinaryIO:
@@ -203,6 +203,11 @@ def _open_output(target: Path) -> BinaryIO:
         return open(target, "wb")
     except OSError as e:
         raise output_error(e, target) from e
+
+
+def _why(e: BaseException) -> str:
+    """An exception's message, or its kind where it has none (zlib and EOF errors may not)."""
+    return str(e) or type(e).__name__
 
 
 def _too_big(where: str, size: int, bomb: bool = False) -> InputFileError:
