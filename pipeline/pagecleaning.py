@@ -159,7 +159,7 @@ def grayscale(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, bool]:
     page with at least ``red_min_share`` of red ink (``drop_red``) the red pixels take their red
     channel, which is light: a seal's ring and letters over the text fade, and black text under
     them, dark in every channel, stays."""
-    if img.getexif().get(0x0112, 1) != 1:  # (a phone's "rotate me" tag; the copy costs 25 ms)
+    if _orientation(img) != 1:  # (a phone's "rotate me" tag; the copy costs 25 ms)
         img = ImageOps.exif_transpose(img) or img
     if img.has_transparency_data:
         # A transparent background is paper: on white (its colour under the alpha is often
@@ -190,6 +190,14 @@ def grayscale(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, bool]:
     page = Image.fromarray(out)
     page.info.update(gray.info)
     return page, True
+
+
+def _orientation(img: Image.Image) -> int:
+    """The EXIF orientation tag of ``img`` (1 = as stored), 1 where its EXIF is damaged."""
+    try:
+        return int(img.getexif().get(0x0112, 1))
+    except Exception:  # (Pillow's EXIF parser on broken bytes: struct, value, syntax errors)
+        return 1
 
 
 def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float, bool]:
