@@ -174,6 +174,10 @@ def grayscale(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, bool]:
         scaled = Image.fromarray(np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8))
         scaled.info.update(img.info)
         return scaled, False
+    if img.mode == "LAB":  # (CIELab TIFFs from some scanners: their lightness is the page)
+        lightness = img.getchannel("L")
+        lightness.info.update(img.info)
+        return lightness, False
     gray = ImageOps.grayscale(img)
     if not config.drop_red or img.mode in ("1", "L", "LA", "I", "I;16", "F"):
         return gray, False

@@ -225,6 +225,20 @@ def test_a_photos_exif_orientation_is_followed(tmp_path: Path) -> None:
     assert read.rotated == 0 and syllable_accuracy(" ".join(VI_LINES[:3]), read.text) > 0.95
 
 
+@pytest.mark.parametrize("mode", ["1", "P", "CMYK", "YCbCr", "HSV", "LAB", "I", "F", "RGBX"])
+def test_every_image_mode_pillow_opens_is_read(mode: str) -> None:
+    img = render_page(VI_LINES[:2]).convert(mode if mode != "LAB" else "RGB")
+    if mode == "LAB":  # (Pillow converts RGB to LAB through its ImageCms only)
+        from PIL import ImageCms
+
+        lab = ImageCms.createProfile("LAB")
+        srgb = ImageCms.createProfile("sRGB")
+        img = ImageCms.profileToProfile(img, srgb, lab, outputMode="LAB")
+    img.info["dpi"] = (300, 300)
+    assert img.mode == mode
+    assert syllable_accuracy(" ".join(VI_LINES[:2]), ocr_image(img).text) > 0.9
+
+
 def test_a_16_bit_scan_keeps_its_grays() -> None:
     page = render_page(VI_LINES[:3])
     deep = Image.fromarray(np.asarray(page).astype(np.uint16) * 257)
