@@ -433,7 +433,7 @@ def _pdf_pages(
                     raise _needs_ocr(path, f"page {i + 1}: {verdict.reason}")
                 check_tesseract(cfg.ocr.lang)
                 try:
-                    img = pdfmod.rasterize(path, i, cfg.ocr.dpi)
+                    img = pdfmod.rasterize(path, i, cfg.ocr.dpi, color=cfg.ocr.drop_red)
                 except Exception as e:
                     raise damaged(
                         path, f"page {i + 1} cannot be rendered ({type(e).__name__})"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import VI_LINES, font_path, render_page
+from conftest import VI_LINES, add_seal, font_path, render_page
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
@@ -190,3 +190,20 @@ def test_legacy_font_runs_are_decoded_by_the_font_s_name(tmp_path: Path) -> None
     assert page.method is Method.TEXT_LAYER
     assert page.text.split("\n") == [" ".join(line) for line in lines]
     assert page.warnings == ("text layer in TCVN3 and VNI fonts, decoded",)
+
+
+def test_a_colour_scan_in_a_pdf_has_its_red_seal_left_out(tmp_path: Path) -> None:
+    sealed = add_seal(render_page(VI_LINES[:4], size_pt=12), x=0.5, y=0.5, size=0.2)
+    png = tmp_path / "sealed.png"
+    sealed.save(png, dpi=(300, 300))
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.image(str(png), x=5, y=10, w=sealed.width * 25.4 / 300)
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    page = ingest(path).pages[0]
+    assert page.method is Method.OCR
+    assert "red ink (a seal) left out of the OCR" in page.warnings
+    ref = " ".join(VI_LINES[:4]).split()
+    got = page.text.split()
+    assert sum(w in got for w in ref) >= 0.9 * len(ref)
