@@ -91,6 +91,7 @@ class BatchSummary:
     pages: int = 0
     ocr_pages: int = 0
     restored_pages: int = 0
+    to_check: int = 0  # words the review pages of this run's documents ask a look at
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
 
@@ -538,6 +539,8 @@ def run_batch(
             summary.pages += len(doc.pages)
             summary.ocr_pages += sum(1 for p in doc.pages if p.method.value == "ocr")
             summary.restored_pages += sum(1 for p in doc.pages if p.restored is not None)
+            counts = manifest.docs[job.doc_id]["review"]
+            summary.to_check += counts["flagged"] + counts["unresolved"] + counts["ocr_unsure"]
             ev.file_done(job, len(doc.pages), None)
 
         try:

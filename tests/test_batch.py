@@ -126,6 +126,8 @@ def test_cli_exit_codes_and_summary(tmp_path: Path, inputs: Path) -> None:
     )
     assert r.returncode == ExitCode.SOME_FILES_FAILED, r.stderr
     assert "5 file(s): 3 done, 0 already done, 2 failed" in r.stderr
+    # Where to look next: the review index, with the words the run's documents ask a look at.
+    assert f"review: {tmp_path / 'out' / 'review' / 'index.html'} (0 word(s) to check" in r.stderr
     assert "failed: " in r.stderr and "junk.txt" in r.stderr
     ok = cli(
         "run",

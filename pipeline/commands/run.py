@@ -88,11 +88,17 @@ class _Terminal(Events):
 
 
 def _summary(s: BatchSummary, out: Path) -> str:
-    return (
+    line = (
         f"{s.files} file(s): {s.done} done, {s.skipped} already done, {s.failed} failed; "
         f"{s.pages} page(s), {s.ocr_pages} OCR'd, {s.restored_pages} restored; {s.seconds:.1f} s"
         + (f"; failures in {out / 'errors.jsonl'}" if s.failed else "")
     )
+    if s.done:
+        line += (
+            f"\nreview: {out / 'review' / 'index.html'} ({s.to_check:,} word(s) to check "
+            f"in the {s.done} document(s) done)"
+        )
+    return line
 
 
 @click.command(name="run")
