@@ -110,6 +110,10 @@ def review_index(docs: dict[str, dict[str, Any]]) -> str:
         [
             _head("Review: the backlog"),
             f"<h1>Review: {len(docs):,} documents</h1>",
+            f"<p>{sum(_to_check(e) for e in docs.values()):,} words to check in "
+            f"{sum(1 for e in docs.values() if _to_check(e)):,} document(s), of "
+            f"{sum(int((e.get('review') or {}).get('words', 0)) for e in docs.values()):,} words."
+            "</p>",
             '<p class="muted">Documents with the most words to check first: the flagged '
             "restorations, the words left unread and those OCR was unsure of.</p>",
             "<table><tr><th>document</th><th>to check</th><th>flagged</th><th>unread</th>"

@@ -67,6 +67,10 @@ def test_the_index_lists_the_whole_backlog_most_to_check_first(tmp_path: Path) -
     index = (out / "review" / "index.html").read_text(encoding="utf-8")
     rows = re.findall(r'<tr><td><a href="([^"]+)\.html">', index)
     assert rows == ["garbled", "clean"]
+    # The backlog's total, as the manifest counts it.
+    docs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    total = sum(d["review"]["flagged"] + d["review"]["unresolved"] for d in docs.values())
+    assert f"<p>{total:,} words to check in 1 document(s)" in index
     assert (out / "review" / "clean.html").exists()
 
 
