@@ -35,7 +35,6 @@ from pipeline import archives, stages
 from pipeline.atomic import ensure_dir, output_error, write_atomic
 from pipeline.errors import MissingDependencyError, OutputError, PlansError
 from pipeline.ingest import (
-    REFUSED_SUFFIXES,
     SUPPORTED_SUFFIXES,
     IngestConfig,
     ingest,
@@ -186,7 +185,7 @@ def _walk(root: Path, failures: list[Failure], skip: Path | None = None) -> Iter
         )
         for name in sorted(filenames):
             suffix = Path(name).suffix.lower()
-            taken = suffix in SUPPORTED_SUFFIXES or suffix in REFUSED_SUFFIXES or suffix == ".zip"
+            taken = suffix in SUPPORTED_SUFFIXES or suffix == ".zip"
             if not name.startswith(".") and taken:
                 yield Path(dirpath) / name
 
@@ -210,7 +209,7 @@ def unpack(files: list[Path], into: Path, failures: list[Failure]) -> list[tuple
             out.append((f, str(f)))
             continue
         ensure_dir(into)
-        for m in archives.members(f, str(f), into, SUPPORTED_SUFFIXES | REFUSED_SUFFIXES):
+        for m in archives.members(f, str(f), into, SUPPORTED_SUFFIXES):
             if isinstance(m, archives.Member):
                 out.append((m.path, m.source))
             else:

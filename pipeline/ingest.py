@@ -58,11 +58,22 @@ EXTENSIONS = {
     "webp": {".webp"},
     "gif": {".gif"},
     "avif": {".avif"},
+    "heic": {".heic", ".heif"},
 }
 SUPPORTED_SUFFIXES = frozenset().union(*EXTENSIONS.values())
-# Taken in folders too, to fail with a line that says what to do: phone photos in the
-# format of iPhones (HEIC), which Pillow cannot read without a plugin.
-REFUSED_SUFFIXES = frozenset({".heic", ".heif"})
+
+
+def _heic_opener() -> bool:
+    """Let Pillow open HEIC photos (an iPhone's format) through pillow-heif; False without it."""
+    try:
+        import pillow_heif
+    except ImportError:
+        return False
+    pillow_heif.register_heif_opener()
+    return True
+
+
+_HEIC = _heic_opener()
 
 
 @dataclass(frozen=True)
@@ -103,8 +114,8 @@ def sniff(head: bytes) -> str | None:
         return "webp"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "gif"
-    if head[4:8] == b"ftyp" and _isobmff_brand(head) == "avif":
-        return "avif"
+    if head[4:8] == b"ftyp" and _isobmff_brand(head) in ("avif", "heic"):
+        return _isobmff_brand(head)
     return None
 
 
@@ -217,11 +228,11 @@ def ingest(
         kind = word_kind(path)
         if kind is None and suffix in (".docx", ".odt"):
             raise damaged(path, "corrupt or truncated Word document (no readable body)")
-    if kind is None and head[4:8] == b"ftyp" and _isobmff_brand(head) == "heic":
+    if kind == "heic" and not _HEIC:
         raise InputFileError(
             "unsupported file type: a HEIC photo (an iPhone's format)",
             path=str(path),
-            remedy="export it as JPEG (or set the camera to 'Most Compatible') and run again",
+            remedy="install pillow-heif (make setup does), or export it as JPEG",
         )
     if kind is None:
         for magic, what in _UNSUPPORTED.items():

@@ -111,20 +111,28 @@ def test_foreign_scan_is_flagged_not_failed(tmp_path: Path) -> None:
     assert "the text does not look Vietnamese" in doc.pages[0].warnings[0]
 
 
-def test_avif_is_read_and_heic_refused_with_what_to_do(tmp_path: Path) -> None:
+def test_phone_photos_avif_and_heic_are_read(tmp_path: Path) -> None:
     from PIL import features
 
+    page = render_page(VI_LINES[:3])
     if features.check("avif"):
         avif = tmp_path / "photo.avif"
-        render_page(VI_LINES[:3]).save(avif, quality=90)
+        page.save(avif, quality=90)
         doc = ingest(avif)
         assert doc.kind == "image" and "Thực hiện" in doc.pages[0].text
-    # An iPhone photo (ISO media, brand heic): one line asking for JPEG, also inside a folder.
+    # An iPhone photo (HEIC, through pillow-heif), in a folder with its upper-case name.
+    import pillow_heif
+
     heic = tmp_path / "in" / "IMG_0001.HEIC"
     heic.parent.mkdir()
-    heic.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
-    with pytest.raises(InputFileError, match="HEIC photo") as e:
-        ingest(heic)
-    assert e.value.remedy and "JPEG" in e.value.remedy
+    pillow_heif.from_pillow(page.convert("RGB")).save(heic, quality=90)
+    assert sniff(heic.read_bytes()[:64]) == "heic"
     s = run_batch([heic.parent], tmp_path / "out", BatchConfig(jobs=1, extract=False))
-    assert s.failed == 1 and "HEIC" in s.failures[0].message
+    assert s.done == 1
+    text = (tmp_path / "out" / "text" / "IMG_0001.txt").read_text(encoding="utf-8")
+    assert "Thực hiện" in text
+    # A cut one: one line, the reason.
+    cut = tmp_path / "cut.heic"
+    cut.write_bytes(heic.read_bytes()[:200])
+    with pytest.raises(InputFileError, match="corrupt or truncated image"):
+        ingest(cut)

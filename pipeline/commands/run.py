@@ -165,8 +165,8 @@ def command(
 
     \b
     In folders, files ending in .txt .docx .doc .odt .rtf .html .htm .pdf .png
-    .jpg .jpeg .tif .tiff .bmp .webp .gif .avif are taken (hidden ones skipped;
-    .heic photos too, to fail with a line asking for JPEG); a file
+    .jpg .jpeg .tif .tiff .bmp .webp .gif .avif .heic .heif are taken (hidden
+    ones skipped); a file
     named on the command line is read whatever its name, by its content. A .zip
     archive is read like a folder: each document inside is named
     archive.zip/path/inside in the outputs. Text in
