@@ -417,7 +417,9 @@ class _Manifest:
 
     def compact(self) -> None:
         """Write the whole manifest, then empty the journal (a kill between the two leaves
-        entries in both: the same ones)."""
+        entries in both: the same ones). Nothing new since the last write: nothing to do."""
+        if not self.pending and self.path.exists():
+            return
         write_atomic(
             self.path,
             json.dumps({"version": 1, "documents": self.docs}, ensure_ascii=False, indent=1),

@@ -11,6 +11,7 @@ Every page is normalized (:mod:`pipeline.normalize`) and scored
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -63,17 +64,16 @@ EXTENSIONS = {
 SUPPORTED_SUFFIXES = frozenset().union(*EXTENSIONS.values())
 
 
-def _heic_opener() -> bool:
-    """Let Pillow open HEIC photos (an iPhone's format) through pillow-heif; False without it."""
+@functools.cache
+def _heic_readable() -> bool:
+    """Let Pillow open HEIC photos (an iPhone's format) through pillow-heif; False without it.
+    Asked when a HEIC file comes (the import costs ~60 ms: not for every start-up)."""
     try:
         import pillow_heif
     except ImportError:
         return False
     pillow_heif.register_heif_opener()
     return True
-
-
-_HEIC = _heic_opener()
 
 
 @dataclass(frozen=True)
@@ -114,9 +114,7 @@ def sniff(head: bytes) -> str | None:
         return "webp"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "gif"
-    if head[4:8] == b"ftyp" and _isobmff_brand(head) in ("avif", "heic"):
-        return _isobmff_brand(head)
-    return None
+    return _isobmff_brand(head) if head[4:8] == b"ftyp" else None
 
 
 def _isobmff_brand(head: bytes) -> str | None:
@@ -228,7 +226,7 @@ def ingest(
         kind = word_kind(path)
         if kind is None and suffix in (".docx", ".odt"):
             raise damaged(path, "corrupt or truncated Word document (no readable body)")
-    if kind == "heic" and not _HEIC:
+    if kind == "heic" and not _heic_readable():
         raise InputFileError(
             "unsupported file type: a HEIC photo (an iPhone's format)",
             path=str(path),

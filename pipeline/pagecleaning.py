@@ -114,11 +114,20 @@ def flatten(gray: Image.Image, config: OcrConfig) -> Image.Image:
 
 
 def needs_despeckle(gray: Image.Image, config: OcrConfig, dpi: float | None = None) -> bool:
+    return _specks_to_clean(gray, config, dpi) is not None
+
+
+def _specks_to_clean(gray: Image.Image, config: OcrConfig, dpi: float | None) -> float | None:
+    """The page's specks a megapixel where the despeckle may run (fine enough a scan, specks
+    over ``speck_threshold``), else None."""
     if not config.despeckle:
-        return False
+        return None
     dpi = dpi if dpi is not None else image_dpi(gray)
     fine = dpi >= config.despeckle_min_dpi if dpi else min(gray.size) >= config.despeckle_min_side
-    return fine and specks_per_mpx(gray) >= config.speck_threshold
+    if not fine:
+        return None
+    specks = specks_per_mpx(gray)
+    return specks if specks >= config.speck_threshold else None
 
 
 def despeckle(gray: Image.Image) -> Image.Image:
@@ -146,12 +155,11 @@ def _despeckled(gray: Image.Image) -> tuple[Image.Image, float]:
 def cleaned(gray: Image.Image, config: OcrConfig, dpi: float | None = None) -> Image.Image:
     """``gray`` despeckled where the page needs it and the vote keeps its text (see
     ``OcrConfig.despeckle``), else ``gray`` itself."""
-    if not needs_despeckle(gray, config, dpi):
+    specks = _specks_to_clean(gray, config, dpi)
+    if specks is None:
         return gray
     out, eroded = _despeckled(gray)
-    if eroded <= config.despeckle_max_erosion or specks_per_mpx(gray) >= config.heavy_specks:
-        return out
-    return gray
+    return out if eroded <= config.despeckle_max_erosion or specks >= config.heavy_specks else gray
 
 
 def grayscale(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, bool]:
@@ -179,7 +187,7 @@ def grayscale(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, bool]:
         lightness.info.update(img.info)
         return lightness, False
     gray = ImageOps.grayscale(img)
-    if not config.drop_red or img.mode in ("1", "L", "LA", "I", "I;16", "F"):
+    if not config.drop_red or img.mode in ("1", "L"):  # (no colour, hence no red ink)
         return gray, False
     # Judged on one pixel in 16 first (a colour scan's full arrays cost ~60 ms a page).
     sample = img.resize((max(1, img.width // 4), max(1, img.height // 4)), Image.Resampling.NEAREST)

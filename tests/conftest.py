@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,16 @@ def font_path() -> Path:
         if p.exists():
             return p
     pytest.skip("no font with Vietnamese coverage (install fonts-dejavu-core)")
+
+
+def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``plans ARGS`` run as a user runs it: a process of its own, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def render_page(

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-from conftest import VI_LINES, render_page
+from conftest import VI_LINES, cli, render_page
 from test_ingest_docx import PLAN, make_docx
 
 from pipeline.batch import BatchConfig, run_batch
@@ -146,12 +144,7 @@ def test_an_archive_named_on_the_command_line(tmp_path: Path) -> None:
     arc = tmp_path / "plans-2024.zip"
     arc.write_bytes(_zip({"a.txt": TEXT.encode(), "b.bin": b"\x00" * 10}))
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "run", str(arc), "-o", str(out), "--no-extract"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = cli("run", str(arc), "-o", str(out), "--no-extract", timeout=300)
     assert proc.returncode == ExitCode.OK, proc.stderr
     assert "1 file(s): 1 done" in proc.stderr
     assert (out / "text" / "a.txt").exists()

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import VI_LINES, render_page
+from conftest import VI_LINES, cli, render_page
 
 from pipeline.batch import BatchConfig, Events, assign_ids, run_batch
 from pipeline.errors import ExitCode, LockedError, OutputError
@@ -25,15 +25,6 @@ from pipeline.textfile import encode_vni
 
 TEXT = "Kế hoạch triển khai thực hiện phong trào thi đua năm 2024 của Ủy ban nhân dân xã.\n"
 CFG = BatchConfig(jobs=1, restore="never", extract=False)
-
-
-def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture

@@ -5,11 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import VI_LINES, font_path, render_page
+from conftest import VI_LINES, cli, font_path, render_page
 from fpdf import FPDF
 from PIL import Image
 
@@ -197,22 +195,7 @@ def test_no_review_images_keeps_the_pages_without_their_scans(tmp_path: Path) ->
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     render_page(VI_LINES[:3]).save(src / "scan.png", dpi=(300, 300))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipeline.cli",
-            "run",
-            str(src),
-            "-o",
-            str(out),
-            "--no-extract",
-            "--no-review-images",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = cli("run", str(src), "-o", str(out), "--no-extract", "--no-review-images", timeout=300)
     assert proc.returncode == 0, proc.stderr
     page = (out / "review" / "scan.html").read_text(encoding="utf-8")
     assert '<div class="text">' in page and "<img" not in page
