@@ -44,7 +44,13 @@ from pipeline.ingest import (
 )
 from pipeline.lock import OutputLock
 from pipeline.records import Document
-from pipeline.review_html import image_name, review_counts, review_index, review_page
+from pipeline.review_html import (
+    image_name,
+    review_counts,
+    review_index,
+    review_page,
+    words_to_check,
+)
 
 log = logging.getLogger(__name__)
 RESTORE_POLICIES = ("auto", "always", "never")
@@ -540,8 +546,7 @@ def run_batch(
             summary.pages += len(doc.pages)
             summary.ocr_pages += sum(1 for p in doc.pages if p.method.value == "ocr")
             summary.restored_pages += sum(1 for p in doc.pages if p.restored is not None)
-            counts = manifest.docs[job.doc_id]["review"]
-            summary.to_check += counts["flagged"] + counts["unresolved"] + counts["ocr_unsure"]
+            summary.to_check += words_to_check(manifest.docs[job.doc_id])
             ev.file_done(job, len(doc.pages), None)
 
         try:

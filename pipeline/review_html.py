@@ -94,13 +94,13 @@ def review_index(docs: dict[str, dict[str, Any]]) -> str:
     rows = []
     order = sorted(
         docs.items(),
-        key=lambda kv: (-_to_check(kv[1]), kv[0]),
+        key=lambda kv: (-words_to_check(kv[1]), kv[0]),
     )
     for doc_id, entry in order:
         r = entry.get("review") or {}
         rows.append(
             f'<tr><td><a href="{_e(doc_id)}.html">{_e(doc_id)}</a></td>'
-            f'<td class="n">{_to_check(entry):,}</td><td class="n">{r.get("flagged", 0):,}</td>'
+            f'<td class="n">{words_to_check(entry):,}</td><td class="n">{r.get("flagged", 0):,}</td>'
             f'<td class="n">{r.get("unresolved", 0):,}</td>'
             f'<td class="n">{r.get("ocr_unsure", 0):,}</td><td class="n">{r.get("changed", 0):,}'
             f'</td><td class="n">{r.get("words", 0):,}</td><td>{_e(entry.get("source", ""))}</td>'
@@ -110,8 +110,8 @@ def review_index(docs: dict[str, dict[str, Any]]) -> str:
         [
             _head("Review: the backlog"),
             f"<h1>Review: {len(docs):,} documents</h1>",
-            f"<p>{sum(_to_check(e) for e in docs.values()):,} words to check in "
-            f"{sum(1 for e in docs.values() if _to_check(e)):,} document(s), of "
+            f"<p>{sum(words_to_check(e) for e in docs.values()):,} words to check in "
+            f"{sum(1 for e in docs.values() if words_to_check(e)):,} document(s), of "
             f"{sum(int((e.get('review') or {}).get('words', 0)) for e in docs.values()):,} words."
             "</p>",
             '<p class="muted">Documents with the most words to check first: the flagged '
@@ -124,7 +124,8 @@ def review_index(docs: dict[str, dict[str, Any]]) -> str:
     )
 
 
-def _to_check(entry: dict[str, Any]) -> int:
+def words_to_check(entry: dict[str, Any]) -> int:
+    """The words a document's manifest entry asks a look at: flagged, unread, OCR-unsure."""
     r = entry.get("review") or {}
     return sum(int(r.get(k, 0)) for k in ("flagged", "unresolved", "ocr_unsure"))
 
