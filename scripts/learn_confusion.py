@@ -278,6 +278,8 @@ def run_page(task: PageTask) -> dict[str, object]:
         "degradation": task.degradation.describe(),
         "lines": [ln.text for ln in page.lines],
         "ocr": [[w.text for w in ws] for ws in per_line],
+        # Tesseract's confidence in each word (0-100): the post-correction may weigh it.
+        "conf": [[w.conf for w in ws] for ws in per_line],
     }
 
 

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = lc.plan_eval_pages(args.pages, args.seed, args.source, [VIE.name] * len(docs))
     tasks = [t for _, ts in plan for t in ts]
     tag = hashlib.sha1(str(args.source.resolve()).encode()).hexdigest()[:8]
-    results = lc.ocr_pages(tasks, args.jobs, lc.CACHE / f"ocr-vie-{args.seed}-{tag}.jsonl")
+    results = lc.ocr_pages(tasks, args.jobs, lc.CACHE / f"ocr-vie-conf-{args.seed}-{tag}.jsonl")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp")
     k = 0
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                     "degradation": t.degradation.describe(),
                     "clean": r["lines"],
                     "ocr": [" ".join(ws) for ws in r["ocr"]],  # type: ignore[attr-defined]
+                    "conf": r["conf"],
                 }
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     tmp.replace(args.out)
