@@ -316,7 +316,7 @@ def _needs_ocr(path: Path, what: str) -> InputFileError:
 def layer_images(doc: Document, path: Path, config: IngestConfig | None = None) -> Document:
     """``doc`` with an image of each PDF page whose text layer was restored (a layer another
     OCR engine garbled), for the review page: the archivist checks the restored words against
-    the page. Pages OCR'd here have theirs already; a clean layer needs none. A page that
+    the page, each marked word boxed on it (:func:`pipeline.pdf.layer_word_boxes`). Pages OCR'd here have theirs already; a clean layer needs none. A page that
     cannot be rendered goes without (its text was read)."""
     cfg = config or IngestConfig()
     width = cfg.ocr.review_image_width
@@ -330,7 +330,9 @@ def layer_images(doc: Document, path: Path, config: IngestConfig | None = None) 
             except Exception as e:  # (pdfium on a damaged page: the review shows the text)
                 log.warning("%s: page %d not rendered for review (%s)", path, page.number, e)
             else:
-                page = replace(page, image=small_image(img, width))
+                read = pdfmod.layer_word_boxes(path, page.number - 1, img.width)
+                boxes = word_boxes(read[0], read[1], page.text) if read else ()
+                page = replace(page, image=small_image(img, width), boxes=boxes)
         pages.append(page)
     return replace(doc, pages=tuple(pages))
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pypdf
@@ -25,6 +26,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from pipeline.errors import EncryptedPDFError, InputFileError, damaged
+from pipeline.ocrwords import Box
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, text_stats
 from pipeline.textfile import LEGACY, decode_legacy_font, font_bytes, legacy_encoding
@@ -130,23 +132,34 @@ def page_layer(pdf: pdfplumber.PDF, index: int) -> tuple[str | None, tuple[str, 
     mixes Unicode and TCVN3 words reads right, as the font says, not as a guess."""
     try:
         page = pdf.pages[index]
-        encodings: dict[str, str | None] = {}
-        marked = False
-        for ch in page.chars:
-            name = ch.get("fontname") or ""
-            if name not in encodings:
-                encodings[name] = _font_encoding(name)
-            enc = encodings[name]
-            raw = font_bytes(ch["text"]) if enc else None
-            if enc and raw is not None and len(raw) == 1:
-                ch["text"] = chr(_PRIVATE[enc] + raw[0])
-                marked = True
+        marked = _mark_legacy_chars(page)
         text = page.extract_text() or None
     except Exception as e:  # a damaged content stream: OCR the page instead
         log.warning("page %d: text layer unreadable (%s)", index + 1, e)
         return None, ()
     if not marked or text is None:
         return text, ()
+    return _decoded(text)
+
+
+def _mark_legacy_chars(page: pdfplumber.page.Page) -> bool:
+    """Mark the page's characters in a legacy font (see :func:`page_layer`); whether any was."""
+    encodings: dict[str, str | None] = {}
+    marked = False
+    for ch in page.chars:
+        name = ch.get("fontname") or ""
+        if name not in encodings:
+            encodings[name] = _font_encoding(name)
+        enc = encodings[name]
+        raw = font_bytes(ch["text"]) if enc else None
+        if enc and raw is not None and len(raw) == 1:
+            ch["text"] = chr(_PRIVATE[enc] + raw[0])
+            marked = True
+    return marked
+
+
+def _decoded(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` with its marked runs decoded (NFC), and the encodings met."""
     used: set[str] = set()
 
     def decode(m: re.Match[str]) -> str:
@@ -156,6 +169,72 @@ def page_layer(pdf: pdfplumber.PDF, index: int) -> tuple[str | None, tuple[str, 
 
     text = _MARKED.sub(decode, text)
     return unicodedata.normalize("NFC", text), tuple(sorted(used))
+
+
+def layer_word_boxes(path: Path, index: int, width: int) -> tuple[str, list[list[Box]]] | None:
+    """Page ``index``'s text layer as :func:`page_layer` reads it, and the box of each of its
+    words, line by line, in pixels of the page rendered ``width`` pixels wide (as
+    :func:`rasterize` renders it): the review page draws the restored words on the page.
+    A word's box spans its characters (pdfplumber's layout of the text, character by
+    character). None where the page is turned (/Rotate: its boxes would need turning too) or
+    its layer cannot be read; a decoded legacy layer has a line's words as the layer laid
+    them out, so :func:`pipeline.ocrwords.placed` drops the lines where decoding changed them."""
+    try:
+        with open_pdf(path) as pdf:
+            page = pdf.pages[index]
+            if page.rotation % 360 or page.width <= 0:
+                return None
+            marked = _mark_legacy_chars(page)
+            pairs = page.get_textmap().tuples
+            x0, top0 = page.bbox[0], page.bbox[1]
+            k = width / page.width
+    except Exception as e:  # (the page was read before: a failure here only costs the boxes)
+        log.warning("%s: page %d word boxes not read (%s)", path, index + 1, e)
+        return None
+    text = "".join(t for t, _ in pairs)
+    lines: list[list[Box]] = [[]]
+    chars: list[dict[str, Any]] = []  # the current word's characters
+    in_word = False
+
+    def close() -> None:
+        # (A word none of whose characters has a box keeps its place with an empty box.)
+        box = (0, 0, 0, 0)
+        if chars:
+            left, right = min(c["x0"] for c in chars), max(c["x1"] for c in chars)
+            top, bottom = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
+            box = (
+                round((left - x0) * k),
+                round((top - top0) * k),
+                round((right - left) * k),
+                round((bottom - top) * k),
+            )
+        lines[-1].append(box)
+        chars.clear()
+
+    for t, ch in pairs:
+        if _unmarked(t).isspace():  # (a legacy font's space is marked like its letters)
+            if in_word:
+                close()
+                in_word = False
+            if "\n" in t:
+                lines.append([])
+        else:
+            in_word = True
+            if ch is not None:
+                chars.append(ch)
+    if in_word:
+        close()
+    return (_decoded(text)[0] if marked else text), lines
+
+
+def _unmarked(t: str) -> str:
+    """``t`` with each marked character back as the byte it was (as Latin-1)."""
+    return "".join(
+        chr((ord(c) - _PRIVATE["tcvn3"]) & 0xFF)
+        if _PRIVATE["tcvn3"] <= ord(c) < _PRIVATE["vni"] + 256
+        else c
+        for c in t
+    )
 
 
 # A legacy font's byte b, marked while pdfplumber lays the page out: _PRIVATE[enc] + b.

@@ -12,6 +12,7 @@ from fpdf.enums import TextMode
 
 from pipeline.errors import EncryptedPDFError, InputFileError
 from pipeline.ingest import IngestConfig, ingest
+from pipeline.pdf import layer_word_boxes
 from pipeline.records import Method
 from pipeline.textfile import encode_tcvn3, encode_vni
 
@@ -190,6 +191,25 @@ def test_legacy_font_runs_are_decoded_by_the_font_s_name(tmp_path: Path) -> None
     assert page.method is Method.TEXT_LAYER
     assert page.text.split("\n") == [" ".join(line) for line in lines]
     assert page.warnings == ("text layer in TCVN3 and VNI fonts, decoded",)
+    # The review page's boxes: one per word of the decoded text, left to right on a line, the
+    # first word of each font run where the PDF put it (x in mm, 1000 px for 210 mm).
+    text, boxes = layer_word_boxes(path, 0, 1000)  # type: ignore[misc]
+    assert text == page.text
+    assert [len(b) for b in boxes] == [len(line.split()) for line in text.split("\n")]
+    for line, (uni, tcvn3, _vni) in zip(boxes, lines, strict=True):
+        assert [b[0] for b in line] == sorted(b[0] for b in line)
+        assert all(b[2] > 0 and b[3] > 0 for b in line)
+        starts = {b[0] for b in line}
+        for x in (15, 70, 140):
+            assert any(abs(s - x * 1000 / 210) <= 2 for s in starts)
+        assert len(uni.split()) + len(tcvn3.split()) < len(line)
+    # A turned page (/Rotate) has none: its boxes would need turning as well.
+    reader = pypdf.PdfReader(path)
+    writer = pypdf.PdfWriter()
+    writer.add_page(reader.pages[0]).rotate(90)
+    turned = tmp_path / "turned.pdf"
+    writer.write(turned)
+    assert layer_word_boxes(turned, 0, 1000) is None
 
 
 def test_a_colour_scan_in_a_pdf_has_its_red_seal_left_out(tmp_path: Path) -> None:

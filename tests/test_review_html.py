@@ -175,9 +175,23 @@ def test_a_restored_text_layer_is_shown_beside_its_page(tmp_path: Path) -> None:
     pages = json.loads((out / "pages" / "layer.json").read_text(encoding="utf-8"))["pages"]
     assert pages[0]["method"] == "text-layer" and pages[0]["restored"]
     page = (out / "review" / "layer.html").read_text(encoding="utf-8")
-    assert '<img src="layer/page-1.jpg"' in page and '<span class="box' not in page
+    assert '<img src="layer/page-1.jpg"' in page
     with Image.open(out / "review" / "layer" / "page-1.jpg") as jpeg:
         assert 900 <= jpeg.width <= 1100
+    # The restored word is boxed where the PDF put it: the box's left edge and top (percent
+    # of the page) against fpdf's own layout of the line (A4: 210 x 297 mm; 11 pt type).
+    boxes = re.findall(
+        r'<span class="box [^"]*" title="OCR printed: hoach[^"]*" style="left:([\d.]+)%;'
+        r'top:([\d.]+)%;width:([\d.]+)%;height:([\d.]+)%"',
+        page,
+    )
+    assert len(boxes) == 1
+    left, top, width, height = map(float, boxes[0])
+    before = LAYER[2][: LAYER[2].index("hoach")]
+    assert abs(left - 100 * (15 + pdf.get_string_width(before)) / 210) < 0.5
+    assert abs(width - 100 * pdf.get_string_width("hoach") / 210) < 0.5
+    baseline = 100 * (20 + 7 * 2) / 297  # (fpdf's text() places the baseline)
+    assert top < baseline < top + height + 0.5 and height < 2
     auto = tmp_path / "auto"
     assert run_batch([src], auto, BatchConfig(jobs=1, extract=False)).done == 1
     assert "<img" not in (auto / "review" / "layer.html").read_text(encoding="utf-8")
@@ -187,7 +201,7 @@ def test_a_restored_text_layer_is_shown_beside_its_page(tmp_path: Path) -> None:
 LAYER = [
     "Kế hoạch số 1360/KH-UBND ngày 09/10/2023 của Ủy ban nhân dân huyện",
     "về thực hiện phong trào thi đua Dân vận khéo năm 2024 trên địa bàn",
-    "Các xã, thị trấn xây dựng kế hoạch tổ chức thực hiên phong trào.",
+    "Các xã, thị trấn xây dựng kế hoach tổ chức thực hiện phong trào.",
 ]
 
 
