@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extract.patterns import lex, regexes
 from pipeline.extract.text import Layout, Line, fold, is_caps
+from pipeline.quality import syllables
 
 # Fuzzy threshold (rapidfuzz ratio, 0-100) for a capitalised line to be read as a
 # document type: "Kt HOACH" (OCR) still reads as KẾ HOẠCH, "KẾT LUẬN" is not "KẾ HOẠCH".
@@ -246,13 +247,36 @@ def find_title(lay: Layout, k: int, doc_type: str) -> tuple[str, list[Line], int
     elif i < len(lay.paragraphs):
         # Subject lines: until a preamble opener, a section, a capitalised issuer
         # line, a separator; on a spaced (word-processor) layout each line is a paragraph.
-        for p in lay.paragraphs[i : i + 5]:
-            t = p.text.strip()
-            ft = p.folded.strip()
-            if (
+        def opens_body(t: str, ft: str) -> bool:
+            return bool(
                 rx_pre.match(ft)
                 or any(ft.startswith(e.folded + " ") for e in lex("preamble_opener"))
                 or re.match(r"^[IVX]+\s*[.\-–]", t)
+            )
+
+        for p in lay.paragraphs[i : i + 5]:
+            t = p.text.strip()
+            ft = p.folded.strip()
+            # A layout without blank lines (OCR text) runs the subject lines into the
+            # preamble ("Khảo sát, xác định ... năm 2026" then "Căn cứ Quyết định ..."): the
+            # paragraph's lines before the first that opens the body are the subject.
+            lead = next(
+                (
+                    j
+                    for j, ln in enumerate(p.lines[1:], 1)
+                    if opens_body(ln.text.strip(), ln.folded.strip())
+                ),
+                None,
+            )
+            if not parts and lead is not None and not opens_body(t, ft):
+                head = [ln for ln in p.lines[:lead] if not ln.blank]
+                subject_lines = " ".join(ln.text.strip() for ln in head)
+                if len(subject_lines) <= 220 and not subject_lines.endswith("."):
+                    parts.append(subject_lines)
+                    lines += head
+                break
+            if (
+                opens_body(t, ft)
                 or (is_caps(t) and parts)
                 or len(t) > 220
                 or (parts and t.endswith("."))  # a subject line is not a sentence
@@ -284,17 +308,27 @@ def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
             break
         if regexes()["issued_line"].search(f) or match_doc_type(ln.text):
             break
-        if not is_caps(ln.text) or f.startswith("---") or len(f) > 80:
+        # (The left column: the motto beside it is in another case.)
+        if not is_caps(_left_column(ln.text)) or f.startswith("---") or len(f) > 80:
             break
         block.append(ln)
     block = [b for b in block if not re.fullmatch(r"[-_=.*\s]+", b.text)]
+    names = [normalize_case(_NOT_NAME.sub("", _left_column(b.text))) for b in block]
+    block = [b for b, n in zip(block, names, strict=True) if n]
+    names = [n for n in names if n]
     if not block:
         return None, None
-    names = [normalize_case(b.text.strip(" /\\-_*")) for b in block]
     if len(names) == 1:
         return names[0], block[0]
-    # The last line names the issuing body; the lines above it name its parent.
+    # The last line names the issuing body; the lines above it name its parent. A last
+    # line that is a place only ("ỦY BAN NHÂN DÂN / XÃ AN PHÚ") ends the name begun above it:
+    # "Ủy ban nhân dân xã An Phú" (the commune is no issuing body).
     last, parents = names[-1], names[:-1]
+    if _is_place(last):
+        last, parents = _lower_unit(f"{parents[-1]} {last}"), parents[:-1]
+        block = block[:-1]
+        if not parents or level_of(last) is not None:
+            return last, block[-1]  # (its place said: the parent above adds nothing)
     parent = " ".join(parents)
     last_f = fold(last)
     if last_f.startswith(("ban ", "van phong", "uy ban kiem tra", "tieu ban", "to ")):
@@ -306,16 +340,57 @@ def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
     return _lower_unit(f"{parent} {last}"), block[0]
 
 
+def _left_column(text: str) -> str:
+    """A header line's left column: OCR reads the two columns of a header side by side
+    ("BỘ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), the motto on the right, often
+    misread ("TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG TTGIỆE-—. KG Bà, EETTCH ĐTUPC"). The line is cut
+    where the motto begins, or at the first token of punctuation (no body's name has one),
+    and then before any word left dangling that is no Vietnamese syllable ("TTGIỆE")."""
+    words = text.split()
+    for j in range(1, len(words)):
+        if any(fold(" ".join(words[j:])).startswith(m) for m in _MOTTO):
+            return " ".join(words[:j])
+        if _GARBAGE.search(words[j]):
+            known = syllables()
+            while (
+                j > 1 and words[j - 1].lower() not in known and not _ABBREV.fullmatch(words[j - 1])
+            ):
+                j -= 1
+            return " ".join(words[:j])
+    return text
+
+
+# What OCR leaves around a name in the header: rules, slashes, a stray colon.
+_NOT_NAME = re.compile(r"^[\W_]+|[\s/\\\-_*]+$")
+# An abbreviation in a body's name ("MTTQ", "HĐND"): no syllable, but no misreading either.
+_ABBREV = re.compile(r"[A-ZĐ0-9&]{2,8}")
+# Characters a name in a header never has inside a word: a misread motto or a stamp.
+_GARBAGE = re.compile(r"[—–;:!?()\[\]{}|<>«»“”\"'`~^@#$%=+]|[-.]{2,}|^\W+$")
+
+
+def _is_place(name: str) -> bool:
+    """A unit and its name only ("Xã An Phú", "Thành phố Hồ Chí Minh"), not a body named after
+    its unit ("Huyện ủy Krông", "Huyện đoàn", "Đảng ủy xã")."""
+    f = fold(name)
+    for e in lex("level"):
+        if e.value == "central" or " uy" in e.folded or not f.startswith(e.folded + " "):
+            continue
+        rest = f[len(e.folded) + 1 :].split()
+        return bool(rest) and rest[0] not in ("uy", "doan")
+    return False
+
+
 def _lower_unit(s: str) -> str:
-    """Lower-case unit words in the middle of a name ("Việt Nam Xã Lương" -> "Việt Nam xã Lương")."""
-    units = sorted(
-        {e.folded for e in lex("level")} - {"trung uong", "chinh phu", "quoc hoi"}, key=len
-    )
+    """Lower-case unit words in the middle of a name ("Việt Nam Xã Lương" -> "Việt Nam xã
+    Lương", "Nhân dân Thị Trấn An" -> "Nhân dân thị trấn An")."""
+    units = {e.folded for e in lex("level")} - {"trung uong", "chinh phu", "quoc hoi"}
     words = s.split(" ")
     for i in range(1, len(words)):
-        fw = fold(words[i])
-        if fw in units and (i + 1 < len(words)) and words[i + 1][:1].isupper():
-            words[i] = words[i].lower()
+        for n in (2, 1):  # ("thị xã" before "xã")
+            if i + n < len(words) and fold(" ".join(words[i : i + n])) in units:
+                if words[i + n][:1].isupper():
+                    words[i : i + n] = [w.lower() for w in words[i : i + n]]
+                break
     return " ".join(words)
 
 
