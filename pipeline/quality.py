@@ -74,7 +74,8 @@ class QualityConfig:
 DEFAULT = QualityConfig()
 
 
-def _corpus_dir() -> Path:
+def corpus_dir() -> Path:
+    """The corpus folder: $PLANS_CORPUS, or the repository's corpora/."""
     env = os.environ.get("PLANS_CORPUS")
     return Path(env) if env else _REPO / "corpora"
 
@@ -82,7 +83,7 @@ def _corpus_dir() -> Path:
 @functools.cache
 def syllables() -> frozenset[str]:
     """Lower-case Vietnamese syllables, in both tone placements (old and new)."""
-    path = _corpus_dir() / SYLLABLE_LIST
+    path = corpus_dir() / SYLLABLE_LIST
     if not path.exists():
         path = _REPO / "corpora" / SYLLABLE_LIST
     out: set[str] = set()

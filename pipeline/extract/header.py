@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
 from pipeline.extract.patterns import lex, regexes
 from pipeline.extract.text import Layout, Line, fold, is_caps
-from pipeline.quality import syllables
+from pipeline.quality import corpus_dir, syllables
 
 # Fuzzy threshold (rapidfuzz ratio, 0-100) for a capitalised line to be read as a
 # document type: "Kt HOACH" (OCR) still reads as KẾ HOẠCH, "KẾT LUẬN" is not "KẾ HOẠCH".
@@ -121,6 +122,7 @@ def level_of(name: str | None, number: str | None = None) -> str | None:
         for e in lex("level"):
             for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f):
                 found.append((m.start(), e.value or ""))
+        found += [(f.find(c), "province") for c in province_cities() if c in f]
         if found:
             # "thị xã" must not read as "xã": drop a match nested inside a longer one.
             rank = {"commune": 0, "district": 1, "province": 2, "central": 3}
@@ -128,6 +130,11 @@ def level_of(name: str | None, number: str | None = None) -> str | None:
             for e in lex("level"):
                 for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f):
                     spans.append((m.start(), m.end(), e.value or ""))
+            # A city that is a province ("thành phố Đà Nẵng"), unlike a province's own
+            # cities: its span holds the "thành phố" it begins with.
+            for city in province_cities():
+                for m in re.finditer(rf"(?<![a-z]){re.escape(city)}(?![a-z])", f):
+                    spans.append((m.start(), m.end(), "province"))
             keep = [
                 s for s in spans
                 if not any(o != s and o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
@@ -138,6 +145,24 @@ def level_of(name: str | None, number: str | None = None) -> str | None:
         code = fold(number).rsplit("/", 1)[-1].split("-")[-1]
         return {"du": "commune", "hu": "district", "tu": "province", "tw": "central"}.get(code)
     return None
+
+
+@cache
+def province_cities() -> tuple[str, ...]:
+    """The cities that are provinces (Hà Nội, Đà Nẵng, ...: "Thành phố X" as the last part
+    of a line of the gazetteer, corpora/gazetteer_admin_units), folded, as headers write
+    them: "thanh pho da nang", "tp da nang", "tp. da nang"."""
+    names: set[str] = set()
+    folder = corpus_dir() / "gazetteer_admin_units"
+    if not folder.is_dir():  # (a corpus of the user's own: the shipped gazetteer)
+        folder = Path(__file__).resolve().parents[2] / "corpora" / "gazetteer_admin_units"
+    for path in sorted(folder.glob("units_*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            last = fold(line.rsplit(",", 1)[-1].strip())
+            if last.startswith("thanh pho "):
+                names.add(last[len("thanh pho ") :])
+    units = ("thanh pho", "tp", "tp.", "thanh uy")
+    return tuple(f"{unit} {n}" for n in sorted(names) for unit in units)
 
 
 @cache
@@ -337,7 +362,14 @@ def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
         return f"{last} {_lower_unit(parent)}", block[-1]
     if level_of(last) is not None:
         return last, block[-1]  # "ĐẢNG BỘ TỈNH X / ĐẢNG ỦY PHƯỜNG Y": the last line is complete
-    return _lower_unit(f"{parent} {last}"), block[0]
+    # A body under its parent: named first, its parent after it ("Phòng An ninh chính trị
+    # nội bộ Công an TP Đà Nẵng"); under a People's Committee, by the committee's place
+    # ("UBND HUYỆN X / PHÒNG GIÁO DỤC" -> "Phòng giáo dục huyện X").
+    words = parent.split()
+    n = next((n for n in (1, 4) if fold(" ".join(words[:n])) in _COMMITTEE), 0)
+    if n and level_of(" ".join(words[n:])) is not None:
+        parent = " ".join(words[n:])
+    return _lower_unit(f"{last} {parent}"), block[0]
 
 
 def _left_column(text: str) -> str:
@@ -361,7 +393,9 @@ def _left_column(text: str) -> str:
 
 
 # What OCR leaves around a name in the header: rules, slashes, a stray colon.
-_NOT_NAME = re.compile(r"^[\W_]+|[\s/\\\-_*]+$")
+_NOT_NAME = re.compile(r"^[\W_]+|[\s/\\\-_*.,;:]+$")
+# The People's Committee, as headers write it.
+_COMMITTEE = ("ubnd", "uy ban nhan dan")
 # An abbreviation in a body's name ("MTTQ", "HĐND"): no syllable, but no misreading either.
 _ABBREV = re.compile(r"[A-ZĐ0-9&]{2,8}")
 # Characters a name in a header never has inside a word: a misread motto or a stamp.
