@@ -26,11 +26,13 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from diacritics.orthography import strip_marks
 from pipeline.extract.dates import DateMention
 from pipeline.extract.patterns import lex, regexes
 from pipeline.extract.sections import Outline
 from pipeline.extract.text import Layout, Line, Paragraph, fold, has_word
 from pipeline.fold import skeleton_token
+from pipeline.quality import syllables
 
 # rapidfuzz partial_ratio a heading needs to be read as a role ("TO CHUC THU'C HIEN").
 ROLE_MIN_RATIO = 88
@@ -202,6 +204,22 @@ def opens_with_head(f: str) -> bool:
     return False
 
 
+# The determiners before a noun, by their folded form.
+_DETERMINERS = {"cac": "các", "nhung": "những", "moi": "mọi", "mot": "một"}
+
+
+def _spelled(span: str, word: str) -> bool:
+    """Whether ``span`` of the text, which folds like ``word``, may be that word: no syllable
+    of it is another word ("đốc" is no "đọc", "hợp" no "họp"). A syllable without marks, or
+    one that is no Vietnamese syllable (OCR damage: "tiép" for "tiếp"), tells no more than
+    its letters and passes."""
+    known = syllables()
+    for s, w in zip(span.lower().split(), word.lower().split(), strict=False):
+        if s != w and s in known and strip_marks(s) != s:
+            return False
+    return True
+
+
 def split_actor(text: str, max_words: int = 30) -> tuple[str | None, str]:
     """(actor, task) of a sentence that opens with the body it assigns work to.
 
@@ -229,8 +247,11 @@ def split_actor(text: str, max_words: int = 30) -> tuple[str | None, str]:
             # "các tổ chức": after a determiner the word is a noun.
             if m.start() - off < 3 or t[m.start()].isupper():
                 continue
-            if re.search(r"(?:^|\s)(?:cac|nhung|moi|mot)\s+$", f[: m.start()]):
-                continue
+            if not _spelled(t[m.start() : m.end()], e.text):
+                continue  # "đôn đốc" is no "đọc", "tổng hợp" no "họp"
+            det = re.search(r"(?:^|\s)(cac|nhung|moi|mot)\s+$", f[: m.start()])
+            if det and _spelled(t[det.start(1) : det.end(1)], _DETERMINERS[det.group(1)]):
+                continue  # ("đầu mối theo dõi": "mối" is no "mọi")
             cands.append(m.start())
     best = None
     for start in sorted(cands):

@@ -29,7 +29,7 @@ _ARABIC_RE = re.compile(
 )
 _LETTER_RE = re.compile(r"^\s*(?P<m>[a-zđ])\s*(?P<sep>[.)])\s*(?P<t>\S.*)$")
 _ARTICLE_RE = re.compile(r"^\s*dieu\s+(?P<m>\d{1,3})\s*[.:]\s*(?P<t>.*)$")
-_BULLET_RE = re.compile(r"^\s*(?P<m>[-+•*–])\s*(?P<t>\S.*)$")
+_BULLET_RE = re.compile(r"^\s*(?P<m>[-+•*–—])\s*(?P<t>\S.*)$")
 
 # Levels of each kind of marker; dotted numbers go one deeper per dot.
 LEVEL = {"article": 1, "caps": 1, "roman": 1, "arabic": 2, "letter": 4, "dash": 5, "plus": 6}

@@ -25,7 +25,7 @@ from pipeline.records import Document
 
 # A line that opens a new block by itself: outline markers and bullets.
 MARKER_RE = re.compile(
-    r"^\s*(?:[IVXLH]{1,5}\s*[.\-–]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]|[a-zđ]\s*[.)]|[-+•*–])\s*\S",
+    r"^\s*(?:[IVXLH]{1,5}\s*[.\-–]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]|[a-zđ]\s*[.)]|[-+•*–—])\s*\S",
     re.IGNORECASE,
 )
 
@@ -37,7 +37,7 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _NUMBER_RE = re.compile(r"\d+(?:[./]\d+)+|\d{3,}")
 # A bare outline marker on a line of its own ("-", "1.", "a)", "II."): kept.
 _BARE_MARKER_RE = re.compile(
-    r"^\s*(?:[-+•*–]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]?|[a-zđ]\s*[.)]|[IVXLH]{1,5}\s*[.\-–]?)\s*$",
+    r"^\s*(?:[-+•*–—]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]?|[a-zđ]\s*[.)]|[IVXLH]{1,5}\s*[.\-–]?)\s*$",
     re.IGNORECASE,
 )
 
