@@ -238,6 +238,9 @@ def find_issued(lay: Layout, limit: int) -> tuple[str | None, str | None, Line |
             continue
         place = ln.text[m.start("place") : m.end("place")].strip(" .,-_")
         place = re.sub(r"^[^\w]+", "", place).strip()
+        # The number beside it on the same line (two columns read as one: "Số: 1906
+        # /BGDĐT-HTQT Đà Nẵng, ngày ..."): the place begins after its code.
+        place = _CODE_BEFORE.sub("", place)
         d, mo, y = m.group("d"), m.group("m"), m.group("y")
         iso = None
         if d and mo and 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
@@ -394,6 +397,8 @@ def _left_column(text: str) -> str:
 
 # What OCR leaves around a name in the header: rules, slashes, a stray colon.
 _NOT_NAME = re.compile(r"^[\W_]+|[\s/\\\-_*.,;:]+$")
+# A document number's code and what precedes it, before the place on an issue line.
+_CODE_BEFORE = re.compile(r"^.*\S*[/\d]\S*\s+|^.*\b[A-ZĐ]{2,}(?:-[A-ZĐa-z]+)+\s+")
 # The People's Committee, as headers write it.
 _COMMITTEE = ("ubnd", "uy ban nhan dan")
 # An abbreviation in a body's name ("MTTQ", "HĐND"): no syllable, but no misreading either.
