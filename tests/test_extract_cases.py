@@ -190,3 +190,27 @@ def test_split_actor_reads_verbs_as_spelled(text: str, actor: str, task: str) ->
     from pipeline.extract.actors import split_actor
 
     assert split_actor(text) == (actor, task)
+
+
+def test_recipients_without_the_stamp_and_signature_read_beside_them() -> None:
+    # A scanned closing block: the signature and the stamp on the right are read into the
+    # recipients' lines as symbols, digits and capitals; OCR prints some hyphens as "~".
+    text = (
+        "KẾ HOẠCH\nlàm việc\n\nI. MỤC ĐÍCH\nNội dung.\n\n"
+        "Nơi nhận: N hèn AI GÌ xung\n"
+        "- Như trên; › sở “\n"
+        "~ Thường trực Huyện ủy; SĨ GIÁO DU S\n"
+        "- Lãnh đạo UBND huyện; Công đoàn huyện; 14 +\n"
+        "- Các phòng, ban (để t/h); VỀ \\p nữ Ah 0)\n"
+        "Hoa Sử Y d, TIẾT, (V mgjuaA —-\n"
+        "- Lưu: VT, VP.\n"
+        "Phụ lục\nnội dung của phụ lục, không phải nơi nhận\n"
+    )
+    rec = extract_from_text(text, "s")
+    assert rec["recipients"] == [
+        "Như trên",
+        "Thường trực Huyện ủy",
+        "Lãnh đạo UBND huyện; Công đoàn huyện",
+        "Các phòng, ban (để t/h)",
+        "Lưu: VT, VP",
+    ]

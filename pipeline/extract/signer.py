@@ -80,6 +80,38 @@ def _split_right(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def _without_right_junk(text: str) -> str:
+    """A recipient line without what the right column left after its last separator: the
+    stamp or signature read as text ("UBND TP. Đà Nẵng; › sở “", "Lãnh đạo Sở; Công đoàn
+    GD thành phố; 14 +", "BGH (b/©); lỗ TẾ"): symbols no recipient has, digits, or a run
+    in capitals (a stamp's ring, a title), fewer than two words, an aside never opened; and
+    from the first such symbol anywhere. A last part that reads as a recipient stays."""
+    symbol = _JUNK.search(text)
+    if symbol and symbol.start() > 3:
+        # (The right column's symbols end the recipient, and an aside they broke.)
+        text = re.sub(r"\s*\([^)]*$", "", text[: symbol.start()]).rstrip(" ,:")
+    m = re.search(r"^(?P<keep>.*;)\s*(?P<tail>[^;]+)$", text)
+    if not m:
+        return text
+    tail = m.group("tail").strip()
+    letters = [c for c in tail if c.isalpha()]
+    junk = bool(
+        _JUNK.search(tail)
+        or any(c.isdigit() for c in tail)
+        or (letters and all(c.isupper() for c in letters))
+        or sum(1 for w in tail.split() if sum(c.isalpha() for c in w) >= 2) < 2
+        or tail.count(")") > tail.count("(")
+        or tail.startswith(("-", "–"))  # (a second bullet: the right column's own)
+    )
+    return m.group("keep") if junk else text
+
+
+# A recipient's bullet as OCR prints it.
+_BULLET = re.compile(r"^[-+•~—–_]+\s*(?=\S)")
+# Characters of a stamp or a signature read as text, never in a recipient's name.
+_JUNK = re.compile(r"[^\w\s.,;:()/&'-]")
+
+
 def _looks_like_name(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in text):
@@ -141,22 +173,46 @@ def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
         rest, _ = _split_right(rest)
         if _capacity(rest):
             rest = ""  # the right column of the head line: "Nơi nhận:   TM. BAN THƯỜNG VỤ"
-        if rest.strip().lstrip("-+• ").strip():
-            items.append([rest.strip().lstrip("-+• "), head])
+        # (What follows the head is a recipient only as one is written: a bullet before it
+        # or a separator after it; else it is the right column, the signature read: "Nơi
+        # nhận: N hèn AI GÌ xung".)
+        rest = rest.strip()
+        if rest.lstrip("-+• ").strip() and (rest[:1] in "-+•" or rest.endswith((";", ",", "."))):
+            items.append([rest.lstrip("-+• "), head])
+        gap = False
         for ln in lines[head.index + 1 :]:
             if ln.blank or is_noise(ln.text):
                 continue  # OCR noise ("9 2 & . . .") is no recipient nor part of one
             text, _ = _split_right(ln.text.rstrip())
-            s = text.strip()
+            # (OCR prints a recipient's hyphen as "~", "—" or "_~" as well.)
+            mark = _BULLET.match(text.strip())
+            body = text.strip()[mark.end() if mark else 0 :]
+            s = _without_right_junk(body)
+            if mark:
+                s = f"- {s}"
+            elif _JUNK.search(body):
+                gap = True  # (a line of a stamp's or a signature's marks: no continuation)
+                continue
             if ln in (c.capacity_line, c.name_line) or (
                 c.title_line is ln and not s.startswith(("-", "+"))
             ):
                 if s.startswith(("-", "+")):
                     items.append([s.lstrip("-+• ").strip(), ln])
                 continue
-            if s.startswith(("-", "+", "•")):
+            bullet = s.startswith(("-", "+", "•"))
+            # The list ends with its last item's full stop ("- Lưu: VT."), or where the page
+            # does (an appendix follows: its lines are no recipients).
+            if not bullet and (ln.page != head.page or items and items[-1][0].endswith(".")):
+                break
+            if bullet:
                 items.append([s.lstrip("-+• ").strip(), ln])
-            elif items and not is_caps(s) and not _looks_like_name(s):
+                gap = False
+            elif is_caps(s) or _looks_like_name(s) or _JUNK.match(s):
+                gap = True  # (the signer's block, a stamp: what follows joins no item)
+            elif not gap and (not items or items[-1][0].endswith(";")):
+                if s.endswith((";", ".")):
+                    items.append([s, ln])  # (an item without its bullet)
+            elif not gap:
                 items[-1][0] += " " + s
         for text, ln in items:
             t = re.sub(r"\s+", " ", text).strip().rstrip(";,.").strip()
