@@ -118,23 +118,21 @@ def level_of(name: str | None, number: str | None = None) -> str | None:
     """commune | district | province | central, from the lowest unit the name contains."""
     if name:
         f = f" {fold(name)} "
-        found: list[tuple[int, str]] = []
-        for e in lex("level"):
-            for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f):
-                found.append((m.start(), e.value or ""))
-        found += [(f.find(c), "province") for c in province_cities() if c in f]
-        if found:
+        spans = [
+            (m.start(), m.end(), e.value or "")
+            for e in lex("level")
+            for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f)
+        ]
+        # A city that is a province ("thành phố Đà Nẵng"), unlike a province's own cities:
+        # its span holds the "thành phố" it begins with.
+        spans += [
+            (m.start(), m.end(), "province")
+            for city in province_cities()
+            for m in re.finditer(rf"(?<![a-z]){re.escape(city)}(?![a-z])", f)
+        ]
+        if spans:
             # "thị xã" must not read as "xã": drop a match nested inside a longer one.
             rank = {"commune": 0, "district": 1, "province": 2, "central": 3}
-            spans = []
-            for e in lex("level"):
-                for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f):
-                    spans.append((m.start(), m.end(), e.value or ""))
-            # A city that is a province ("thành phố Đà Nẵng"), unlike a province's own
-            # cities: its span holds the "thành phố" it begins with.
-            for city in province_cities():
-                for m in re.finditer(rf"(?<![a-z]){re.escape(city)}(?![a-z])", f):
-                    spans.append((m.start(), m.end(), "province"))
             keep = [
                 s for s in spans
                 if not any(o != s and o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
