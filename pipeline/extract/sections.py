@@ -31,6 +31,10 @@ _LETTER_RE = re.compile(r"^\s*(?P<m>[a-zđ])\s*(?P<sep>[.)])\s*(?P<t>\S.*)$")
 _ARTICLE_RE = re.compile(r"^\s*dieu\s+(?P<m>\d{1,3})\s*[.:]\s*(?P<t>.*)$")
 _BULLET_RE = re.compile(r"^\s*(?P<m>[-+•*–—])\s*(?P<t>\S.*)$")
 
+# A top-level number OCR read as a letter ("S." for "5."), accepted where that number is due.
+_DIGIT_OCR = {"S": "5", "s": "5", "l": "1", "I": "1", "O": "0", "B": "8", "Z": "2", "G": "6"}
+_DIGIT_LETTER_RE = re.compile(r"^\s*(?P<m>[SslIOBZG])\s*\.\s+(?P<t>[A-ZĐÀ-Ỹ]\S*.*)$")
+
 # Levels of each kind of marker; dotted numbers go one deeper per dot.
 LEVEL = {"article": 1, "caps": 1, "roman": 1, "arabic": 2, "letter": 4, "dash": 5, "plus": 6}
 
@@ -112,9 +116,16 @@ def _heading_like(text: str, kind: str) -> bool:
     return len(t) <= 160 and not t.endswith((".", ";", ":", ",")) and ". " not in t
 
 
-def classify(p: Paragraph, expect_roman: int) -> tuple[str, str, str] | None:
-    """(kind, marker, text) of a paragraph that starts with an outline marker."""
+def classify(
+    p: Paragraph, expect_roman: int, expect_arabic: int = 0
+) -> tuple[str, str, str] | None:
+    """(kind, marker, text) of a paragraph that starts with an outline marker;
+    ``expect_arabic``: the top-level number due next, which OCR may print as a letter
+    ("S. Phân công trách nhiệm" after "4."; see ``_DIGIT_OCR``)."""
     first = p.text
+    m = _DIGIT_LETTER_RE.match(first)
+    if m and _DIGIT_OCR.get(m.group("m")) == str(expect_arabic):
+        return "arabic", str(expect_arabic), m.group("t")
     m = _ARTICLE_RE.match(fold(first))
     if m:  # "Điều 1. ..." of a Quyết định
         return "article", m.group("m"), first[m.start("t") :]
@@ -152,9 +163,9 @@ def parse_outline(lay: Layout, start: int = 0, end: int | None = None) -> Outlin
     parents: list[int | None] = []
     owner: dict[int, int] = {}
     stack: list[int] = []  # indices into nodes, innermost last
-    roman_seen = 0
+    roman_seen = arabic_seen = 0
     for k, p in enumerate(paras, start=start):
-        c = classify(p, roman_seen + 1)
+        c = classify(p, roman_seen + 1, arabic_seen + 1 if arabic_seen else 0)
         if c is None:
             if stack:
                 owner[k] = stack[-1]
@@ -162,6 +173,9 @@ def parse_outline(lay: Layout, start: int = 0, end: int | None = None) -> Outlin
         kind, marker, text = c
         if kind == "roman":
             roman_seen = _ROMAN.get(marker.lower(), roman_seen + 1)
+            arabic_seen = 0  # (each part numbers its items from 1)
+        elif kind == "arabic" and marker.isdigit():
+            arabic_seen = int(marker)
         level = LEVEL[kind]
         if kind == "arabic":
             level += marker.count(".")
