@@ -214,3 +214,22 @@ def test_recipients_without_the_stamp_and_signature_read_beside_them() -> None:
         "Các phòng, ban (để t/h)",
         "Lưu: VT, VP",
     ]
+
+
+def test_duties_under_numbered_bodies_of_an_ocr_read_plan() -> None:
+    # Sections "5.1. <body>" with em-dash bullets (OCR's hyphens), the heading's number read
+    # as a letter: each body gets its bullets; no heading words become an actor.
+    text = (
+        "KẾ HOẠCH\nKhảo sát năm 2026\nCăn cứ Luật Giáo dục;\n"
+        "4. Nội dung\n— Tổ chức khảo sát trực tuyến.\n"
+        "S. Phân công trách nhiệm\n"
+        "5.1. Trung tâm Quản lý chất lượng\n— Là đơn vị đầu mối tổ chức triển khai khảo sát.\n"
+        "— Theo dõi tiến độ thực hiện.\n"
+        "5.2. Phòng Đào tạo\n— Cung cấp danh sách sinh viên.\n"
+    )
+    rec = extract_from_text(text, "s")
+    assert "5. Phân công trách nhiệm" in rec["sections"]
+    assert [(r["actor"], len(r["tasks"])) for r in rec["responsibilities"]] == [
+        ("Trung tâm Quản lý chất lượng", 2),
+        ("Phòng Đào tạo", 1),
+    ]

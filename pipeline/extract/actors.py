@@ -357,7 +357,9 @@ def find_responsibilities(outline: Outline, lay: Layout) -> list[Responsibility]
         if owner in inside or outline.nodes[owner].paragraph is p:
             continue
         out += _assignments(p, p.text, cues)
-    return _merge(out)
+    # An "actor" with no task that names no body ("thực hiện", "trách nhiệm": a heading's
+    # words, a table's header read as text) is none.
+    return [r for r in _merge(out) if r.tasks or opens_with_head(fold(r.actor))]
 
 
 def _assignments(p: Paragraph, text: str, cues: tuple[str, ...]) -> list[Responsibility]:
