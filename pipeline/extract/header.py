@@ -175,7 +175,8 @@ def known_codes() -> frozenset[str]:
 def repair_number(num: str) -> str:
     """Undo OCR damage that a document number's shape reveals.
 
-    Spaces inside are dropped ("13 -NQ/HU"); a code part that is not a known
+    Spaces inside are dropped ("13 -NQ/HU"), and the dots a number was written over
+    ("44.../QĐ-UBND"); a code part that is not a known
     code but becomes one when its first letter is read as Đ ("BU" -> "ĐU"), when
     an "I" is read as "/" ("CVIHU" -> "CV/HU"), when a stray stroke OCR added is
     dropped ("HID" -> "HD") or when "IJ" is read as the "U" it split ("HIJ" ->
@@ -183,6 +184,7 @@ def repair_number(num: str) -> str:
     ``doc_type`` codes).
     """
     num = re.sub(r"\s+", "", num).strip("-/.,;")
+    num = re.sub(r"(?<=\d)[.…]+-?(?=/)", "", num)  # "44.../QĐ": the dots written over
     known = known_codes()
     parts = re.split(r"([-/])", num)
     for i, part in enumerate(parts):
