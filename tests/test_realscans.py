@@ -105,6 +105,8 @@ def test_records_of_real_scans(result: tuple[Path, object]) -> None:
     city = _record(out, "3")
     assert fold(city["issuer"]) == fold("Ủy ban nhân dân thành phố Đà Nẵng")
     assert city["issuer_level"] == "province"
+    assert city["doc_type"] == "Công văn"  # (no type line: "V/v thực hiện Thông báo số ...")
+    assert fold(city["title"]).startswith("cong van ve viec thuc hien thong bao so 496-tb/tu")
     decree = _record(out, "van_ban_hanh_chinh_3")
     assert (fold(decree["issuer"]), decree["issuer_level"]) == ("chinh phu", "central")
     assert decree["number"] == "30/2020/NĐ-CP"

@@ -325,6 +325,28 @@ def find_title(lay: Layout, k: int, doc_type: str) -> tuple[str, list[Line], int
     return title, lines, i
 
 
+def find_dispatch_subject(lay: Layout, limit: int) -> tuple[str | None, list[Line]]:
+    """A công văn (dispatch) has no type line, but its subject under the number: "V/v thực
+    hiện Thông báo số 496-TB/TU" and the lines that go on with it (lower case, up to four).
+    Its title: "Công văn về việc thực hiện Thông báo số 496-TB/TU ..."."""
+    rx = regexes()["subject_line"]
+    for ln in lay.lines[:limit]:
+        m = rx.match(ln.folded)
+        if not m:
+            continue
+        lines = [ln]
+        for nxt in lay.lines[ln.index + 1 : ln.index + 4]:
+            t = nxt.text.strip()
+            if not t or not (t[0].islower() or t[0].isdigit()):
+                break
+            lines.append(nxt)
+        first = ln.text[m.start("rest") :]
+        subject = " ".join([first.strip(), *(x.text.strip() for x in lines[1:])])
+        subject = subject.rstrip(" `'\"“”‘’.,;:_-|")
+        return f"Công văn về việc {subject}", lines
+    return None, []
+
+
 def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
     """Issuer from the header block: the lines before "Số" / the motto / the date line."""
     block: list[Line] = []
@@ -521,6 +543,10 @@ def parse_header(lay: Layout) -> Header:
     if dt is not None and k is not None:
         h.doc_type, h.doc_type_line = dt, lay.paragraphs[k].first
         h.title, h.title_lines, h.body_start = find_title(lay, k, dt)
+    else:
+        h.title, h.title_lines = find_dispatch_subject(lay, head_lines)
+        if h.title:
+            h.doc_type, h.doc_type_line = "Công văn", h.title_lines[0]
     h.issuer, h.issuer_line = find_issuer(lay, head_lines)
     if h.issuer is None:
         h.issuer, h.issuer_line = issuer_from_body(lay, h.body_start, h.issued_place)
