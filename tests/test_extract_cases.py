@@ -233,3 +233,21 @@ def test_duties_under_numbered_bodies_of_an_ocr_read_plan() -> None:
         ("Trung tâm Quản lý chất lượng", 2),
         ("Phòng Đào tạo", 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "left", "title"),
+    [
+        # Titles whose words open with "Đ" or a capital with a mark were never cut off the
+        # recipient beside them: a range of lower-case letters held those capitals.
+        ("- Như trên;            GIÁM ĐỐC", "- Như trên", "GIÁM ĐỐC"),
+        ("- Ban Tuyên giáo (báo cáo), PHÓ BÍ THƯ", "- Ban Tuyên giáo (báo cáo)", "PHÓ BÍ THƯ"),
+        # The run that reads most like a title, not the longest run of capitals.
+        ("- UBND XÃ PHÓ CHỦ TỊCH", "- UBND XÃ", "PHÓ CHỦ TỊCH"),
+        ("- Ủy ban nhân dân xã", "- Ủy ban nhân dân xã", None),
+    ],
+)
+def test_a_title_read_beside_a_recipient(line: str, left: str, title: str | None) -> None:
+    from pipeline.extract.signer import _split_right
+
+    assert _split_right(line) == (left, title)

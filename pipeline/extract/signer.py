@@ -19,7 +19,7 @@ from pipeline.extract.text import Layout, Line, fold, has_word, is_caps, is_nois
 
 # rapidfuzz ratio a capitalised run needs to be read as a signer title ("TRIRNG BAN").
 TITLE_MIN_RATIO = 78
-_CAPS_RUN = re.compile(r"(?:^|[\s,;])(?P<run>(?:[^\W\d_a-zà-ỹ][^\s,;]*\s*){2,6})$")
+_CAPS_WORD = re.compile(r"[^\W\d_][^\s,;]*")
 
 
 @dataclass
@@ -35,16 +35,22 @@ class Closing:
 
 
 def _title_of(text: str) -> str | None:
+    best, score = _title_match(text)
+    return best if best and score >= TITLE_MIN_RATIO else None
+
+
+def _title_match(text: str) -> tuple[str | None, float]:
+    """The signer title ``text`` is closest to, and how close (rapidfuzz ratio)."""
     t = re.sub(r"[^a-z ]", "", fold(text)).strip()
     t = re.sub(r"\s+", " ", t)
     if not t or len(t) > 30:
-        return None
+        return None, 0.0
     best, score = None, 0.0
     for e in lex("signer_title"):
         r = fuzz.ratio(t, e.folded)
         if r > score:
-            best, score = e, r
-    return best.text if best and score >= TITLE_MIN_RATIO else None
+            best, score = e.text, r
+    return best, score
 
 
 def _capacity(text: str) -> tuple[str, int] | None:
@@ -74,10 +80,29 @@ def _split_right(text: str) -> tuple[str, str | None]:
     cap = _capacity(text)
     if cap and cap[1] > 3:
         return text[: cap[1]].rstrip(" ,;"), text[cap[1] :]
-    m = _CAPS_RUN.search(text)
-    if m and m.start("run") > 3 and _title_of(m.group("run")):
-        return text[: m.start("run")].rstrip(" ,;"), m.group("run").strip()
+    # The run that reads most like a title ("PHÓ CHỦ TỊCH", not "XÃ PHÓ CHỦ TỊCH"); of
+    # equals, the longest ("PHÓ BÍ THƯ", not "BÍ THƯ").
+    scored = [(_title_match(text[r:])[1], -r) for r in _caps_tails(text) if r > 3]
+    if scored:
+        score, neg = max(scored)
+        if score >= TITLE_MIN_RATIO:
+            return text[:-neg].rstrip(" ,;"), text[-neg:].strip()
     return text, None
+
+
+def _caps_tails(text: str) -> list[int]:
+    """Where each run of 2-6 capitalised words that ends ``text`` begins, longest first
+    ("... UBND XÃ PHÓ CHỦ TỊCH": the title is the shorter run). By the letters' case: a
+    character range of lower-case letters would hold "Đ" and the capitals with marks
+    ("ĐỐC", "ỦY"), which it did until session 21."""
+    words = list(re.finditer(r"\S+", text))
+    starts = []
+    for n, m in enumerate(reversed(words), start=1):
+        if n > 6 or not _CAPS_WORD.fullmatch(m.group(0)) or not m.group(0)[0].isupper():
+            break
+        if n >= 2 and (m.start() == 0 or text[m.start() - 1] in " \t,;"):
+            starts.append(m.start())
+    return starts[::-1]
 
 
 def _without_right_junk(text: str) -> str:
@@ -170,9 +195,12 @@ def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
         items: list[list] = []
         first = regexes()["recipients_head"].match(head.folded)
         rest = head.text[first.end() :] if first else ""
+        cap = _capacity(rest)
+        if cap and not rest[: cap[1]].strip(" -_:"):
+            rest = ""  # the right column of the head line: "Nơi nhận:   TM. BAN THƯỜNG VỤ"
         rest, _ = _split_right(rest)
         if _capacity(rest):
-            rest = ""  # the right column of the head line: "Nơi nhận:   TM. BAN THƯỜNG VỤ"
+            rest = ""
         # (What follows the head is a recipient only as one is written: a bullet before it
         # or a separator after it; else it is the right column, the signature read: "Nơi
         # nhận: N hèn AI GÌ xung".)
