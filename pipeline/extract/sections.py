@@ -33,7 +33,7 @@ _BULLET_RE = re.compile(r"^\s*(?P<m>[-+•*–—])\s*(?P<t>\S.*)$")
 
 # A top-level number OCR read as a letter ("S." for "5."), accepted where that number is due.
 _DIGIT_OCR = {"S": "5", "s": "5", "l": "1", "I": "1", "O": "0", "B": "8", "Z": "2", "G": "6"}
-_DIGIT_LETTER_RE = re.compile(r"^\s*(?P<m>[SslIOBZG])\s*\.\s+(?P<t>[A-ZĐÀ-Ỹ]\S*.*)$")
+_DIGIT_LETTER_RE = re.compile(r"^\s*(?P<m>[SslIOBZG])\s*\.\s+(?P<t>\S.*)$")
 
 # Levels of each kind of marker; dotted numbers go one deeper per dot.
 LEVEL = {"article": 1, "caps": 1, "roman": 1, "arabic": 2, "letter": 4, "dash": 5, "plus": 6}
@@ -124,7 +124,7 @@ def classify(
     ("S. Phân công trách nhiệm" after "4."; see ``_DIGIT_OCR``)."""
     first = p.text
     m = _DIGIT_LETTER_RE.match(first)
-    if m and _DIGIT_OCR.get(m.group("m")) == str(expect_arabic):
+    if m and _DIGIT_OCR.get(m.group("m")) == str(expect_arabic) and m.group("t")[0].isupper():
         return "arabic", str(expect_arabic), m.group("t")
     m = _ARTICLE_RE.match(fold(first))
     if m:  # "Điều 1. ..." of a Quyết định
