@@ -341,6 +341,10 @@ def find_dispatch_subject(lay: Layout, limit: int) -> tuple[str | None, list[Lin
                 break
             lines.append(nxt)
         first = ln.text[m.start("rest") :]
+        # The column beside the subject, read into its line: a numbered item, "Kính gửi".
+        beside = re.search(r"\s(?:\d{1,2}\.\s+[^\W\d_]|k\S{0,2}nh\s+g\S{1,2}i\b)", fold(first))
+        if beside and beside.start() >= 10:
+            first, lines = first[: beside.start()], [ln]
         subject = " ".join([first.strip(), *(x.text.strip() for x in lines[1:])])
         subject = subject.rstrip(" `'\"“”‘’.,;:_-|")
         return f"Công văn về việc {subject}", lines
