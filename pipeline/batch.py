@@ -399,8 +399,10 @@ class _Manifest:
             and (out / "review" / f"{job.doc_id}.html").exists()
         )
 
-    def add(self, job: Job, doc: Document, settings: str) -> None:
-        entry = {
+    def add(
+        self, job: Job, doc: Document, settings: str, record: dict[str, Any] | None = None
+    ) -> None:
+        entry: dict[str, Any] = {
             "source": job.source,
             "sha256": job.sha256,
             "settings": settings,
@@ -408,6 +410,10 @@ class _Manifest:
             "review": review_counts(doc),
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
+        if record is not None:
+            # (What the document is, for the review index: the backlog read by its titles.)
+            entry["title"] = record.get("title")
+            entry["issuer"] = record.get("issuer")
         self.docs[job.doc_id] = entry
         line = json.dumps({"doc_id": job.doc_id, "entry": entry}, ensure_ascii=False) + "\n"
         try:
@@ -541,7 +547,7 @@ def run_batch(
                 record_failure(fail)
                 ev.file_done(job, len(doc.pages), fail)
                 return
-            manifest.add(job, doc, settings)
+            manifest.add(job, doc, settings, result["record"])
             summary.done += 1
             summary.pages += len(doc.pages)
             summary.ocr_pages += sum(1 for p in doc.pages if p.method.value == "ocr")

@@ -98,8 +98,13 @@ def review_index(docs: dict[str, dict[str, Any]]) -> str:
     )
     for doc_id, entry in order:
         r = entry.get("review") or {}
+        what = " · ".join(str(entry[k]) for k in ("title", "issuer") if entry.get(k))
+        if len(what) > 120:
+            what = what[:119] + "…"
         rows.append(
-            f'<tr><td><a href="{_e(doc_id)}.html">{_e(doc_id)}</a></td>'
+            f'<tr><td><a href="{_e(doc_id)}.html">{_e(doc_id)}</a>'
+            + (f'<br><span class="muted">{_e(what)}</span>' if what else "")
+            + "</td>"
             f'<td class="n">{words_to_check(entry):,}</td><td class="n">{r.get("flagged", 0):,}</td>'
             f'<td class="n">{r.get("unresolved", 0):,}</td>'
             f'<td class="n">{r.get("ocr_unsure", 0):,}</td><td class="n">{r.get("changed", 0):,}'

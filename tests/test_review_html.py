@@ -214,3 +214,23 @@ def test_no_review_images_keeps_the_pages_without_their_scans(tmp_path: Path) ->
     page = (out / "review" / "scan.html").read_text(encoding="utf-8")
     assert '<div class="text">' in page and "<img" not in page
     assert not (out / "review" / "scan").exists()
+
+
+def test_the_index_says_what_each_document_is(tmp_path: Path) -> None:
+    # With records extracted, each row names the document: its title and issuer (escaped).
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(
+        "ỦY BAN NHÂN DÂN\nXÃ AN PHÚ\nSố: 45/KH-UBND\n\nKẾ HOẠCH\n"
+        "Tuyên truyền pháp luật <năm> 2024\n\nCăn cứ Luật Phổ biến, giáo dục pháp luật.\n",
+        encoding="utf-8",
+    )
+    run_batch([src], out, BatchConfig(jobs=1))
+    index = (out / "review" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr><td><a href="plan\.html">plan</a><br><span class="muted">([^<]*)<', index)
+    assert row is not None
+    assert html.unescape(row.group(1)) == (
+        "Kế hoạch tuyên truyền pháp luật <năm> 2024 · Ủy ban nhân dân xã An Phú"
+    )
+    docs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert docs["plan"]["issuer"] == "Ủy ban nhân dân xã An Phú"
