@@ -110,6 +110,8 @@ def test_records_of_real_scans(result: tuple[Path, object]) -> None:
     decree = _record(out, "van_ban_hanh_chinh_3")
     assert (fold(decree["issuer"]), decree["issuer_level"]) == ("chinh phu", "central")
     assert decree["number"] == "30/2020/NĐ-CP"
+    # vietadmin/1.pdf's list: seven recipients, a stamp and a signature beside them.
+    assert len(_record(out, "1")["recipients"]) >= 5
     for f in (out / "text").glob("*.txt"):
         for r in _record(out, f.stem)["recipients"]:
             assert not set(r) & set("“”›‹®©¬<>=^`~|\\"), (f.stem, r)

@@ -150,6 +150,67 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
+def _recipients(lines: list[Line], head: Line, c: Closing) -> list[tuple[str, Line]]:
+    """The "Nơi nhận" list after its ``head``: "- ..." items, continuation lines joined, the
+    signer's lines (``c``) and what a stamp or a signature left on them kept out."""
+    out: list[tuple[str, Line]] = []
+    items: list[list] = []
+    first = regexes()["recipients_head"].match(head.folded)
+    rest = head.text[first.end() :] if first else ""
+    cap = _capacity(rest)
+    if cap and not rest[: cap[1]].strip(" -_:"):
+        rest = ""  # the right column of the head line: "Nơi nhận:   TM. BAN THƯỜNG VỤ"
+    rest, _ = _split_right(rest)
+    if _capacity(rest):
+        rest = ""
+    # (What follows the head is a recipient only as one is written: a bullet before it
+    # or a separator after it; else it is the right column, the signature read: "Nơi
+    # nhận: N hèn AI GÌ xung".)
+    rest = rest.strip()
+    if rest.lstrip("-+• ").strip() and (rest[:1] in "-+•" or rest.endswith((";", ",", "."))):
+        items.append([rest.lstrip("-+• "), head])
+    gap = False
+    for ln in lines[head.index + 1 :]:
+        if ln.blank or is_noise(ln.text):
+            continue  # OCR noise ("9 2 & . . .") is no recipient nor part of one
+        text, _ = _split_right(ln.text.rstrip())
+        # (OCR prints a recipient's hyphen as "~", "—" or "_~" as well.)
+        mark = _BULLET.match(text.strip())
+        body = text.strip()[mark.end() if mark else 0 :]
+        s = _without_right_junk(body)
+        if mark:
+            s = f"- {s}"
+        elif _JUNK.search(body):
+            gap = True  # (a line of a stamp's or a signature's marks: no continuation)
+            continue
+        if ln in (c.capacity_line, c.name_line) or (
+            c.title_line is ln and not s.startswith(("-", "+"))
+        ):
+            if s.startswith(("-", "+")):
+                items.append([s.lstrip("-+• ").strip(), ln])
+            continue
+        bullet = s.startswith(("-", "+", "•"))
+        # The list ends with its last item's full stop ("- Lưu: VT."), or where the page
+        # does (an appendix follows: its lines are no recipients).
+        if not bullet and (ln.page != head.page or items and items[-1][0].endswith(".")):
+            break
+        if bullet:
+            items.append([s.lstrip("-+• ").strip(), ln])
+            gap = False
+        elif is_caps(s) or _looks_like_name(s) or _JUNK.match(s):
+            gap = True  # (the signer's block, a stamp: what follows joins no item)
+        elif not gap and (not items or items[-1][0].endswith(";")):
+            if s.endswith((";", ".")):
+                items.append([s, ln])  # (an item without its bullet)
+        elif not gap:
+            items[-1][0] += " " + s
+    for text, ln in items:
+        t = re.sub(r"\s+", " ", text).strip().rstrip(";,.").strip()
+        if t and has_word(t):
+            out.append((t, ln))
+    return out
+
+
 def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
     c = Closing()
     lines = lay.lines
@@ -192,58 +253,5 @@ def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
             c.name, c.name_line = re.sub(r"\s+", " ", ln.text.strip()), ln
     # Recipients: "- ..." items after the head, continuation lines joined.
     if head is not None:
-        items: list[list] = []
-        first = regexes()["recipients_head"].match(head.folded)
-        rest = head.text[first.end() :] if first else ""
-        cap = _capacity(rest)
-        if cap and not rest[: cap[1]].strip(" -_:"):
-            rest = ""  # the right column of the head line: "Nơi nhận:   TM. BAN THƯỜNG VỤ"
-        rest, _ = _split_right(rest)
-        if _capacity(rest):
-            rest = ""
-        # (What follows the head is a recipient only as one is written: a bullet before it
-        # or a separator after it; else it is the right column, the signature read: "Nơi
-        # nhận: N hèn AI GÌ xung".)
-        rest = rest.strip()
-        if rest.lstrip("-+• ").strip() and (rest[:1] in "-+•" or rest.endswith((";", ",", "."))):
-            items.append([rest.lstrip("-+• "), head])
-        gap = False
-        for ln in lines[head.index + 1 :]:
-            if ln.blank or is_noise(ln.text):
-                continue  # OCR noise ("9 2 & . . .") is no recipient nor part of one
-            text, _ = _split_right(ln.text.rstrip())
-            # (OCR prints a recipient's hyphen as "~", "—" or "_~" as well.)
-            mark = _BULLET.match(text.strip())
-            body = text.strip()[mark.end() if mark else 0 :]
-            s = _without_right_junk(body)
-            if mark:
-                s = f"- {s}"
-            elif _JUNK.search(body):
-                gap = True  # (a line of a stamp's or a signature's marks: no continuation)
-                continue
-            if ln in (c.capacity_line, c.name_line) or (
-                c.title_line is ln and not s.startswith(("-", "+"))
-            ):
-                if s.startswith(("-", "+")):
-                    items.append([s.lstrip("-+• ").strip(), ln])
-                continue
-            bullet = s.startswith(("-", "+", "•"))
-            # The list ends with its last item's full stop ("- Lưu: VT."), or where the page
-            # does (an appendix follows: its lines are no recipients).
-            if not bullet and (ln.page != head.page or items and items[-1][0].endswith(".")):
-                break
-            if bullet:
-                items.append([s.lstrip("-+• ").strip(), ln])
-                gap = False
-            elif is_caps(s) or _looks_like_name(s) or _JUNK.match(s):
-                gap = True  # (the signer's block, a stamp: what follows joins no item)
-            elif not gap and (not items or items[-1][0].endswith(";")):
-                if s.endswith((";", ".")):
-                    items.append([s, ln])  # (an item without its bullet)
-            elif not gap:
-                items[-1][0] += " " + s
-        for text, ln in items:
-            t = re.sub(r"\s+", " ", text).strip().rstrip(";,.").strip()
-            if t and has_word(t):
-                c.recipients.append((t, ln))
+        c.recipients = _recipients(list(lines), head, c)
     return c
