@@ -251,3 +251,19 @@ def test_a_title_read_beside_a_recipient(line: str, left: str, title: str | None
     from pipeline.extract.signer import _split_right
 
     assert _split_right(line) == (left, title)
+
+
+def test_a_signer_name_read_beside_the_recipients() -> None:
+    # The name under the signature shares its OCR line with the end of a recipient: its
+    # last words, opening with a family name, are the signer's name.
+    text = (
+        "KẾ HOẠCH\nlàm việc\n\nI. MỤC ĐÍCH\nNội dung.\n\n"
+        "Nơi nhận:                      GIÁM ĐỐC\n"
+        "- Như trên;\n"
+        "- Trưởng phòng Sở;\n"
+        "TH, Lê Thị Bích Thuận\n"
+        "- Lưu: VT.\n"
+    )
+    rec = extract_from_text(text, "s")
+    assert rec["signer"] == {"name": "Lê Thị Bích Thuận", "title": "Giám đốc", "capacity": None}
+    assert rec["recipients"] == ["Như trên", "Trưởng phòng Sở", "Lưu: VT"]

@@ -36,6 +36,7 @@ LEXICON_KINDS = {
     "phrase",
     "acronym",
     "signer_title",
+    "surname",
     "unit",
     "actor_head",
     "task_verb",

@@ -150,6 +150,18 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
+def _trailing_name(text: str) -> str | None:
+    """The 2-5 capitalised words that end ``text`` as a name, when they open with a common
+    family name (lexicon ``surname``) and something else comes before them on the line."""
+    words = text.split()
+    surnames = {e.text for e in lex("surname")}
+    for n in range(min(5, len(words) - 1), 1, -1):
+        run = words[-n:]
+        if run[0] in surnames and _looks_like_name(" ".join(run)):
+            return " ".join(run)
+    return None
+
+
 def _recipients(lines: list[Line], head: Line, c: Closing) -> list[tuple[str, Line]]:
     """The "Nơi nhận" list after its ``head``: "- ..." items, continuation lines joined, the
     signer's lines (``c``) and what a stamp or a signature left on them kept out."""
@@ -251,6 +263,13 @@ def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
     for ln in tail:
         if ln.index > after and _looks_like_name(ln.text.strip()):
             c.name, c.name_line = re.sub(r"\s+", " ", ln.text.strip()), ln
+    if c.name is None:
+        # A name read beside the other column ("TH, Lê Thị Bích Thuận"): the line's last
+        # words, opening with a family name.
+        for ln in tail:
+            name = _trailing_name(ln.text) if ln.index > after else None
+            if name:
+                c.name, c.name_line = name, ln
     # Recipients: "- ..." items after the head, continuation lines joined.
     if head is not None:
         c.recipients = _recipients(list(lines), head, c)
