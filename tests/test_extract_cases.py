@@ -16,6 +16,8 @@ from pipeline.extract.sections import parse_outline
 from pipeline.extract.text import Line, is_noise, layout
 
 DATA = Path(__file__).parent / "data" / "extract"
+# A plan's head and body, before the closing blocks the tests below vary.
+BODY = "KẾ HOẠCH\nlàm việc\n\nI. MỤC ĐÍCH\nNội dung.\n\n"
 
 
 def _cases(name: str) -> list[dict]:
@@ -71,8 +73,7 @@ def test_law_title_is_kept():
 
 def test_signer_and_recipients_side_by_side():
     text = (
-        "KẾ HOẠCH\nlàm việc\n\nI. MỤC ĐÍCH\nNội dung.\n\n"
-        "Nơi nhận:                      T/M BAN THƯỜNG VỤ\n"
+        BODY + "Nơi nhận:                      T/M BAN THƯỜNG VỤ\n"
         "- Ban Dân vận Tỉnh ủy (báo cáo),     PHÓ BÍ THƯ\n- Lưu VP.\n\n          Nguyễn Văn An\n"
     )
     rec = extract_from_text(text, "s")
@@ -196,8 +197,7 @@ def test_recipients_without_the_stamp_and_signature_read_beside_them() -> None:
     # A scanned closing block: the signature and the stamp on the right are read into the
     # recipients' lines as symbols, digits and capitals; OCR prints some hyphens as "~".
     text = (
-        "KẾ HOẠCH\nlàm việc\n\nI. MỤC ĐÍCH\nNội dung.\n\n"
-        "Nơi nhận: N hèn AI GÌ xung\n"
+        BODY + "Nơi nhận: N hèn AI GÌ xung\n"
         "- Như trên; › sở “\n"
         "~ Thường trực Huyện ủy; SĨ GIÁO DU S\n"
         "- Lãnh đạo UBND huyện; Công đoàn huyện; 14 +\n"
@@ -257,8 +257,7 @@ def test_a_signer_name_read_beside_the_recipients() -> None:
     # The name under the signature shares its OCR line with the end of a recipient: its
     # last words, opening with a family name, are the signer's name.
     text = (
-        "KẾ HOẠCH\nlàm việc\n\nI. MỤC ĐÍCH\nNội dung.\n\n"
-        "Nơi nhận:                      GIÁM ĐỐC\n"
+        BODY + "Nơi nhận:                      GIÁM ĐỐC\n"
         "- Như trên;\n"
         "- Trưởng phòng Sở;\n"
         "TH, Lê Thị Bích Thuận\n"
