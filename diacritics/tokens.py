@@ -39,7 +39,7 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _CHUNK_RE = re.compile(r"[\w.]*[/-][\w./-]*", re.UNICODE)
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 SENTENCE_END = re.compile(r"[.!?;:]")
-_BULLET_RE = re.compile(r"\s*[-+•*–]\s")
+_BULLET_RE = re.compile(r"\s*[-+•*–—]\s")
 # Two or more digits (the split keeps them: a capturing group).
 _GLUED_NUMBER_RE = re.compile(r"(\d{2,})")
 # Capitals and a number of one or two digits: a symbol's part ("UBTVQH15", "QH13"; not the

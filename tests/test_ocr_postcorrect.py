@@ -90,21 +90,25 @@ def test_cli_restore_channel_ocr() -> None:
     assert run("--channel", "ocr") == RIGHT + "\n"
 
 
-def test_tesseract_vie_case_is_kept() -> None:
-    """Tesseract's Vietnamese model reads letter case right: unlike a Latin model's output,
-    whose capitals are judged from context, a title after a heading keeps its capital."""
+def test_tesseract_vie_capitals_are_judged_but_titles_and_items_keep_theirs() -> None:
+    """Tesseract's Vietnamese model prints small letters as capitals on degraded pages too
+    ("Cử tri" inside a sentence): its capitals are judged from context like a Latin model's
+    (development split's vie pages 96.75 -> 97.04%). A title under a heading and a list item
+    (OCR prints its hyphen as an em dash) begin sentences and keep their capitals, in every
+    channel (the Latin-model channel lowered both until session 21)."""
     text = "KẾ HOẠCH\nKhảo sát, xác định chỉ số hài lòng của người dân\n— Khảo sát được triển khai"
-    garbled = load_restorer(None, RestoreConfig(channel="garbled")).restore(text).text
-    assert "\nkhảo sát" in garbled  # (the Latin-model channel lowers it)
-    for channel in ("ocr", "ocr-heavy"):
-        assert load_restorer(None, RestoreConfig(channel=channel)).restore(text).text == text
+    inside = "Danh sách Cử tri của thôn được niêm yết công khai."
+    for channel in ("ocr", "ocr-heavy", "garbled"):
+        r = load_restorer(None, RestoreConfig(channel=channel))
+        assert r.restore(text).text == text
+        assert r.restore(inside).text == "Danh sách cử tri của thôn được niêm yết công khai."
 
 
 def test_the_heavy_channel_prices_tokens_by_tesseract_vies_own_table() -> None:
     heavy = load_restorer(None, RestoreConfig(channel="ocr-heavy")).estimate_channel([])
     light = load_restorer(None, RestoreConfig(channel="ocr")).estimate_channel([])
-    assert (heavy.tokens, heavy.case_reliable, heavy.ocr_damage) == ("vie", True, True)
-    assert (light.tokens, light.case_reliable, light.ocr_damage) == ("eng", True, True)
+    assert (heavy.tokens, heavy.ocr_damage) == ("vie", True)
+    assert (light.tokens, light.ocr_damage) == ("eng", True)
     rows, totals = load_restorer()._tokens_of("vie")
     assert rows["dược"][0][0] == "được" and totals["dược"] >= 50  # (vie drops the stroke of đ)
 
