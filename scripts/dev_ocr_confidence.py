@@ -10,10 +10,12 @@ measured as a splice of whole outputs (syllable accuracy over the pages):
 1. keep the words Tesseract was sure of (confidence >= T) as read, post-correct the others;
 2. the light "ocr" channel for sure words, the heavy "ocr-heavy" one below T.
 
-On the split's 40 pages (2026-11-25; as read 91.98%, the pipeline's policy 96.75%) neither
-helped at any T: keeping sure words as read lost 0.07 (T = 97) to 4.8 points (Tesseract vie
-drops marks of words it is sure of: at T = 90, 96.16%), and the heavy channel on every word
-(96.77%) was better than any splice (96.29-96.71%). So the confidences only mark words for review
+On the split's 40 pages (2026-11-25, after session 21's case change; as read 91.98%, the
+pipeline's policy 97.04%) neither helped at any T: keeping sure words as read lost 0.09
+(T = 97) to 5.1 points (Tesseract vie drops marks of words it is sure of: at T = 90,
+96.41%), and the heavy channel on every page (97.06%) was better than any splice
+(96.08-96.98%). (Before the case change: policy 96.75%, the same conclusions.)
+So the confidences only mark words for review
 (pipeline.ocrwords.unsure_words); the channel stays per page (pipeline.stages.ocr_channel).
 """
 
