@@ -39,10 +39,14 @@ def font_path() -> Path:
     pytest.skip("no font with Vietnamese coverage (install fonts-dejavu-core)")
 
 
-def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """``plans ARGS`` run as a user runs it: a process of its own, its output captured."""
+def cli(
+    *args: str, timeout: float = 120, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``plans ARGS`` run as a user runs it: a process of its own, ``input`` on its stdin,
+    its output captured."""
     return subprocess.run(
         [sys.executable, "-m", "pipeline.cli", *args],
+        input=input,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -6,14 +6,13 @@ import html
 import json
 import os
 import re
-import subprocess
-import sys
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import cli
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -146,18 +145,13 @@ def test_property_any_text_keeps_lines(text: str) -> None:
 
 # ---------------------------------------------------------------------- CLI
 
-PLANS = [sys.executable, "-m", "pipeline.cli"]
-
 
 def test_cli_restore_stdin_and_explain_file(tmp_path: Path) -> None:
     explain = tmp_path / "changes.jsonl"
-    r = subprocess.run(
-        [*PLANS, "restore", "-", "--explain-file", str(explain)],
-        input="Ke hoach trien khai\nthuc hien\n",
-        capture_output=True,
-        text=True,
-        check=True,
+    r = cli(
+        "restore", "-", "--explain-file", str(explain), input="Ke hoach trien khai\nthuc hien\n"
     )
+    assert r.returncode == 0, r.stderr
     assert r.stdout == "Kế hoạch triển khai\nthực hiện\n"
     rows = [json.loads(x) for x in explain.read_text(encoding="utf-8").splitlines()]
     assert {x["before"] for x in rows} == {"Ke", "hoach", "trien", "thuc", "hien"}
@@ -168,13 +162,8 @@ def test_cli_restore_stdin_and_explain_file(tmp_path: Path) -> None:
 
 def test_cli_restore_writes_the_review_page(tmp_path: Path) -> None:
     review = tmp_path / "plan.html"
-    r = subprocess.run(
-        [*PLANS, "restore", "-", "--review", str(review)],
-        input="Ke hoach trien khai\fthuc hien Xqzwv\n",
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    r = cli("restore", "-", "--review", str(review), input="Ke hoach trien khai\fthuc hien Xqzwv\n")
+    assert r.returncode == 0, r.stderr
     page = review.read_text(encoding="utf-8")
     body = re.search(r'<div class="text">(.*?)</div>', page, re.S)
     assert body is not None
@@ -186,12 +175,7 @@ def test_cli_restore_writes_the_review_page(tmp_path: Path) -> None:
 
 def test_cli_restore_explain_file_it_cannot_write_is_a_one_line_error(tmp_path: Path) -> None:
     target = tmp_path / "no-such-dir" / "changes.jsonl"
-    r = subprocess.run(
-        [*PLANS, "restore", "-", "--explain-file", str(target)],
-        input="Ke hoach\n",
-        capture_output=True,
-        text=True,
-    )
+    r = cli("restore", "-", "--explain-file", str(target), input="Ke hoach\n")
     assert r.returncode == 6  # the output could not be written
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and str(target) in lines[0] and "cannot write" in lines[0]
@@ -217,7 +201,7 @@ def test_cli_restore_refuses_empty_and_binary_files(
 ) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
-    r = subprocess.run([*PLANS, "restore", str(bad)], capture_output=True, text=True)
+    r = cli("restore", str(bad))
     assert r.returncode == 3
     assert r.stdout == ""
     lines = r.stderr.strip().splitlines()
@@ -226,12 +210,7 @@ def test_cli_restore_refuses_empty_and_binary_files(
 
 def test_cli_missing_corpus_build_exit_code(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    r = subprocess.run(
-        [*PLANS, "restore", "-", "--corpus", str(tmp_path / "empty")],
-        input="ke hoach",
-        capture_output=True,
-        text=True,
-    )
+    r = cli("restore", "-", "--corpus", str(tmp_path / "empty"), input="ke hoach")
     assert r.returncode == 4
     assert "plans corpus build" in r.stderr
 
@@ -241,19 +220,11 @@ def test_cli_eval_restore(tmp_path: Path) -> None:
     gold.write_text("Kế hoạch triển khai\nthực hiện", encoding="utf-8")
     out = tmp_path / "in.txt"
     out.write_text(strip_marks(gold.read_text(encoding="utf-8")), encoding="utf-8")
-    r = subprocess.run(
-        [*PLANS, "eval", "restore", str(out), "--gold", str(gold)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    r = cli("eval", "restore", str(out), "--gold", str(gold))
+    assert r.returncode == 0, r.stderr
     assert "16.7% (1/6)" in r.stdout  # only "khai" has no marks
-    r = subprocess.run(
-        [*PLANS, "eval", "restore", str(out), "--gold", str(gold), "--restore"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    r = cli("eval", "restore", str(out), "--gold", str(gold), "--restore")
+    assert r.returncode == 0, r.stderr
     assert "100.0% (6/6)" in r.stdout
 
 
