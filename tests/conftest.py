@@ -50,6 +50,7 @@ def cli(
         capture_output=True,
         text=True,
         timeout=timeout,
+        cwd=Path(__file__).resolve().parents[1],  # (the repository, wherever pytest runs)
     )
 
 

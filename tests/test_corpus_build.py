@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import lzma
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import cli
 
 from diacritics.api import load_restorer, restore
 from diacritics.corpus import CorpusConfig, add_documents, build, build_dir, normalize_text
@@ -250,10 +249,7 @@ def test_a_passage_does_not_spell_the_word_at_its_unanchored_edge(
 def test_cli_corpus_add_and_restore(tiny: Path, tmp_path: Path) -> None:
     f = tmp_path / "own.txt"
     f.write_text("Hội nghị sơ kết phong trào được tổ chức tại hội trường thôn.\n", encoding="utf-8")
-    plans = [sys.executable, "-m", "pipeline.cli"]
-    r = subprocess.run(
-        [*plans, "corpus", "add", "--corpus", str(tiny), str(f)], capture_output=True, text=True
-    )
+    r = cli("corpus", "add", "--corpus", str(tiny), str(f))
     assert r.returncode == 0, r.stderr
     assert (tiny / "user" / "own.txt").exists()
 
@@ -299,11 +295,8 @@ def test_cli_corpus_add_reads_born_digital_files_and_refuses_scans_and_garbled_t
     with zipfile.ZipFile(src / "more.zip", "w") as z:  # (read like a folder)
         z.writestr("2023/zipped.txt", parent + "\n")
         z.writestr("2023/bad.txt", strip_marks(parent) + "\n")
-    r = subprocess.run(  # (the folder: its files are collected as `plans run` does)
-        [sys.executable, "-m", "pipeline.cli", "corpus", "add", "--corpus", str(tiny), str(src)],
-        capture_output=True,
-        text=True,
-    )
+    # (The folder: its files are collected as `plans run` does.)
+    r = cli("corpus", "add", "--corpus", str(tiny), str(src))
     assert r.returncode == 1, r.stderr
     errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 4

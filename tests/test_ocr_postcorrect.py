@@ -7,11 +7,10 @@ syllables ("đại biếu", "báu cử"); a correctly-marked-text channel never 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import cli
 
 from diacritics.api import RestoreConfig, load_restorer
 from diacritics.corpus import build
@@ -21,7 +20,6 @@ from pipeline.records import Document, Method, Page
 
 VIE_READ = "Hội nghị đại biếu Hội đồng nhân dân xã về công tác báu cử đại biểu Quốc hội"
 RIGHT = "Hội nghị đại biểu Hội đồng nhân dân xã về công tác bầu cử đại biểu Quốc hội"
-PLANS = [sys.executable, "-m", "pipeline.cli"]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -77,14 +75,9 @@ def test_another_config_shares_the_loaded_corpus_and_restores_like_a_fresh_one()
 
 def test_cli_restore_channel_ocr() -> None:
     def run(*opts: str) -> str:
-        return subprocess.run(
-            [*PLANS, "restore", "-", *opts],
-            input=VIE_READ + "\n",
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).resolve().parents[1],
-        ).stdout
+        r = cli("restore", "-", *opts, input=VIE_READ + "\n")
+        assert r.returncode == 0, r.stderr
+        return r.stdout
 
     assert run() == VIE_READ + "\n"  # judged correctly marked: valid syllables stay
     assert run("--channel", "ocr") == RIGHT + "\n"
@@ -119,8 +112,9 @@ def test_cli_eval_restore_with_channel(tmp_path: Path) -> None:
     gold.write_text(RIGHT + "\n", encoding="utf-8")
 
     def run(*opts: str) -> str:
-        cmd = [*PLANS, "eval", "restore", str(read), "--gold", str(gold), "--restore", *opts]
-        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        r = cli("eval", "restore", str(read), "--gold", str(gold), "--restore", *opts)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
 
     assert run("--channel", "ocr").startswith("syllable accuracy: 100.0% (18/18)")
     assert not run().startswith("syllable accuracy: 100.0%")
