@@ -19,6 +19,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -316,25 +317,35 @@ def _needs_ocr(path: Path, what: str) -> InputFileError:
 def layer_images(doc: Document, path: Path, config: IngestConfig | None = None) -> Document:
     """``doc`` with an image of each PDF page whose text layer was restored (a layer another
     OCR engine garbled), for the review page: the archivist checks the restored words against
-    the page, each marked word boxed on it (:func:`pipeline.pdf.layer_word_boxes`). Pages OCR'd here have theirs already; a clean layer needs none. A page that
-    cannot be rendered goes without (its text was read)."""
+    the page, each marked word boxed on it (:func:`pipeline.pdf.layer_word_boxes`). Pages
+    OCR'd here have theirs already; a clean layer needs none. A page that cannot be rendered
+    goes without (its text was read)."""
     cfg = config or IngestConfig()
     width = cfg.ocr.review_image_width
-    if doc.kind != "pdf" or width <= 0:
+    todo = [
+        p
+        for p in doc.pages
+        if p.method is Method.TEXT_LAYER and p.restored is not None and p.image is None
+    ]
+    if doc.kind != "pdf" or width <= 0 or not todo:
         return doc
-    pages = []
-    for page in doc.pages:
-        if page.method is Method.TEXT_LAYER and page.restored is not None and page.image is None:
+    done: dict[int, Page] = {}
+    with ExitStack() as stack:
+        try:
+            pdf = stack.enter_context(pdfmod.open_pdf(path))  # (once for all its pages)
+        except InputFileError as e:  # (read before: a failure now costs the review images)
+            log.warning("%s: not rendered for review (%s)", path, e.message)
+            return doc
+        for page in todo:
             try:
                 img = pdfmod.rasterize(path, page.number - 1, _REVIEW_DPI)
             except Exception as e:  # (pdfium on a damaged page: the review shows the text)
                 log.warning("%s: page %d not rendered for review (%s)", path, page.number, e)
-            else:
-                read = pdfmod.layer_word_boxes(path, page.number - 1, img.width)
-                boxes = word_boxes(read[0], read[1], page.text) if read else ()
-                page = replace(page, image=small_image(img, width), boxes=boxes)
-        pages.append(page)
-    return replace(doc, pages=tuple(pages))
+                continue
+            read = pdfmod.layer_word_boxes(pdf, page.number - 1, img.width)
+            boxes = word_boxes(read[0], read[1], page.text) if read else ()
+            done[page.number] = replace(page, image=small_image(img, width), boxes=boxes)
+    return replace(doc, pages=tuple(done.get(p.number, p) for p in doc.pages))
 
 
 # Resolution pages are rendered at for a review image (A4 at 120 dpi: about 1,000 px wide).

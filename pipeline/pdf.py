@@ -171,7 +171,9 @@ def _decoded(text: str) -> tuple[str, tuple[str, ...]]:
     return unicodedata.normalize("NFC", text), tuple(sorted(used))
 
 
-def layer_word_boxes(path: Path, index: int, width: int) -> tuple[str, list[list[Box]]] | None:
+def layer_word_boxes(
+    pdf: pdfplumber.PDF, index: int, width: int
+) -> tuple[str, list[list[Box]]] | None:
     """Page ``index``'s text layer as :func:`page_layer` reads it, and the box of each of its
     words, line by line, in pixels of the page rendered ``width`` pixels wide (as
     :func:`rasterize` renders it): the review page draws the restored words on the page.
@@ -180,16 +182,15 @@ def layer_word_boxes(path: Path, index: int, width: int) -> tuple[str, list[list
     its layer cannot be read; a decoded legacy layer has a line's words as the layer laid
     them out, so :func:`pipeline.ocrwords.placed` drops the lines where decoding changed them."""
     try:
-        with open_pdf(path) as pdf:
-            page = pdf.pages[index]
-            if page.rotation % 360 or page.width <= 0:
-                return None
-            marked = _mark_legacy_chars(page)
-            pairs = page.get_textmap().tuples
-            x0, top0 = page.bbox[0], page.bbox[1]
-            k = width / page.width
+        page = pdf.pages[index]
+        if page.rotation % 360 or page.width <= 0:
+            return None
+        marked = _mark_legacy_chars(page)
+        pairs = page.get_textmap().tuples
+        x0, top0 = page.bbox[0], page.bbox[1]
+        k = width / page.width
     except Exception as e:  # (the page was read before: a failure here only costs the boxes)
-        log.warning("%s: page %d word boxes not read (%s)", path, index + 1, e)
+        log.warning("page %d: word boxes not read (%s)", index + 1, e)
         return None
     text = "".join(t for t, _ in pairs)
     lines: list[list[Box]] = [[]]

@@ -12,7 +12,7 @@ from fpdf.enums import TextMode
 
 from pipeline.errors import EncryptedPDFError, InputFileError
 from pipeline.ingest import IngestConfig, ingest
-from pipeline.pdf import layer_word_boxes
+from pipeline.pdf import layer_word_boxes, open_pdf
 from pipeline.records import Method
 from pipeline.textfile import encode_tcvn3, encode_vni
 
@@ -193,7 +193,8 @@ def test_legacy_font_runs_are_decoded_by_the_font_s_name(tmp_path: Path) -> None
     assert page.warnings == ("text layer in TCVN3 and VNI fonts, decoded",)
     # The review page's boxes: one per word of the decoded text, left to right on a line, the
     # first word of each font run where the PDF put it (x in mm, 1000 px for 210 mm).
-    text, boxes = layer_word_boxes(path, 0, 1000)  # type: ignore[misc]
+    with open_pdf(path) as pdf:
+        text, boxes = layer_word_boxes(pdf, 0, 1000)  # type: ignore[misc]
     assert text == page.text
     assert [len(b) for b in boxes] == [len(line.split()) for line in text.split("\n")]
     for line, (uni, tcvn3, _vni) in zip(boxes, lines, strict=True):
@@ -209,7 +210,8 @@ def test_legacy_font_runs_are_decoded_by_the_font_s_name(tmp_path: Path) -> None
     writer.add_page(reader.pages[0]).rotate(90)
     turned = tmp_path / "turned.pdf"
     writer.write(turned)
-    assert layer_word_boxes(turned, 0, 1000) is None
+    with open_pdf(turned) as pdf:
+        assert layer_word_boxes(pdf, 0, 1000) is None
 
 
 def test_a_colour_scan_in_a_pdf_has_its_red_seal_left_out(tmp_path: Path) -> None:

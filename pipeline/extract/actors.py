@@ -204,8 +204,9 @@ def opens_with_head(f: str) -> bool:
     return False
 
 
-# The determiners before a noun, by their folded form.
+# The determiners before a noun, by their folded form, and one ending the text before a word.
 _DETERMINERS = {"cac": "các", "nhung": "những", "moi": "mọi", "mot": "một"}
+_DETERMINER_BEFORE = re.compile(rf"(?:^|\s)({'|'.join(_DETERMINERS)})\s+$")
 
 
 def _spelled(span: str, word: str) -> bool:
@@ -249,7 +250,7 @@ def split_actor(text: str, max_words: int = 30) -> tuple[str | None, str]:
                 continue
             if not _spelled(t[m.start() : m.end()], e.text):
                 continue  # "đôn đốc" is no "đọc", "tổng hợp" no "họp"
-            det = re.search(r"(?:^|\s)(cac|nhung|moi|mot)\s+$", f[: m.start()])
+            det = _DETERMINER_BEFORE.search(f[: m.start()])
             if det and _spelled(t[det.start(1) : det.end(1)], _DETERMINERS[det.group(1)]):
                 continue  # ("đầu mối theo dõi": "mối" is no "mọi")
             cands.append(m.start())

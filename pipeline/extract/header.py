@@ -156,9 +156,9 @@ def province_cities() -> tuple[str, ...]:
         folder = Path(__file__).resolve().parents[2] / "corpora" / "gazetteer_admin_units"
     for path in sorted(folder.glob("units_*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
-            last = fold(line.rsplit(",", 1)[-1].strip())
-            if last.startswith("thanh pho "):
-                names.add(last[len("thanh pho ") :])
+            last = line.rsplit(",", 1)[-1].strip()
+            if last.startswith("Thành phố "):  # (the gazetteer's own spelling; folded after)
+                names.add(fold(last[len("Thành phố ") :]))
     units = ("thanh pho", "tp", "tp.", "thanh uy")
     return tuple(f"{unit} {n}" for n in sorted(names) for unit in units)
 
@@ -354,6 +354,7 @@ def find_dispatch_subject(lay: Layout, limit: int) -> tuple[str | None, list[Lin
 def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
     """Issuer from the header block: the lines before "Số" / the motto / the date line."""
     block: list[Line] = []
+    names: list[str] = []
     for ln in lay.lines[:header_end]:
         f = ln.folded.strip()
         if not f:
@@ -363,13 +364,13 @@ def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
         if regexes()["issued_line"].search(f) or match_doc_type(ln.text):
             break
         # (The left column: the motto beside it is in another case.)
-        if not is_caps(_left_column(ln.text)) or f.startswith("---") or len(f) > 80:
+        left = _left_column(ln.text)
+        if not is_caps(left) or f.startswith("---") or len(f) > 80:
             break
-        block.append(ln)
-    block = [b for b in block if not re.fullmatch(r"[-_=.*\s]+", b.text)]
-    names = [normalize_case(_NOT_NAME.sub("", _left_column(b.text))) for b in block]
-    block = [b for b, n in zip(block, names, strict=True) if n]
-    names = [n for n in names if n]
+        name = normalize_case(_NOT_NAME.sub("", left))
+        if name and not re.fullmatch(r"[-_=.*\s]+", ln.text):
+            block.append(ln)
+            names.append(name)
     if not block:
         return None, None
     if len(names) == 1:
