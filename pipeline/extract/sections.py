@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.text import Layout, Line, Paragraph, fold, is_caps
+from pipeline.extract.text import BULLETS, Layout, Line, Paragraph, fold, is_caps
 
 _ROMAN = {
     "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
@@ -29,11 +29,11 @@ _ARABIC_RE = re.compile(
 )
 _LETTER_RE = re.compile(r"^\s*(?P<m>[a-zđ])\s*(?P<sep>[.)])\s*(?P<t>\S.*)$")
 _ARTICLE_RE = re.compile(r"^\s*dieu\s+(?P<m>\d{1,3})\s*[.:]\s*(?P<t>.*)$")
-_BULLET_RE = re.compile(r"^\s*(?P<m>[-+•*–—])\s*(?P<t>\S.*)$")
+_BULLET_RE = re.compile(rf"^\s*(?P<m>[{re.escape(BULLETS)}])\s*(?P<t>\S.*)$")
 
 # A top-level number OCR read as a letter ("S." for "5."), accepted where that number is due.
 _DIGIT_OCR = {"S": "5", "s": "5", "l": "1", "I": "1", "O": "0", "B": "8", "Z": "2", "G": "6"}
-_DIGIT_LETTER_RE = re.compile(r"^\s*(?P<m>[SslIOBZG])\s*\.\s+(?P<t>\S.*)$")
+_DIGIT_LETTER_RE = re.compile(rf"^\s*(?P<m>[{''.join(_DIGIT_OCR)}])\s*\.\s+(?P<t>\S.*)$")
 
 # Levels of each kind of marker; dotted numbers go one deeper per dot.
 LEVEL = {"article": 1, "caps": 1, "roman": 1, "arabic": 2, "letter": 4, "dash": 5, "plus": 6}

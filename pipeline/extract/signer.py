@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extract.header import normalize_case
 from pipeline.extract.patterns import lex, regexes
-from pipeline.extract.text import Layout, Line, fold, has_word, is_caps, is_noise
+from pipeline.extract.text import BULLETS, Layout, Line, fold, has_word, is_caps, is_noise
 
 # rapidfuzz ratio a capitalised run needs to be read as a signer title ("TRIRNG BAN").
 TITLE_MIN_RATIO = 78
@@ -132,7 +132,7 @@ def _without_right_junk(text: str) -> str:
 
 
 # A recipient's bullet as OCR prints it.
-_BULLET = re.compile(r"^[-+•~—–_]+\s*(?=\S)")
+_BULLET = re.compile(rf"^[{re.escape(BULLETS)}~_]+\s*(?=\S)")
 # Characters of a stamp or a signature read as text, never in a recipient's name.
 _JUNK = re.compile(r"[^\w\s.,;:()/&'-]")
 

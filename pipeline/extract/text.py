@@ -24,8 +24,11 @@ from diacritics.orthography import strip_marks
 from pipeline.records import Document
 
 # A line that opens a new block by itself: outline markers and bullets.
+# A list item's bullets (OCR prints a hyphen as an en or em dash too).
+BULLETS = "-+•*–—"
 MARKER_RE = re.compile(
-    r"^\s*(?:[IVXLH]{1,5}\s*[.\-–]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]|[a-zđ]\s*[.)]|[-+•*–—])\s*\S",
+    r"^\s*(?:[IVXLH]{1,5}\s*[.\-–]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]|[a-zđ]\s*[.)]|"
+    rf"[{re.escape(BULLETS)}])\s*\S",
     re.IGNORECASE,
 )
 
@@ -37,7 +40,8 @@ _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _NUMBER_RE = re.compile(r"\d+(?:[./]\d+)+|\d{3,}")
 # A bare outline marker on a line of its own ("-", "1.", "a)", "II."): kept.
 _BARE_MARKER_RE = re.compile(
-    r"^\s*(?:[-+•*–—]|\d{1,2}(?:\.\d{1,2})*\s*[.)/]?|[a-zđ]\s*[.)]|[IVXLH]{1,5}\s*[.\-–]?)\s*$",
+    rf"^\s*(?:[{re.escape(BULLETS)}]|\d{{1,2}}(?:\.\d{{1,2}})*\s*[.)/]?|[a-zđ]\s*[.)]|"
+    r"[IVXLH]{1,5}\s*[.\-–]?)\s*$",
     re.IGNORECASE,
 )
 
