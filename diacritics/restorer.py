@@ -340,7 +340,7 @@ class RestoreConfig:
         synthetic 96.537 -> 96.553%, font damage 96.328 -> 96.336%, the rest unchanged.
     channel: force a channel preset ("garbled", "font", "stripped", "clean", or for text that
         Tesseract's Vietnamese model read from a degraded scan "ocr" and, for a page it read
-        badly, "ocr-heavy": the garbled prices with the letter case kept as read; see
+        badly, "ocr-heavy": the garbled prices with that model's token table; see
         pipeline.stages.ocr_channel); default None = estimated per document from how its marks
         and letters look. "font" takes the Latin-1 token table where the document has letters
         Vietnamese never writes, else the font table (font_tables), whatever its share of

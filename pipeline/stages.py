@@ -18,7 +18,8 @@ from pipeline.records import Document, Method, Page
 DEFAULT_RESTORE_THRESHOLD = QualityConfig().garbled_threshold
 # A page Tesseract read with a Vietnamese model is post-corrected (--restore auto or always):
 # from this garbled score on with the "ocr-heavy" channel (the garbled channel's prices with the
-# token table of Tesseract vie, scripts/learn_confusion_vie.py, letter case kept as read), below
+# token table of Tesseract vie, scripts/learn_confusion_vie.py; capitals judged from context
+# since session 21, as on every OCR channel), below
 # it with the "ocr" channel (marks of valid words questioned at 3 nats; diacritics.channel.
 # OCR_VIE). Chosen on the development split's degraded pages read by Tesseract vie
 # (build/dev-split/ocr-vie.jsonl, scripts/make_ocr_eval.py): as read 93.85%, "ocr" on every
