@@ -116,3 +116,20 @@ def test_records_of_real_scans(result: tuple[Path, object]) -> None:
         for r in _record(out, f.stem)["recipients"]:
             assert not set(r) & set("“”›‹®©¬<>=^`~|\\"), (f.stem, r)
         assert "Cộng Hòa" not in (_record(out, f.stem)["issuer"] or "")
+
+
+def test_header_facts_of_real_scans(result: tuple[Path, object]) -> None:
+    # Session 22: a stamp's stroke read before "Số" and a number typed apart from its code
+    # (vietadmin/2.pdf, "115 /CV-PA83"); a province named on the parent's line only
+    # (anh12: "SỞ Y TẾ BẮC NINH / BỆNH VIỆN ĐA KHOA TỈNH"); "TP.HCM" (image_image_536).
+    out, _ = result
+    police = _record(out, "2")
+    assert police["number"] == "115/CV-PA83"
+    assert fold(police["issuer"]).endswith("cong an tp da nang")
+    assert police["issuer_level"] == "province"
+    hospital = _record(out, "anh12")
+    assert fold(hospital["issuer"]) == fold("Bệnh viện đa khoa tỉnh Bắc Ninh")
+    tax = _record(out, "image_image_536")
+    assert (fold(tax["issuer"]), tax["issuer_level"]) == ("cuc thue tp.hcm", "province")
+    # A textbook page that prints a notice under its own heading: the heading is no issuer.
+    assert "van ban hanh chinh" not in fold(_record(out, "congbao_2012-10-18_0109-2")["issuer"])

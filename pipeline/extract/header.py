@@ -89,11 +89,20 @@ def normalize_case(text: str) -> str:
     orig = text.split(" ")
     acronyms = {fold(e.text) for e in lex("acronym")}
     units = {e.folded for e in lex("level") if " " not in e.folded} | {"thi", "thanh"}
+    # "TP ĐÀ NẴNG", "TX. AN NHƠN": a unit's abbreviation, the place's name after it.
+    unit_abbrevs = {e.folded for e in lex("abbreviation") if e.value}
     place = False
     for i, w in enumerate(words):
         fw = fold(w)
+        letters = re.sub(r"[^a-z]", "", fw)
+        if fw.rstrip(".") in unit_abbrevs:
+            words[i], place = orig[i], True
+            continue
         if fw in acronyms or (len(w) <= 5 and fw.isalpha() and not _vowelly(fw)):
             words[i] = orig[i]
+            continue
+        if letters and not _vowelly(letters) and re.fullmatch(r"[a-z]+(?:[.&][a-z]+)+\.?", fw):
+            words[i] = orig[i]  # "TP.HCM", "GD&ĐT": an abbreviation with its dots, as written
             continue
         if place and w:
             words[i] = w[:1].upper() + w[1:]
@@ -123,6 +132,14 @@ def level_of(name: str | None, number: str | None = None) -> str | None:
             for e in lex("level")
             for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}(?![a-z])", f)
         ]
+        # A unit abbreviated ("TX. An Nhơn": thị xã), at the level of the unit it stands for.
+        levels = {e.folded: e.value or "" for e in lex("level")}
+        spans += [
+            (m.start(), m.end(), levels[fold(e.value)])
+            for e in lex("abbreviation")
+            if e.value and fold(e.value) in levels
+            for m in re.finditer(rf"(?<![a-z]){re.escape(e.folded)}\.?(?= )", f)
+        ]
         # A city that is a province ("thành phố Đà Nẵng"), unlike a province's own cities:
         # its span holds the "thành phố" it begins with.
         spans += [
@@ -145,22 +162,63 @@ def level_of(name: str | None, number: str | None = None) -> str | None:
     return None
 
 
+def _gazetteer_lines() -> list[str]:
+    folder = corpus_dir() / "gazetteer_admin_units"
+    if not folder.is_dir():  # (a corpus of the user's own: the shipped gazetteer)
+        folder = Path(__file__).resolve().parents[2] / "corpora" / "gazetteer_admin_units"
+    return [
+        line
+        for path in sorted(folder.glob("units_*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+@cache
+def place_names() -> dict[str, dict[str, str]]:
+    """The gazetteer's names by unit, folded: {"tinh": {"bac ninh": "Bắc Ninh", ...}, ...}."""
+    units = sorted((e.folded for e in lex("level") if " uy" not in e.folded), key=len, reverse=True)
+    names: dict[str, dict[str, str]] = {}
+    for line in _gazetteer_lines():
+        for part in line.split(","):
+            part = part.strip()
+            f = fold(part)
+            unit = next((u for u in units if f.startswith(u + " ")), None)
+            if unit:
+                name = part.split(" ", unit.count(" ") + 1)[-1]
+                names.setdefault(unit, {})[f[len(unit) + 1 :]] = name
+    return names
+
+
+def _named_unit(name: str, parents: list[str]) -> str:
+    """A name that ends with a bare unit ("BỆNH VIỆN ĐA KHOA TỈNH" under "SỞ Y TẾ BẮC NINH")
+    completed by the place the parent's line ends with, when the gazetteer knows it as a
+    place of that unit, spelled as the gazetteer does ("Bệnh viện đa khoa tỉnh Bắc Ninh");
+    otherwise as it is."""
+    f = fold(name)
+    unit = next((u for u in place_names() if f == u or f.endswith(" " + u)), None)
+    if unit is None or not parents:
+        return name
+    words = parents[-1].split()
+    for n in range(min(4, len(words) - 1), 0, -1):
+        place = place_names()[unit].get(fold(" ".join(words[-n:])))
+        if place:
+            return f"{name} {place}"
+    return name
+
+
 @cache
 def province_cities() -> tuple[str, ...]:
     """The cities that are provinces (Hà Nội, Đà Nẵng, ...: "Thành phố X" as the last part
     of a line of the gazetteer, corpora/gazetteer_admin_units), folded, as headers write
     them: "thanh pho da nang", "tp da nang", "tp. da nang"."""
     names: set[str] = set()
-    folder = corpus_dir() / "gazetteer_admin_units"
-    if not folder.is_dir():  # (a corpus of the user's own: the shipped gazetteer)
-        folder = Path(__file__).resolve().parents[2] / "corpora" / "gazetteer_admin_units"
-    for path in sorted(folder.glob("units_*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            last = line.rsplit(",", 1)[-1].strip()
-            if last.startswith("Thành phố "):  # (the gazetteer's own spelling; folded after)
-                names.add(fold(last[len("Thành phố ") :]))
+    for line in _gazetteer_lines():
+        last = line.rsplit(",", 1)[-1].strip()
+        if last.startswith("Thành phố "):  # (the gazetteer's own spelling; folded after)
+            names.add(fold(last[len("Thành phố ") :]))
     units = ("thanh pho", "tp", "tp.", "thanh uy")
-    return tuple(f"{unit} {n}" for n in sorted(names) for unit in units)
+    shorts = tuple(e.folded for e in lex("city_abbrev"))  # ("TP.HCM": lexicon ``city_abbrev``)
+    return tuple(f"{unit} {n}" for n in sorted(names) for unit in units) + shorts
 
 
 @cache
@@ -355,22 +413,33 @@ def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
     """Issuer from the header block: the lines before "Số" / the motto / the date line."""
     block: list[Line] = []
     names: list[str] = []
-    for ln in lay.lines[:header_end]:
+    earlier: tuple[list[Line], list[str]] = ([], [])
+    lines = lay.lines[:header_end]
+    anchor = next((k for k, ln in enumerate(lines) if _ends_issuer(ln)), None)
+    for k, ln in enumerate(lines):
         f = ln.folded.strip()
         if not f:
             continue
-        if any(f.startswith(m) for m in _MOTTO) or regexes()["number_line"].match(f):
-            break
-        if regexes()["issued_line"].search(f) or match_doc_type(ln.text):
+        if k == anchor:
             break
         # (The left column: the motto beside it is in another case.)
         left = _left_column(ln.text)
         if not is_caps(left) or f.startswith("---") or len(f) > 80:
-            break
+            if anchor is None:
+                break
+            # Not the header yet: a page that prints a document under a heading of its own
+            # (a compilation, a textbook). The issuer is the run of capitals above the number,
+            # or, where none follows this line, the run above it.
+            if block:
+                earlier = (block, names)
+            block, names = [], []
+            continue
         name = normalize_case(_NOT_NAME.sub("", left))
         if name and not re.fullmatch(r"[-_=.*\s]+", ln.text):
             block.append(ln)
             names.append(name)
+    if not block:
+        block, names = earlier
     if not block:
         return None, None
     if len(names) == 1:
@@ -384,6 +453,7 @@ def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
         block = block[:-1]
         if not parents or level_of(last) is not None:
             return last, block[-1]  # (its place said: the parent above adds nothing)
+    last = _named_unit(last, parents)
     parent = " ".join(parents)
     last_f = fold(last)
     if last_f.startswith(("ban ", "van phong", "uy ban kiem tra", "tieu ban", "to ")):
@@ -400,6 +470,17 @@ def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
     if n and level_of(" ".join(words[n:])) is not None:
         parent = " ".join(words[n:])
     return _lower_unit(f"{last} {parent}"), block[0]
+
+
+def _ends_issuer(ln: Line) -> bool:
+    """The motto, the number, the date line or the type line: the issuer is above it."""
+    f = ln.folded.strip()
+    return bool(
+        any(f.startswith(m) for m in _MOTTO)
+        or regexes()["number_line"].match(f)
+        or regexes()["issued_line"].search(f)
+        or match_doc_type(ln.text)
+    )
 
 
 def _left_column(text: str) -> str:

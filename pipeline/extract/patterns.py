@@ -33,6 +33,7 @@ LEXICON_KINDS = {
     "doc_type",
     "doc_code",
     "level",
+    "city_abbrev",
     "phrase",
     "acronym",
     "signer_title",
