@@ -85,6 +85,22 @@ def test_signer_and_recipients_side_by_side():
     assert rec["recipients"] == ["Ban Dân vận Tỉnh ủy (báo cáo)", "Lưu VP"]
 
 
+def test_closing_read_through_a_stamp_with_a_rank_before_the_name():
+    # As OCR reads a police unit's dispatch: the head's space lost and "n" read "m", strokes
+    # of the stamp before the bullets, a rank before the name, a title that is no plain one.
+    text = (
+        BODY + ".——— Nơinhậm __ PHÓ TRƯỞNG PHÒNG PHỤ TRÁCH\n"
+        '" - Như trên; P ¬-. |\n| - Lưu: VT, PC08.\n_ _—— Thượng tá Trần Văn Bình\n'
+    )
+    rec = extract_from_text(text, "s")
+    assert rec["signer"] == {
+        "name": "Trần Văn Bình",
+        "title": "Phó Trưởng phòng phụ trách",
+        "capacity": None,
+    }
+    assert rec["recipients"] == ["Như trên", "Lưu: VT, PC08"]
+
+
 def test_responsibilities_from_tochuc_thuc_hien():
     text = (
         "KẾ HOẠCH\nlàm việc\n\nIII. TỔ CHỨC THỰC HIỆN\n"

@@ -127,6 +127,11 @@ def test_header_facts_of_real_scans(result: tuple[Path, object]) -> None:
     assert police["number"] == "115/CV-PA83"
     assert fold(police["issuer"]).endswith("cong an tp da nang")
     assert police["issuer_level"] == "province"
+    # Its closing: "Nơinhậm" for "Nơi nhận", a stamp's strokes before the bullets, a rank
+    # ("Trung tá") before the name.
+    assert police["signer"]["name"] == "Ngô Văn Công"
+    assert fold(police["signer"]["title"] or "") == "pho truong phong phu trach"
+    assert [fold(r) for r in police["recipients"]][:1] == ["nhu tren"]
     hospital = _record(out, "anh12")
     assert fold(hospital["issuer"]) == fold("Bệnh viện đa khoa tỉnh Bắc Ninh")
     tax = _record(out, "image_image_536")

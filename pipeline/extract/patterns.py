@@ -38,6 +38,7 @@ LEXICON_KINDS = {
     "acronym",
     "signer_title",
     "surname",
+    "rank",
     "unit",
     "actor_head",
     "task_verb",

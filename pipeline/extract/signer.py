@@ -131,6 +131,22 @@ def _without_right_junk(text: str) -> str:
     return m.group("keep") if junk else text
 
 
+def _without_name(text: str, name: str) -> str:
+    """A line without the signer's name and the rank before it ("- Lưu VT.   Trung tá Ngô
+    Văn Công" -> "- Lưu VT."); what a stroke of the signature left beside it goes too."""
+    k = text.rfind(name)
+    if k < 0:
+        return text
+    left = text[:k].rstrip()
+    for e in lex("rank"):
+        if fold(left).endswith(e.folded):
+            left = left[: len(left) - len(e.text)].rstrip()
+            break
+    return left if has_word(left) else ""
+
+
+# What a stamp's or a rule's stroke leaves before a recipient's bullet ('" - Như trên;').
+_LEAD = re.compile(r"^\s*[\"'|`.,]{1,3}\s*(?=[-+•])")
 # A recipient's bullet as OCR prints it.
 _BULLET = re.compile(rf"^[{re.escape(BULLETS)}~_]+\s*(?=\S)")
 # Characters of a stamp or a signature read as text, never in a recipient's name.
@@ -185,7 +201,9 @@ def _recipients(lines: list[Line], head: Line, c: Closing) -> list[tuple[str, Li
     for ln in lines[head.index + 1 :]:
         if ln.blank or is_noise(ln.text):
             continue  # OCR noise ("9 2 & . . .") is no recipient nor part of one
-        text, _ = _split_right(ln.text.rstrip())
+        text, _ = _split_right(_LEAD.sub("", ln.text.rstrip()))
+        if ln is c.name_line and c.name:
+            text = _without_name(text, c.name)  # (a recipient beside the name, or none)
         # (OCR prints a recipient's hyphen as "~", "—" or "_~" as well.)
         mark = _BULLET.match(text.strip())
         body = text.strip()[mark.end() if mark else 0 :]
@@ -256,7 +274,9 @@ def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
         if cand and not _capacity(cand):
             t = _title_of(cand)
             if t:
-                c.title, c.title_line = normalize_case(cand.strip(" ,;")), ln
+                # (Spelled as the lexicon has it when it is that title letter for letter.)
+                same = fold(re.sub(r"\s+", " ", cand.strip(" ,;"))) == fold(t)
+                c.title, c.title_line = (t if same else normalize_case(cand.strip(" ,;"))), ln
                 if c.capacity_line is None or ln.index > c.capacity_line.index:
                     break
     after = max([x.index for x in (c.capacity_line, c.title_line) if x is not None], default=start)
