@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from diacritics.orthography import strip_marks
 
@@ -45,6 +46,17 @@ _GLUED_NUMBER_RE = re.compile(r"(\d{2,})")
 # Capitals and a number of one or two digits: a symbol's part ("UBTVQH15", "QH13"; not the
 # year of "NĂM2024", nor "BƯỚC12", whose capitals are a syllable).
 _SYMBOL_PART_RE = re.compile(r"([A-ZĐ]{3,})\d{1,2}")
+
+
+def _quantity_re() -> re.Pattern[str]:
+    path = Path(__file__).resolve().parent / "data" / "quantity_units.txt"
+    units = [u.strip() for u in path.read_text(encoding="utf-8").splitlines()]
+    units = sorted((u for u in units if u and not u.startswith("#")), key=len, reverse=True)
+    return re.compile(rf"\d+(?:{'|'.join(map(re.escape, units))})(?:(?<=h)\d\d)?", re.I)
+
+
+# A number glued to its unit ("24h", "07h00", "5ha", "3m2"): a quantity, not a misread word.
+_QUANTITY_RE = _quantity_re()
 # Punctuation that ends a word: "@" before it is no address ("s@, " but not "a@b.vn").
 _WORD_END_RE = re.compile(r"[,;:)\]]|[.!?](?:\s|$)")
 # An apostrophe that opens a quotation: at a line start or after a space or a bracket.
@@ -205,6 +217,10 @@ def _tokenize_line(
             elif tok == "&":  # kept, but OCR may have printed it for "ở" (number_words.tsv)
                 out.append((tok, a, True, False, boundary, False, False))
                 boundary = False
+            continue
+        if tok[0].isdigit() and _QUANTITY_RE.fullmatch(tok):
+            out.append((tok, a, True, True, boundary, False, False))
+            boundary = False
             continue
         in_url = bool(urls) and any(s <= a and b <= e for s, e in urls)
         in_symbol = in_url or (bool(symbols) and any(s <= a and b <= e for s, e in symbols))
