@@ -101,6 +101,12 @@ def test_closing_read_through_a_stamp_with_a_rank_before_the_name():
     assert rec["recipients"] == ["Như trên", "Lưu: VT, PC08"]
 
 
+def test_signer_name_beside_a_signature_with_its_surname_misread():
+    # OCR reads a signature's strokes before the name, and "Lê" with a wrong mark.
+    text = BODY + "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n=EH __ sp” - Lễ Văn Hòa\n"
+    assert extract_from_text(text, "s")["signer"]["name"] == "Lễ Văn Hòa"
+
+
 def test_responsibilities_from_tochuc_thuc_hien():
     text = (
         "KẾ HOẠCH\nlàm việc\n\nIII. TỔ CHỨC THỰC HIỆN\n"

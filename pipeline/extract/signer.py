@@ -168,12 +168,14 @@ def _looks_like_name(text: str) -> bool:
 
 def _trailing_name(text: str) -> str | None:
     """The 2-5 capitalised words that end ``text`` as a name, when they open with a common
-    family name (lexicon ``surname``) and something else comes before them on the line."""
+    family name (lexicon ``surname``, its marks aside) and something else comes before them on
+    the line."""
     words = text.split()
-    surnames = {e.text for e in lex("surname")}
+    # (Compared without marks: OCR misreads a name's marks as often as a word's, "Lễ" for "Lê".)
+    surnames = {e.folded for e in lex("surname")}
     for n in range(min(5, len(words) - 1), 1, -1):
         run = words[-n:]
-        if run[0] in surnames and _looks_like_name(" ".join(run)):
+        if fold(run[0]) in surnames and _looks_like_name(" ".join(run)):
             return " ".join(run)
     return None
 
