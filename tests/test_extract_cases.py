@@ -107,6 +107,17 @@ def test_signer_name_beside_a_signature_with_its_surname_misread():
     assert extract_from_text(text, "s")["signer"]["name"] == "Lễ Văn Hòa"
 
 
+def test_signer_title_above_the_recipients():
+    # The signature block begins a line above "Nơi nhận"; a stroke read after the title.
+    text = (
+        BODY
+        + "Đề nghị các đơn vị thực hiện.\nHIỆU TRƯỞNG _....\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+    )
+    rec = extract_from_text(text, "s")
+    assert rec["signer"]["title"] == "Hiệu trưởng"
+    assert rec["recipients"] == ["Như trên", "Lưu: VT"]
+
+
 def test_responsibilities_from_tochuc_thuc_hien():
     text = (
         "KẾ HOẠCH\nlàm việc\n\nIII. TỔ CHỨC THỰC HIỆN\n"

@@ -101,6 +101,7 @@ def test_records_of_real_scans(result: tuple[Path, object]) -> None:
     assert fold(plan["title"]).startswith(fold("Kế hoạch khảo sát, xác định chỉ số hài lòng"))
     assert "cong thuong" in fold(plan["issuer"])
     assert len(plan["sections"]) >= 5  # its headings 1-7, some misread
+    assert plan["signer"]["title"] == "Hiệu trưởng"  # (a line above "Nơi nhận"; session 22)
     # (Compared without marks: this run keeps Tesseract's text, not post-corrected.)
     city = _record(out, "3")
     assert fold(city["issuer"]) == fold("Ủy ban nhân dân thành phố Đà Nẵng")

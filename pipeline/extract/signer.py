@@ -9,6 +9,7 @@ the recipient and given to the signer.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -243,6 +244,35 @@ def _recipients(lines: list[Line], head: Line, c: Closing) -> list[tuple[str, Li
     return out
 
 
+def _signature_above(lines: Sequence[Line], head: Line, c: Closing) -> None:
+    """The capacity or title printed a line or two above "Nơi nhận" (the signature block
+    begins higher than the list: "KT. HIỆU TRƯỞNG" under the last paragraph), read from the
+    right of those lines, without what a rule or a stroke left after it ("HIỆU TRƯỞNG _....")."""
+    above = [ln for ln in lines[max(0, head.index - 4) : head.index] if not ln.blank][-2:]
+    for ln in reversed(above):
+        text = _TRAILING_STROKES.sub("", ln.text)
+        cap = _capacity(text)
+        if cap:
+            c.capacity, c.capacity_line = cap[0], ln
+            return
+        _, right = _split_right(text)
+        right = right or (text if is_caps(text) else None)
+        if right and (t := _title_of(right)):
+            c.title, c.title_line = _title_text(right, t), ln
+            return
+
+
+def _title_text(printed: str, title: str) -> str:
+    """A title as the record gives it: spelled as the lexicon has it when it is that title
+    letter for letter, else as printed in sentence case ("Phó trưởng phòng tổ chức")."""
+    printed = re.sub(r"\s+", " ", printed.strip(" ,;"))
+    return title if fold(printed) == fold(title) else normalize_case(printed)
+
+
+# A rule or a pen's stroke OCR read after the last word of a line ("HIỆU TRƯỞNG _....").
+_TRAILING_STROKES = re.compile(r"[\s_.…|~—–-]+$")
+
+
 def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
     c = Closing()
     lines = lay.lines
@@ -276,11 +306,11 @@ def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
         if cand and not _capacity(cand):
             t = _title_of(cand)
             if t:
-                # (Spelled as the lexicon has it when it is that title letter for letter.)
-                same = fold(re.sub(r"\s+", " ", cand.strip(" ,;"))) == fold(t)
-                c.title, c.title_line = (t if same else normalize_case(cand.strip(" ,;"))), ln
+                c.title, c.title_line = _title_text(cand, t), ln
                 if c.capacity_line is None or ln.index > c.capacity_line.index:
                     break
+    if head is not None and c.capacity is None and c.title is None:
+        _signature_above(lines, head, c)
     after = max([x.index for x in (c.capacity_line, c.title_line) if x is not None], default=start)
     for ln in tail:
         if ln.index > after and _looks_like_name(ln.text.strip()):
