@@ -44,13 +44,14 @@ from pathlib import Path
 import numpy as np
 
 from diacritics.orthography import normalize_syllable, strip_marks
+from diacritics.tokens import syllable_shaped
 from pipeline.atomic import write_atomic
 from pipeline.errors import InputFileError, MissingDependencyError
 
 log = logging.getLogger(__name__)
 
 # Bump when the build output changes meaning, so old caches are rebuilt.
-BUILD_VERSION = "15"
+BUILD_VERSION = "16"
 BOS, UNK, NUM = 0, 1, 2
 MARKERS = ("<s>", "<unk>", "<num>")
 # A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
@@ -175,6 +176,31 @@ def _iter_chunks(corpus_dir: Path) -> Iterator[tuple[str, str, str]]:
 
 
 # ----------------------------------------------------------------------------- build
+
+
+_VOWEL_KEYS = frozenset("aeiouy")
+
+
+# The five tone marks (grave, acute, hook above, tilde, dot below), as combining characters.
+_TONES = frozenset("\u0300\u0301\u0309\u0303\u0323")
+
+
+def _two_glued(word: str, syllables: set[str]) -> bool:
+    """Two syllables written without their space, which the corpus's typed and OCR'd text
+    has ("tạikhoản", "trílây", "tổchức"): no candidate for one word, or a damaged "TRILAY"
+    reads "TRÍLÂY" rather than the "TRI LẤY" a split gives. A word of one syllable's shape
+    never is one ("nghiêng"), nor a loanword written solid, whose syllables carry no tone
+    mark ("Lênin", "đôla", "Kitô": a restorer that split them would change correct text)."""
+    if syllable_shaped(word) or _TONES.isdisjoint(unicodedata.normalize("NFD", word)):
+        return False
+    key = strip_marks(word)
+    return any(
+        word[:k] in syllables
+        and word[k:] in syllables
+        and not _VOWEL_KEYS.isdisjoint(key[:k])
+        and not _VOWEL_KEYS.isdisjoint(key[k:])
+        for k in range(1, len(word))
+    )
 
 
 def _tokenize_chunk(
@@ -326,6 +352,9 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     for w, c in merged.items():
         if c >= config.min_lexicon_count:
             lex[w] = c
+    halves = {w for w in listed_norm if syllable_shaped(w)}
+    for w in [w for w in lex if _two_glued(w, halves)]:
+        del lex[w]
     with open(tmp / "lexicon.tsv", "w", encoding="utf-8") as out_f:
         out_f.write(
             "# syllable inventory for candidate generation; built by `plans corpus build`\n"

@@ -73,6 +73,22 @@ def test_build_counts_the_symbol_parts_in_capitals(tmp_path: Path) -> None:
     assert counts == {"MTTQ": "4", "UBTVQH15": "4"}
 
 
+def test_words_the_corpus_glued_are_no_candidates(tmp_path: Path) -> None:
+    # Typed text glues two syllables ("tạikhoản", "trílây"): frequent enough to join the
+    # inventory, they made "taikhoan" a word of its own instead of "tại khoản". Loanwords
+    # written solid, whose syllables carry no tone mark ("Lênin", "đôla"), stay.
+    corpus = make_tiny_corpus(tmp_path)
+    (corpus / "plans").mkdir()
+    text = "Căn cứ tạikhoản 2, cử trílây ý kiến; chủ nghĩa Mác - Lênin; 100 đôla.\n" * 3
+    with lzma.open(corpus / "plans" / "text.txt.xz", "wt", encoding="utf-8") as f:
+        f.write(text)
+    build(corpus, TINY)
+    lexicon = (build_dir(corpus) / "lexicon.tsv").read_text(encoding="utf-8")
+    words = {line.split("\t")[0] for line in lexicon.splitlines()[1:]}
+    assert {"tại", "khoản", "lênin", "đôla"} <= words
+    assert not {"tạikhoản", "trílây"} & words
+
+
 def test_build_is_deterministic(tmp_path: Path) -> None:
     a = make_tiny_corpus(tmp_path / "a")
     b = make_tiny_corpus(tmp_path / "b")
