@@ -113,7 +113,7 @@ def _splittable(r: Restorer, t: Token) -> bool:
     )
 
 
-def syllable_cuts(r: Restorer, text: str) -> list[int]:
+def syllable_cuts(r: Restorer, text: str, lost_vowel: bool = True) -> list[int]:
     """Where ``text`` may be cut into two syllables: one half a key of the inventory as printed
     (marks aside), the other one too or a damaged syllable whose readings the channel proposes
     ("moUsé" -> "mot" + "Usé" -> "một số"); both halves with a vowel (the inventory also holds
@@ -121,15 +121,31 @@ def syllable_cuts(r: Restorer, text: str) -> list[int]:
     letter is a list label, "điểm c", and "trucc" is one word with a doubled letter, not
     "trực c"). Allowing one damaged half left the glue price as it was: 2.68% of the tokens
     with such a cut were two glued words on the training pages (2.73% with both halves keys),
-    and the development split went from 96.12 to 96.15%."""
+    and the development split went from 96.12 to 96.15%.
+
+    With ``lost_vowel``, also a key followed by two letters without a vowel that are no key
+    themselves, the vowel OCR read as a consonant ("Ghird" -> "ghi" + "rd" -> "Ghi rõ"): such
+    cuts are far less often a glue (:func:`lost_vowel_cut`; ``RestoreConfig.lost_vowel_cost``)."""
     key = strip_marks(text.lower())
     return [
         cut
         for cut in range(2, len(text) - 1)
         if (key[:cut] in r.by_key or key[cut:] in r.by_key)
         and any(ch in _VOWELS for ch in key[:cut])
-        and any(ch in _VOWELS for ch in key[cut:])
+        and (any(ch in _VOWELS for ch in key[cut:]) or lost_vowel and lost_vowel_cut(r, key, cut))
     ]
+
+
+def lost_vowel_cut(r: Restorer, key: str, cut: int) -> bool:
+    """Whether accent-free ``key`` cut at ``cut`` is a key and two letters without a vowel that
+    are no key of the inventory ("ghi" + "rd")."""
+    tail = key[cut:]
+    return (
+        len(tail) == 2
+        and not any(ch in _VOWELS for ch in tail)
+        and key[:cut] in r.by_key
+        and tail not in r.by_key
+    )
 
 
 # ---------------------------------------------------------------------------- scoring
@@ -424,15 +440,17 @@ def _try_split(
     token_text = tokens[i].text
     readings: list[list[str]] = []
     chan: list[float] = []
-    for cut in syllable_cuts(r, token_text):
+    key = strip_marks(token_text.lower())
+    for cut in syllable_cuts(r, token_text, r.config.lost_vowel_cost > 0):
         left, right = token_text[:cut], token_text[cut:]
+        # (The glue's price: that of its kind of cut, measured apart.)
+        glue = r.config.lost_vowel_cost if lost_vowel_cut(r, key, cut) else r.config.merge_cost
         cl, cr = r.candidates(left, p), r.candidates(right, p)
         for a, ca in zip(cl.words[:_HALF_CANDIDATES], cl.cost, strict=False):
             for b, cb in zip(cr.words[:_HALF_CANDIDATES], cr.cost, strict=False):
                 if a in r.lexicon and b in r.lexicon:
                     readings.append([a, b])
-                    chan.append(float(ca + cb))
-    chan = [c + r.config.merge_cost for c in chan]
+                    chan.append(float(ca + cb) + glue)
     # Two words the token table saw OCR glue into this very token ("tudo": "tự do" 3 times of
     # 5), at their table price alone, like the one-word readings the decoder took from the same
     # row: P(reading | this token) already holds how often OCR glued it, the glue price does not

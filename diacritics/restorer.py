@@ -191,6 +191,12 @@ class RestoreConfig:
         the wrong prior: the step only looks at tokens that already look broken. Development
         split: 95.58 -> 95.71% ("Cancu" -> "Căn cứ", "chitiet" -> "chi tiết"; merge_cost alone
         3.0-4.5 gave the same). split_cost 0 turns the step off (diacritics/resegment.py).
+    lost_vowel_cost: price of reading a token as a word and two letters without a vowel whose
+        vowel OCR read as a consonant ("Ghird" -> "Ghi rõ"; ``resegment.lost_vowel_cut``):
+        default 6.95 nats, -log of how often such a token was two glued words on the training
+        pages (2 of 2,093, `scripts/measure_split_rates.py`; far rarer than the 2.99% of the
+        cuts with a vowel on each side). Development split 97.52 -> 97.56% (the same at 5.0
+        nats); other Latin models and font damage unchanged. 0 = no such cut.
     doc_cache_weight, doc_cache_k: from the second pass on, the language model is mixed with the
         bigrams the document repeats in its first pass's reading, with weight doc_cache_weight ·
         m / (m + doc_cache_k) for a history with m repeated bigrams (defaults 0.3 and 2.0; 0 =
@@ -389,6 +395,7 @@ class RestoreConfig:
     abbreviation_ratio: float = 5.0
     split_cost: float = 5.28
     merge_cost: float = 3.51
+    lost_vowel_cost: float = 6.95
     doc_cache_weight: float = 0.3
     doc_cache_k: float = 2.0
     doc_cache_soft: bool = True

@@ -18,9 +18,10 @@ replacement whose joined OCR tokens resemble the clean word (difflib ratio >= 0.
 
 Two shares are printed for each: among all words, and among the tokens the resegmentation step
 actually considers (the prices it uses): a pair of neighbours that ``resegment._mergeable``
-accepts, and a token that ``resegment._splittable`` accepts and that has a cut into two
-syllables (``resegment.syllable_cuts``; ``_try_split`` proposes nothing otherwise). The second needs the
-corpus build (``make setup``).
+accepts, a token that ``resegment._splittable`` accepts and that has a cut into two
+syllables (``resegment.syllable_cuts``; ``_try_split`` proposes nothing otherwise), and one
+whose only cuts leave a half without a vowel (``resegment.lost_vowel_cut``: the price
+``lost_vowel_cost``). The second needs the corpus build (``make setup``).
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ def _key(t: str) -> str:
     return strip_marks(t).lower()
 
 
-def _considered(r: Restorer, ot: list[str]) -> tuple[list[bool], list[bool]]:
+def _considered(r: Restorer, ot: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
     """Per OCR token: does the resegmentation step consider merging it with the next token,
-    and splitting it (the restorer's own predicates, on a one-line text of the tokens)."""
+    splitting it at a cut with a vowel on each side, and splitting it only at a cut that
+    leaves a vowel-less half (the restorer's own predicates, on a one-line text of the
+    tokens)."""
     line = " ".join(ot)
     toks, col = [], 0
     for t in ot:
@@ -57,18 +60,27 @@ def _considered(r: Restorer, ot: list[str]) -> tuple[list[bool], list[bool]]:
     merge = [
         i + 1 < len(toks) and resegment._mergeable(r, toks, [line], i) for i in range(len(toks))
     ]
-    split = [resegment._splittable(r, t) and bool(resegment.syllable_cuts(r, t.text)) for t in toks]
-    return merge, split
+    split = [
+        resegment._splittable(r, t) and bool(resegment.syllable_cuts(r, t.text, False))
+        for t in toks
+    ]
+    # Tokens whose only cuts leave a vowel-less half (RestoreConfig.lost_vowel_cost).
+    lost = [
+        resegment._splittable(r, t) and not split[k] and bool(resegment.syllable_cuts(r, t.text))
+        for k, t in enumerate(toks)
+    ]
+    return merge, split, lost
 
 
 def measure(
     pages: Path, first: int | None = None
-) -> tuple[int, int, int, tuple[int, int, int, int]]:
+) -> tuple[int, int, int, tuple[int, int, int, int, int, int]]:
     """(clean words, splits, merges, (mergeable pairs, of them split words, splittable
-    tokens, of them merged words)) over the pages of a learn_confusion cache file (those with
-    an index below ``first`` when given)."""
+    tokens, of them merged words, tokens splittable only where a vowel was lost, of them
+    merged words)) over the pages of a learn_confusion cache file (those with an index below
+    ``first`` when given)."""
     words = splits = merges = 0
-    pairs = pairs_split = singles = singles_merged = 0
+    pairs = pairs_split = singles = singles_merged = lost = lost_merged = 0
     r = load_restorer()
     for clean, ocr in cached_page_lines(pages, first):
         ct, ot = eval_tokens(clean), eval_tokens(ocr)
@@ -87,13 +99,15 @@ def measure(
             elif (b2 - b1, a2 - a1) == (2, 1) and similar:
                 merges += 1
                 at_merge.add(a1)
-        mergeable, splittable = _considered(r, ot)
+        mergeable, splittable, vowel_lost = _considered(r, ot)
         for i in range(len(ot)):
             pairs += mergeable[i]
             pairs_split += mergeable[i] and i in at_split
             singles += splittable[i]
             singles_merged += splittable[i] and i in at_merge
-    return words, splits, merges, (pairs, pairs_split, singles, singles_merged)
+            lost += vowel_lost[i]
+            lost_merged += vowel_lost[i] and i in at_merge
+    return words, splits, merges, (pairs, pairs_split, singles, singles_merged, lost, lost_merged)
 
 
 def main() -> None:
@@ -101,13 +115,16 @@ def main() -> None:
     if not pages.exists():
         sys.exit(f"{pages}: not found; run scripts/learn_confusion.py first (make confusion)")
     first = int(sys.argv[2]) if len(sys.argv) > 2 else None
-    words, splits, merges, (pairs, pairs_split, singles, singles_merged) = measure(pages, first)
+    words, splits, merges, (pairs, pairs_split, singles, singles_merged, lost, lost_merged) = (
+        measure(pages, first)
+    )
     for name, n in (("split", splits), ("merge", merges)):
         share = n / words
         print(f"{name}: {n} of {words} words = {100 * share:.3f}% -> {-math.log(share):.2f} nats")
     for name, n, of, what in (
         ("split_cost", pairs_split, pairs, "neighbours the step may merge"),
         ("merge_cost", singles_merged, singles, "tokens the step may split"),
+        ("lost_vowel_cost", lost_merged, lost, "tokens it may split only where a vowel was lost"),
     ):
         share = n / of
         print(f"{name}: {n} of {of} {what} = {100 * share:.2f}% -> {-math.log(share):.2f} nats")

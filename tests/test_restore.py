@@ -419,6 +419,21 @@ def test_a_glued_token_is_cut_only_into_two_syllables_with_vowels() -> None:
     assert restore("BIEN BAN HOLNGHI").text == "BIÊN BẢN HỘI NGHỊ"
 
 
+def test_a_glued_token_whose_second_vowel_ocr_read_as_a_consonant() -> None:
+    # "rõ" read "rd" and glued to "Ghi": a key and two letters without a vowel that are no
+    # key, at its own (dearer) glue price; without that price's cut the token stays.
+    from diacritics.resegment import lost_vowel_cut, syllable_cuts
+    from diacritics.restorer import Restorer
+
+    r = load_restorer()
+    assert 3 in syllable_cuts(r, "Ghird") and lost_vowel_cut(r, "ghird", 3)
+    assert syllable_cuts(r, "Ghird", lost_vowel=False) == []
+    assert not lost_vowel_cut(r, "nhanh", 3)  # ("nh" is a key: an abbreviation)
+    assert restore("Ghird ho ten, chuc vu").text == "Ghi rõ họ tên, chức vụ"
+    off = Restorer(r._build, replace(r.config, lost_vowel_cost=0.0))
+    assert off.restore("Ghird ho ten, chuc vu").text.startswith("Ghird")
+
+
 def test_threads_sharing_a_restorer_get_what_each_would_alone() -> None:
     # restore() keeps the document's cache and words on the restorer while it runs.
     from concurrent.futures import ThreadPoolExecutor
