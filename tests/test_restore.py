@@ -451,20 +451,22 @@ def test_threads_sharing_a_restorer_get_what_each_would_alone() -> None:
 
 
 def test_a_word_the_corpus_puts_next_to_the_neighbours_is_a_candidate() -> None:
-    # "cfm" is beyond the inventory search's reach of "cấm"; "bị cấm" is among the corpus's
+    # "efm" is beyond the inventory search's reach of "cấm"; "bị cấm" is among the corpus's
     # most frequent pairs after "bị" (RestoreConfig.context_followers / context_leaders).
+    # (Until session 22 the example was "cfm": dearer unseen confusions brought "cấm" within
+    # reach of the search.)
     from dataclasses import replace
 
     from diacritics.restorer import Restorer
     from diacritics.tokens import tokenize
 
-    text = "- Trach nhiém cia ngw@i tfng ctr; Nhifng hanh vi bi cfm trong van dong bau cit"
+    text = "- Trach nhiém cia ngw@i tfng ctr; Nhifng hanh vi bi efm trong van dong bau cit"
     base = load_restorer()
-    assert "cấm" not in base.candidates("cfm", base.estimate_channel(tokenize(text))).words
+    assert "cấm" not in base.candidates("efm", base.estimate_channel(tokenize(text))).words
     on = Restorer(base._build, base.config)
     off = Restorer(base._build, replace(base.config, context_followers=0, context_leaders=0))
     assert "hành vi bị cấm trong vận động" in on.restore(text).text
-    assert "bị cfm" in off.restore(text).text
+    assert "bị efm" in off.restore(text).text
 
 
 def test_the_candidate_cache_is_bounded_across_a_batch() -> None:
