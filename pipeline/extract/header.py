@@ -195,7 +195,8 @@ def _named_unit(name: str, parents: list[str]) -> str:
     place of that unit, spelled as the gazetteer does ("Bệnh viện đa khoa tỉnh Bắc Ninh");
     otherwise as it is."""
     f = fold(name)
-    unit = next((u for u in place_names() if f == u or f.endswith(" " + u)), None)
+    units = sorted(place_names(), key=len, reverse=True)  # ("thị xã" before "xã")
+    unit = next((u for u in units if f == u or f.endswith(" " + u)), None)
     if unit is None or not parents:
         return name
     words = parents[-1].split()
