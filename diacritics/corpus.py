@@ -178,9 +178,6 @@ def _iter_chunks(corpus_dir: Path) -> Iterator[tuple[str, str, str]]:
 # ----------------------------------------------------------------------------- build
 
 
-_VOWEL_KEYS = frozenset("aeiouy")
-
-
 # The five tone marks (grave, acute, hook above, tilde, dot below), as combining characters.
 _TONES = frozenset("\u0300\u0301\u0309\u0303\u0323")
 
@@ -193,14 +190,8 @@ def _two_glued(word: str, syllables: set[str]) -> bool:
     mark ("Lênin", "đôla", "Kitô": a restorer that split them would change correct text)."""
     if syllable_shaped(word) or _TONES.isdisjoint(unicodedata.normalize("NFD", word)):
         return False
-    key = strip_marks(word)
-    return any(
-        word[:k] in syllables
-        and word[k:] in syllables
-        and not _VOWEL_KEYS.isdisjoint(key[:k])
-        and not _VOWEL_KEYS.isdisjoint(key[k:])
-        for k in range(1, len(word))
-    )
+    # (``syllables`` are syllable-shaped: each half has its vowel.)
+    return any(word[:k] in syllables and word[k:] in syllables for k in range(1, len(word)))
 
 
 def _tokenize_chunk(

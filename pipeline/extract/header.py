@@ -162,15 +162,18 @@ def level_of(name: str | None, number: str | None = None) -> str | None:
     return None
 
 
-def _gazetteer_lines() -> list[str]:
+@cache
+def _gazetteer_lines() -> tuple[str, ...]:
+    """The gazetteer's lines (corpora/gazetteer_admin_units), read once for the place names
+    and the province-level cities."""
     folder = corpus_dir() / "gazetteer_admin_units"
     if not folder.is_dir():  # (a corpus of the user's own: the shipped gazetteer)
         folder = Path(__file__).resolve().parents[2] / "corpora" / "gazetteer_admin_units"
-    return [
+    return tuple(
         line
         for path in sorted(folder.glob("units_*.txt"))
         for line in path.read_text(encoding="utf-8").splitlines()
-    ]
+    )
 
 
 @cache
