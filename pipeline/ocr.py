@@ -53,7 +53,13 @@ class OcrConfig:
       pages: 850-8,200) scanned at ``despeckle_min_dpi`` = 150 dpi or more (when the
       image does not say, a short side of ``despeckle_min_side`` = 1200 px or more):
       on a 70 dpi phone image strokes are 1 px wide and the median erases them
-      (real-scans/vietadmin/4_1.jpg: 70% -> 91% of its syllables without it).
+      (real-scans/vietadmin/4_1.jpg: 70% -> 91% of its syllables without it). A page under
+      2,000 px on its short side whose letters (:func:`pipeline.pagecleaning.text_height`)
+      are under ``despeckle_min_text_px`` = 11 px (12-13.5 pt under ~120 dpi) is not
+      despeckled whatever its file says (session 23): a web-size copy of a 300 dpi scan often
+      keeps "300 dpi" in its header, and a page at 75 dpi saying so read 22% of its words with
+      the vote, 99% without (tests/test_ocr.py); the noisy 150 dpi pages the vote helps have
+      letters of 13 px.
       Nor where the vote would eat the text itself (session 20): small letters at 150-200
       dpi have strokes and marks of 1-2 px, whose ends and dots counted as "specks" (100-630
       a megapixel), and the vote erased them: a clean 9 pt page at 150 dpi read 166 of 341
@@ -107,11 +113,35 @@ class OcrConfig:
       7.3%; under 70, 59% and 9.5%. Most misread words are other Vietnamese syllables ("phố"
       for "phổ"), so the syllable list cannot tell them. After post-correction, on held-out
       plans rendered the same way, the review marks with these hold 70% of the wrong words
-      (29% without them) for 13.3% of the words marked. Real scans: 6-31% of their words.
+      (29% without them) for 13.3% of the words marked. Real scans: 4-13% of their words.
     * ``review_image_width`` = 1000: the page as OCR read it (deskewed, upright) is kept at
       this width as a grayscale JPEG for the review page, which shows it beside the text with
       the marked words boxed (0 = none). At 1000 px an A4 page's 12 pt letters are some 20 px
       high, and the image some 100-200 KB.
+    * ``upscale_text_px`` = 19: a page whose letters are small in pixels (a phone photo or a
+      web-size scan: 70-110 dpi for an A4 page) is enlarged (Lanczos), after the cleaning and
+      the deskew, until the median height of its ink blots (:func:`pipeline.pagecleaning.
+      text_height`, specks left out: 28 px on 13.5 pt print at 300 dpi, 17 at 200, 9 at 100)
+      reaches this many pixels: Tesseract splits and reads letters of a few pixels badly, and
+      a tone mark above a circumflex is one or two pixels there. At most ``upscale_max`` = 3
+      times and to ``upscale_max_side`` = 2,000 px on the short side; a page with a short side
+      of 2,000 px or more is not measured at all (an A4 page at 240 dpi and up), and a factor
+      under ``upscale_min_factor`` = 1.7 is not applied (letters of 11 px or less are
+      enlarged). Chosen on the development plans
+      (scripts/make_dev_split.py) rendered, softened, downsampled and JPEG-compressed, 9 pages
+      each, words right: 75 dpi 87.5 -> 93.4%, 100 dpi 95.4 -> 98.4%, 150 dpi 99.30 -> 99.28%
+      (a target of 25 px: 93.7 / 98.1 / 99.38%). The minimum factor was 1.25 first: at 150 dpi
+      (1.27x) the development pages gained nothing, and the OCR benchmark's pages lost words at
+      1.4x (10 pt at 200 dpi 99.75 -> 99.56%, 1% specks at 150 dpi 92.71 -> 90.64%) while
+      9 pt at 150 dpi (2.1x) gained (99.43 -> 99.81%); then 1.5, until the OCR-confidence
+      benchmark's photocopies of 10 pt at 150 dpi (letters of 12 px, 1.6x; held-out plan
+      lines: read there, not tuned on otherwise) misread 11.4 -> 12.4% of their words. Every
+      loss was at letters of 12 px or more, every gain at 11 or less. The real phone images vietadmin/4_1.jpg and
+      4_2.jpg (enlarged 2.4x), against their unverified ground truth, after post-correction:
+      92.1 -> 93.7% and 88.2 -> 95.5% of its words found in order; Tesseract's mean word
+      confidence rose on six of the seven real images under 1,000 px (90.5 -> 90.1 on the
+      seventh, congbao_2012-10-18_0109-2.jpg, whose text gained and lost a few words).
+      0 = off. Held-out figures: ``scripts/bench_ocr.py`` and ``scripts/bench_ocr_postcorrect.py``.
     * ``binarize`` = False: Otsu threshold before OCR. Tesseract binarizes itself;
       set True only if the benchmark shows a gain on your material.
     """
@@ -124,6 +154,7 @@ class OcrConfig:
     speck_threshold: float = 100.0
     despeckle_min_dpi: float = 150.0
     despeckle_min_side: int = 1200
+    despeckle_min_text_px: float = 11.0
     flatten: bool = True
     flatten_min_unevenness: float = 0.1
     drop_red: bool = True
@@ -138,6 +169,10 @@ class OcrConfig:
     max_skew: float = 15.0
     unsure_below: float = 90.0
     review_image_width: int = 1000
+    upscale_text_px: float = 19.0
+    upscale_max: float = 3.0
+    upscale_min_factor: float = 1.7
+    upscale_max_side: int = 2000
 
 
 @dataclass(frozen=True)
@@ -177,14 +212,16 @@ def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:
     """OCR one page image. Raises :class:`PageTimeoutError` past ``config.timeout``."""
     cfg = config or OcrConfig()
     check_tesseract(cfg.lang)
-    page, skew, red = preprocess(img, cfg)
-    read = _tesseract(page, cfg, image_dpi(img))
+    page, skew, red, scale = preprocess(img, cfg)
+    dpi = image_dpi(img)
+    dpi = dpi * scale if dpi else None  # (the resolution of the page read, when known)
+    read = _tesseract(page, cfg, dpi)
     rotated = 0
     if cfg.fix_orientation and garbled_score(read.text) > cfg.orientation_threshold:
         turn = _osd_rotation(page, cfg)
         if turn:
             upright = page.rotate(-turn, expand=True, fillcolor=255)
-            turned = _tesseract(upright, cfg, image_dpi(img))
+            turned = _tesseract(upright, cfg, dpi)
             if garbled_score(turned.text) < garbled_score(read.text):
                 read, rotated, page = turned, turn, upright
     return OcrResult(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import io
 import lzma
 import os
 import platform
@@ -31,6 +32,7 @@ sys.path.insert(0, str(REPO / "tests"))
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 from conftest import render_page  # noqa: E402
+from PIL import Image, ImageFilter  # noqa: E402
 
 from pipeline.batch import BatchConfig, run_batch  # noqa: E402
 from pipeline.ingest import IngestConfig, ingest  # noqa: E402
@@ -53,7 +55,21 @@ DEGRADATIONS: dict[str, dict[str, object]] = {
     "shadowed": {"shade": 0.6},
     # A red seal (con dấu) stamped over the text, on a colour scan.
     "red seal over the text": {"seal": 0.2},
+    # Web-size photos and scans (real-scans: 570-800 px wide, 70-110 dpi for their A4 page):
+    # the 300 dpi page softened, shrunk, JPEG-compressed, no resolution in the file.
+    "phone-size, 100 dpi": {"shrink": 3},
+    "phone-size, 75 dpi": {"shrink": 4},
 }
+
+
+def phone_size(page: Image.Image, shrink: int) -> Image.Image:
+    """``page`` softened (blur 0.6 px), ``shrink`` times smaller, through JPEG quality 60."""
+    small = page.convert("L").filter(ImageFilter.GaussianBlur(0.6))
+    small = small.resize((small.width // shrink, small.height // shrink), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    small.save(buf, format="JPEG", quality=60)
+    buf.seek(0)
+    return Image.open(buf).convert("L")
 
 
 def cut_lines(paragraphs: Iterable[str]) -> list[str]:
@@ -122,20 +138,24 @@ def main() -> None:
         "### Syllable accuracy per degradation",
         "",
         "Exact syllables (aligned, case-sensitive, with diacritics) / reference syllables.",
-        "`pipeline` = our defaults (psm 6, red ink left out, flatten, despeckle, deskew);",
+        "`pipeline` = our defaults (psm 6, red ink left out, flatten, despeckle, deskew, small print enlarged);",
         "`no cleaning` = same without those; `psm 3` = our cleaning with Tesseract's automatic segmentation;",
         "`vote on specks alone` = the despeckle rule before session 20 (the vote wherever the",
-        "speck count says, even where it erodes the text: small print at 150-200 dpi).",
+        "speck count says, even where it erodes the text: small print at 150-200 dpi);",
+        "`not enlarged` = without the enlarging of small print (before session 23).",
         "",
-        "| degradation | pipeline | no cleaning | psm 3 | vote on specks alone | mean confidence |",
-        "|---|---|---|---|---|---|",
+        "| degradation | pipeline | no cleaning | psm 3 | vote on specks alone | not enlarged | mean confidence |",
+        "|---|---|---|---|---|---|---|",
     ]
     variants = {
         "pipeline": OcrConfig(),
-        "no cleaning": OcrConfig(despeckle=False, deskew=False, flatten=False, drop_red=False),
+        "no cleaning": OcrConfig(
+            despeckle=False, deskew=False, flatten=False, drop_red=False, upscale_text_px=0
+        ),
         "psm 3": OcrConfig(psm=3),
         # (The despeckle rule before session 20: the vote wherever the specks say.)
         "vote on specks alone": OcrConfig(despeckle_max_erosion=1.0),
+        "not enlarged": OcrConfig(upscale_text_px=0),
     }
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
@@ -146,7 +166,11 @@ def main() -> None:
             for p_i, page in enumerate(texts):
                 f = tmp / f"d{d_i}p{p_i}.png"
                 dpi = int(kw.get("dpi", 300))  # type: ignore[call-overload]
-                render_page(page, seed=p_i, **kw).save(f, dpi=(dpi, dpi))  # type: ignore[arg-type]
+                shrink = int(kw.get("shrink", 0))  # type: ignore[call-overload]
+                if shrink:
+                    phone_size(render_page(page, seed=p_i), shrink).save(f)
+                else:
+                    render_page(page, seed=p_i, **kw).save(f, dpi=(dpi, dpi))  # type: ignore[arg-type]
                 files.append(f)
             if d_i < 2:
                 speed_pages += files

@@ -4,6 +4,8 @@ pages rendered by the tests."""
 from __future__ import annotations
 
 import difflib
+import io
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +13,7 @@ import pytest
 from conftest import VI_LINES, add_seal, render_page
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
 from pipeline.ocr import OcrConfig, OcrResult, ocr_image
@@ -23,6 +25,8 @@ from pipeline.pagecleaning import (
     flatten,
     grayscale,
     needs_despeckle,
+    text_height,
+    upscale_factor,
 )
 from pipeline.records import OcrWord
 
@@ -254,8 +258,10 @@ def test_small_print_at_low_resolution_is_not_eaten_by_the_despeckle() -> None:
     # the vote would erase them (session 20: 166 of 341 words misread): the page is kept.
     cfg = OcrConfig()
     small = render_page(VI_LINES, size_pt=9, dpi=150).convert("L")
-    assert needs_despeckle(small, cfg)  # (what the speck count alone says)
-    assert cleaned(small, cfg) is small
+    by_file = replace(cfg, despeckle_min_text_px=0)  # (the letters' size not asked)
+    assert needs_despeckle(small, by_file)  # (what the speck count alone says)
+    assert cleaned(small, by_file) is small  # the vote would erode the text: kept
+    assert not needs_despeckle(small, cfg)  # (and its 9 px letters say so first)
     ref = " ".join(VI_LINES)
     assert syllable_accuracy(ref, ocr_image(render_page(VI_LINES, size_pt=9, dpi=150)).text) > 0.95
     # Noise at 300 dpi, or heavy noise at 150 dpi, is still cleaned.
@@ -299,3 +305,65 @@ def test_placed_words_stand_where_they_say_whatever_the_spacing(
         assert lines[line - 1][v] == word
     want = sum(len(words) for k, words in enumerate(lines) if k != blank)
     assert len(got) == want
+
+
+def _phone_size(page: Image.Image, shrink: int, dpi: int | None = None) -> Image.Image:
+    """``page`` (300 dpi) as a web-size photo: softened, ``shrink`` times smaller, JPEG."""
+    small = page.convert("L").filter(ImageFilter.GaussianBlur(0.6))
+    small = small.resize((small.width // shrink, small.height // shrink), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    small.save(buf, format="JPEG", quality=60, **({"dpi": (dpi, dpi)} if dpi else {}))
+    buf.seek(0)
+    out = Image.open(buf)
+    out.load()
+    return out
+
+
+def test_the_letters_size_follows_the_resolution_and_sets_the_enlargement() -> None:
+    cfg = OcrConfig()
+    page = render_page(VI_LINES * 3).convert("L")  # (12 pt at 300 dpi)
+    full = text_height(page)
+    assert full is not None and 24 <= full <= 32
+    for shrink in (2, 4):
+        h = text_height(_phone_size(page, shrink))
+        assert h is not None and abs(h - full / shrink) <= 1.5
+    assert upscale_factor(page, cfg) == 1.0  # (print that size is left as it is)
+    assert upscale_factor(_phone_size(page, 2), cfg) == 1.0  # 150 dpi: 1.4x, not worth it
+    assert 1.0 < upscale_factor(_phone_size(page, 2), OcrConfig(upscale_min_factor=1.2)) < 1.5
+    assert 2.0 <= upscale_factor(_phone_size(page, 4), cfg) <= cfg.upscale_max  # 75 dpi
+    assert upscale_factor(_phone_size(page, 4), OcrConfig(upscale_text_px=0)) == 1.0
+    # Specks are no letters: a page with 1% of its pixels specks is not enlarged.
+    noisy = render_page(VI_LINES * 3, noise=0.01).convert("L")
+    assert abs((text_height(noisy) or 0) - full) <= 1.5 and upscale_factor(noisy, cfg) == 1.0
+    # Too few ink blots to say (a line or two): left alone.
+    assert text_height(render_page(VI_LINES[:1]).convert("L")) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [None, 75])
+def test_small_print_of_a_phone_size_image_is_enlarged_before_ocr(dpi: int | None) -> None:
+    # 12 pt at 75 dpi, softened and JPEG-compressed: letters of 7 px, a tone mark of one or
+    # two. Read as it is, a third of the words or more come out wrong; enlarged, nearly none
+    # (with or without a resolution in the file: Tesseract is told the enlarged one).
+    ref = " ".join(VI_LINES * 3)
+    photo = _phone_size(render_page(VI_LINES * 3), 4, dpi)
+    as_is = syllable_accuracy(ref, ocr_image(photo, OcrConfig(upscale_text_px=0)).text)
+    r = ocr_image(photo)
+    assert syllable_accuracy(ref, r.text) >= 0.95 > as_is + 0.2, r.text
+    assert r.image is not None and r.image.scale < 1.0  # (the review image of the enlarged page)
+
+
+@pytest.mark.slow
+def test_a_small_image_that_claims_300_dpi_is_not_despeckled() -> None:
+    # A web-size copy of a 300 dpi scan that kept "300 dpi" in its header: by the file it is
+    # fine enough for the speck vote, which would erase its 1-px strokes (22% of the words
+    # read); its letters, 7 px high, say otherwise.
+    cfg = OcrConfig()
+    page = render_page(VI_LINES * 3).convert("L")
+    small = page.resize((page.width // 4, page.height // 4), Image.Resampling.LANCZOS)
+    small.info["dpi"] = (300, 300)
+    assert (text_height(small) or 99) < cfg.despeckle_min_text_px
+    assert not needs_despeckle(small, cfg)
+    assert needs_despeckle(small, replace(cfg, despeckle_min_text_px=0))  # (the file alone)
+    ref = " ".join(VI_LINES * 3)
+    assert syllable_accuracy(ref, ocr_image(small).text) >= 0.95

@@ -82,7 +82,10 @@ def test_against_unverified_ground_truth(result: tuple[Path, object]) -> None:
         print(
             f"{name}: {acc:.1%} of the (LLM-made, unverified) ground-truth syllables found in order"
         )
-        assert acc > 0.8  # measured 0.91 and 0.86; the ground truth itself is unverified
+        # Measured 0.88 and 0.89 as read (0.91 and 0.86 before small print was enlarged in
+        # session 23; post-corrected 0.94 and 0.96: docs/benchmarks.md); the ground truth
+        # itself is unverified.
+        assert acc > 0.8
 
 
 def _record(out: Path, doc: str) -> dict:

@@ -492,8 +492,9 @@ def _left_column(text: str) -> str:
     ("BỘ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), the motto on the right, often
     misread ("TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG TTGIỆE-—. KG Bà, EETTCH ĐTUPC"). The line is cut
     where the motto begins, or at the first token of punctuation (no body's name has one),
-    and then before any word left dangling that is no Vietnamese syllable ("TTGIỆE")."""
-    words = text.split()
+    and then before any word left dangling that is no Vietnamese syllable ("TTGIỆE"). Two
+    syllables OCR glued together ("KHOATỈNH") are read apart first: they are no garbage."""
+    words = " ".join(_unglued(w) for w in text.split()).split()
     for j in range(1, len(words)):
         if any(fold(" ".join(words[j:])).startswith(m) for m in _MOTTO):
             return " ".join(words[:j])
@@ -505,6 +506,23 @@ def _left_column(text: str) -> str:
                 j -= 1
             return " ".join(words[:j])
     return text
+
+
+def _unglued(word: str) -> str:
+    """``word`` cut in two where it is two Vietnamese syllables as printed, marks and all, and
+    no syllable itself ("KHOATỈNH" -> "KHOA TỈNH": Tesseract dropped the space of a header's
+    spaced capitals); else ``word``. Abbreviations ("UBND"), names of one syllable and
+    minority place names ("Ea") stay.
+    The longest first syllable wins: a consonant between two vowels closes the first syllable
+    ("ĐẢNGỦY" is "ĐẢNG ỦY", not "ĐẢ NGỦY"; "HOÀNGAN" "HOÀNG AN")."""
+    known = syllables()
+    low = word.lower()
+    if low in known or not word.isalpha():
+        return word
+    for cut in range(len(word) - 2, 1, -1):  # (two letters a side: "Ea" is no "E A")
+        if low[:cut] in known and low[cut:] in known:
+            return f"{word[:cut]} {word[cut:]}"
+    return word
 
 
 # What OCR leaves around a name in the header: rules, slashes, a stray colon.
