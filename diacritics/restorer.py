@@ -334,7 +334,9 @@ class RestoreConfig:
         writes ("UBTVQHI5", "UBTVQHI15": OCR read "1" as "I" or added one) is repaired to the
         symbol part the corpus writes at least ``symbol_min_count`` times that is one edit
         away (Levenshtein; where two are, the one written five times as often; else none):
-        "UBTVQH15". A symbol the corpus never wrote and none is near stays as printed (the
+        "UBTVQH15"; only when that edit is OCR's kind of damage of a symbol (a misread digit, an
+        added glyph, a lost stroke: ``_symbol_misreading``), not a letter put for another:
+        "SGDĐT" is no "BGDĐT" (session 23; every repair of the development sets is kept). A symbol the corpus never wrote and none is near stays as printed (the
         samples' local symbols "BDVTU", "BDVHU"). Outside a symbol, only a repair that stays
         one token (the passes align on the input's tokens; tokens.py keeps "UBTVQH15" alone
         whole since this session: 97.44/97.78/96.89 -> 97.46/97.78/96.94, held out synthetic
@@ -1459,7 +1461,7 @@ class Restorer:
         best = sorted((h[1], -self._symbols[h[0]], h[0]) for h in hits)
         if len(best) > 1 and best[1][0] == best[0][0] and -best[0][1] < -5 * best[1][1]:
             return None
-        return best[0][2]
+        return best[0][2] if _symbol_misreading(text, best[0][2]) else None
 
     # ------------------------------------------------------------------ corpus spans
 
@@ -2625,6 +2627,25 @@ class Restorer:
 
 # What the language model reads for a kept symbol that stands alone between words.
 _SYMBOL_READS = {"&": "và"}
+
+
+# What OCR does to a symbol: a digit misread ("UBTVQHI5", "UBTVQHT5" for "UBTVQH15"), a glyph
+# added ("UBTVQHI15", "HDĐND", "MTTAQ"), a stroke lost. A letter read as another letter is no
+# such damage of a symbol: "SGDĐT" (a provincial department's own code, which the corpus never
+# writes) is not "BGDĐT" (the ministry's), and was made so in a real scan (session 23).
+_STROKES = frozenset("1Il|!")
+
+
+def _symbol_misreading(printed: str, symbol: str) -> bool:
+    """Whether the one edit from ``printed`` to ``symbol`` is OCR's damage of a symbol: a
+    digit put for or read as another character, a glyph added, or a stroke (1, I, l, |) lost;
+    not one letter put for another."""
+    for op, i, j in Levenshtein.editops(printed, symbol):
+        if op == "replace" and not (printed[i].isdigit() or symbol[j].isdigit()):
+            return False
+        if op == "insert" and symbol[j] not in _STROKES:
+            return False
+    return True
 
 
 def _on_cycle(

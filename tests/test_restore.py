@@ -777,6 +777,13 @@ def test_a_damaged_symbol_part_is_repaired_and_explained() -> None:
     assert r._symbol_repair("UBTVQH15") is None
     assert r._symbol_repair("NGHIA") is None
     assert r._symbol_repair("QHI5") is None
+    # A glyph added (an extra letter) is OCR's damage; one letter put for another is not: a
+    # provincial department's own code, which the corpus never writes, is no misread of the
+    # ministry's "BGDĐT" (a real scan's "1906/SGDĐT-CTrTT" became "BGDĐT" until session 23).
+    assert r._symbol_repair("HDĐND") == "HĐND"
+    assert r._symbol_repair("SGDĐT") is None
+    sogd = r.restore("Số: 1906/SGDĐT-CTrTT, Thuc hién cong van so 1899/SGDĐT-CTrTT cua So").text
+    assert sogd.count("SGDĐT") == 2
     # Alone too (where OCR lost the slashes): "UBTVQH15" stays one token, as the passes need
     # (tokens.py keeps capitals glued to a number of one or two digits together).
     alone = r.restore("Thuc hién theo 1012025 UBTVQHI5 cua Quéc hoi va Uy ban nhan dan").text
