@@ -2640,10 +2640,11 @@ def _symbol_misreading(printed: str, symbol: str) -> bool:
     """Whether the one edit from ``printed`` to ``symbol`` is OCR's damage of a symbol: a
     digit put for or read as another character, a glyph added, or a stroke (1, I, l, |) lost;
     not one letter put for another."""
-    for op, i, j in Levenshtein.editops(printed, symbol):
-        if op == "replace" and not (printed[i].isdigit() or symbol[j].isdigit()):
+    for op in Levenshtein.editops(printed, symbol):
+        was, now = printed[op.src_pos : op.src_pos + 1], symbol[op.dest_pos : op.dest_pos + 1]
+        if op.tag == "replace" and not (was.isdigit() or now.isdigit()):
             return False
-        if op == "insert" and symbol[j] not in _STROKES:
+        if op.tag == "insert" and now not in _STROKES:
             return False
     return True
 
