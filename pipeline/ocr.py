@@ -142,6 +142,12 @@ class OcrConfig:
       confidence rose on six of the seven real images under 1,000 px (90.5 -> 90.1 on the
       seventh, congbao_2012-10-18_0109-2.jpg, whose text gained and lost a few words).
       0 = off. Held-out figures: ``scripts/bench_ocr.py`` and ``scripts/bench_ocr_postcorrect.py``.
+    * ``downscale_above_px`` = 42: the other way round, a page of 2,000 px or more on its
+      short side whose letters are this high or more (print photographed at 48 megapixels,
+      a 600 dpi scan: 56 px) is shrunk first, before the cleaning, to letters of
+      ``downscale_text_px`` = 28 px (300 dpi print): Tesseract scales each line to a fixed
+      height anyway, and pays for the pixels in its layout analysis, as do the cleaning
+      steps. 0 = off. Figures: ``scripts/bench_ocr.py``.
     * ``binarize`` = False: Otsu threshold before OCR. Tesseract binarizes itself;
       set True only if the benchmark shows a gain on your material.
     """
@@ -173,6 +179,8 @@ class OcrConfig:
     upscale_max: float = 3.0
     upscale_min_factor: float = 1.7
     upscale_max_side: int = 2000
+    downscale_above_px: float = 42.0
+    downscale_text_px: float = 28.0
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 In order (:func:`preprocess`): gray, with a red seal's ink left out of colour pages
 (:func:`grayscale`); uneven light flattened (:func:`flatten`); specks removed where the page
 needs it and the text survives it (:func:`cleaned`); the page straightened (:func:`estimate_skew`);
-small print enlarged (:func:`upscaled`).
+big print made smaller first (:func:`reduced`), small print enlarged last (:func:`upscaled`).
 Their settings and the measurements behind them are :class:`pipeline.ocr.OcrConfig`'s.
 """
 
@@ -254,6 +254,31 @@ def upscale_factor(gray: Image.Image, config: OcrConfig) -> float:
     return factor if factor >= config.upscale_min_factor else 1.0
 
 
+def downscale_factor(gray: Image.Image, config: OcrConfig) -> float:
+    """How much to shrink a big page before anything else: where its letters are
+    ``downscale_above_px`` high or more (print photographed at 48 megapixels, scans at 600
+    dpi), to ``downscale_text_px`` (see ``OcrConfig.downscale_above_px``); 1 otherwise. The
+    letters are measured on a copy a few times smaller (a fraction of the cost)."""
+    if config.downscale_above_px <= 0 or min(gray.size) < config.upscale_max_side:
+        return 1.0
+    k = max(1, min(gray.size) // 800)
+    h = text_height(gray.reduce(k))
+    if h is None or h * k < config.downscale_above_px:
+        return 1.0
+    return config.downscale_text_px / (h * k)
+
+
+def reduced(gray: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
+    """(``gray`` shrunk by :func:`downscale_factor`, area-averaged, the factor)."""
+    factor = downscale_factor(gray, config)
+    if factor == 1.0:
+        return gray, 1.0
+    size = (max(1, round(gray.width * factor)), max(1, round(gray.height * factor)))
+    small = gray.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    small.info.update(gray.info)
+    return small, factor
+
+
 def upscaled(gray: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
     """(``gray`` enlarged by :func:`upscale_factor`, Lanczos, the factor)."""
     factor = upscale_factor(gray, config)
@@ -270,12 +295,16 @@ def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float,
     red ink was left out, how much the image was enlarged)."""
     gray, red = grayscale(img, config)
     skew = 0.0
-    gray = cleaned(flatten(gray, config), config, image_dpi(img))
+    # Big print made smaller first: every step after it costs less.
+    gray, down = reduced(gray, config)
+    dpi = image_dpi(img)
+    gray = cleaned(flatten(gray, config), config, dpi * down if dpi else None)
     if config.deskew:
         skew = estimate_skew(gray, config.max_skew)
         if abs(skew) >= 0.2:
             gray = gray.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    gray, scale = upscaled(gray, config)
+    gray, up = upscaled(gray, config)
+    scale = down * up
     if config.binarize:
         arr = np.asarray(gray)
         gray = Image.fromarray(((arr > _otsu(arr)) * 255).astype(np.uint8))

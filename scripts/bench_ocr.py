@@ -59,6 +59,8 @@ DEGRADATIONS: dict[str, dict[str, object]] = {
     # the 300 dpi page softened, shrunk, JPEG-compressed, no resolution in the file.
     "phone-size, 100 dpi": {"shrink": 3},
     "phone-size, 75 dpi": {"shrink": 4},
+    # The other way round: big print (a 600 dpi scan, a 48-megapixel photo), shrunk first.
+    "12 pt at 600 dpi": {"dpi": 600},
 }
 
 
@@ -142,10 +144,12 @@ def main() -> None:
         "`no cleaning` = same without those; `psm 3` = our cleaning with Tesseract's automatic segmentation;",
         "`vote on specks alone` = the despeckle rule before session 20 (the vote wherever the",
         "speck count says, even where it erodes the text: small print at 150-200 dpi);",
-        "`not enlarged` = without the enlarging of small print (before session 23).",
+        "`not rescaled` = without the enlarging of small print and the shrinking of big print",
+        "(both session 23); the last column: seconds of OCR for the degradation's pages, ours /",
+        "not rescaled.",
         "",
-        "| degradation | pipeline | no cleaning | psm 3 | vote on specks alone | not enlarged | mean confidence |",
-        "|---|---|---|---|---|---|---|",
+        "| degradation | pipeline | no cleaning | psm 3 | vote on specks alone | not rescaled | mean confidence | seconds |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     variants = {
         "pipeline": OcrConfig(),
@@ -154,8 +158,8 @@ def main() -> None:
         ),
         "psm 3": OcrConfig(psm=3),
         # (The despeckle rule before session 20: the vote wherever the specks say.)
-        "vote on specks alone": OcrConfig(despeckle_max_erosion=1.0),
-        "not enlarged": OcrConfig(upscale_text_px=0),
+        "vote on specks alone": OcrConfig(despeckle_max_erosion=1.0, despeckle_min_text_px=0),
+        "not rescaled": OcrConfig(upscale_text_px=0, downscale_above_px=0),
     }
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
@@ -176,10 +180,13 @@ def main() -> None:
                 speed_pages += files
                 speed_kind += [name] * len(files)
             cells, conf = [], []
+            seconds: dict[str, float] = {}
             for vname, ocfg in variants.items():
                 ok = total = 0.0
                 for f, page in zip(files, texts, strict=True):
+                    t0 = time.perf_counter()
                     doc = ingest(f, IngestConfig(ocr=ocfg))
+                    seconds[vname] = seconds.get(vname, 0.0) + time.perf_counter() - t0
                     ref = " ".join(page)
                     n = len(ref.split())
                     ok += syllable_accuracy(ref, doc.pages[0].text) * n
@@ -187,7 +194,10 @@ def main() -> None:
                     if vname == "pipeline":
                         conf.append(doc.pages[0].confidence or 0.0)
                 cells.append(f"{100 * ok / total:.2f}%")
-            out.append(f"| {name} | {' | '.join(cells)} | {sum(conf) / len(conf):.1f} |")
+            out.append(
+                f"| {name} | {' | '.join(cells)} | {sum(conf) / len(conf):.1f} | "
+                f"{seconds['pipeline']:.1f} / {seconds['not rescaled']:.1f} |"
+            )
 
         # Speed. Per page, interleaved (bare, ours, bare, ours ...) and the best of
         # `reps` runs each, so load from other processes hits both sides alike.

@@ -21,6 +21,7 @@ from pipeline.ocrwords import placed, text_from_data, unsure_words
 from pipeline.pagecleaning import (
     cleaned,
     despeckle,
+    downscale_factor,
     estimate_skew,
     flatten,
     grayscale,
@@ -367,3 +368,18 @@ def test_a_small_image_that_claims_300_dpi_is_not_despeckled() -> None:
     assert needs_despeckle(small, replace(cfg, despeckle_min_text_px=0))  # (the file alone)
     ref = " ".join(VI_LINES * 3)
     assert syllable_accuracy(ref, ocr_image(small).text) >= 0.95
+
+
+def test_big_print_is_made_smaller_before_the_cleaning_and_ocr() -> None:
+    # 12 pt at 600 dpi (letters of ~55 px, a 48-megapixel photo's scale): shrunk to 300 dpi
+    # print first, read as well; 300 dpi print on a page as big is measured and left alone.
+    cfg = OcrConfig()
+    big = render_page(VI_LINES * 3, dpi=600, margin=300)
+    assert 0.45 <= downscale_factor(big.convert("L"), cfg) <= 0.55
+    assert downscale_factor(big.convert("L"), OcrConfig(downscale_above_px=0)) == 1.0
+    wide = render_page(VI_LINES * 3, margin=1100).convert("L")  # (300 dpi, 2,000 px and more)
+    assert min(wide.size) >= cfg.upscale_max_side and downscale_factor(wide, cfg) == 1.0
+    r = ocr_image(big)
+    assert syllable_accuracy(" ".join(VI_LINES * 3), r.text) >= 0.99
+    # (The review image is of the page read: the shrunk one, about half as wide.)
+    assert r.image is not None and r.image.scale > 1.8 * r.image.width / big.width
