@@ -235,6 +235,7 @@ def test_recipients_without_the_stamp_and_signature_read_beside_them() -> None:
         "~ Thường trực Huyện ủy; SĨ GIÁO DU S\n"
         "- Lãnh đạo UBND huyện; Công đoàn huyện; 14 +\n"
         "- Các phòng, ban (để t/h); VỀ \\p nữ Ah 0)\n"
+        "- Ban ATGT huyện: N VÀ ĐẢO\n"
         "Hoa Sử Y d, TIẾT, (V mgjuaA —-\n"
         "- Lưu: VT, VP.\n"
         "Phụ lục\nnội dung của phụ lục, không phải nơi nhận\n"
@@ -245,6 +246,7 @@ def test_recipients_without_the_stamp_and_signature_read_beside_them() -> None:
         "Thường trực Huyện ủy",
         "Lãnh đạo UBND huyện; Công đoàn huyện",
         "Các phòng, ban (để t/h)",
+        "Ban ATGT huyện",  # (its ";" read as ":", then the ring of the stamp)
         "Lưu: VT, VP",
     ]
 

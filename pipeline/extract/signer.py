@@ -116,6 +116,12 @@ def _without_right_junk(text: str) -> str:
     if symbol and symbol.start() > 3:
         # (The right column's symbols end the recipient, and an aside they broke.)
         text = re.sub(r"\s*\([^)]*$", "", text[: symbol.start()]).rstrip(" ,:")
+    # A stamp's ring in capitals after a ";" that OCR read as ":" ("Ban ATGT TP. Đà Nẵng: N VÀ
+    # ĐẢO", the ring of "SỞ GIÁO DỤC VÀ ĐÀO TẠO"): capitals with vowel marks, which the codes
+    # after "Lưu:" never have ("VT, CTTTTT").
+    ring = re.search(r"^(?P<keep>.*\S):\s+(?P<tail>[^:;]+)$", text)
+    if ring and _stamp_ring(ring.group("tail")):
+        return ring.group("keep")
     m = re.search(r"^(?P<keep>.*;)\s*(?P<tail>[^;]+)$", text)
     if not m:
         return text
@@ -130,6 +136,21 @@ def _without_right_junk(text: str) -> str:
         or tail.startswith(("-", "–"))  # (a second bullet: the right column's own)
     )
     return m.group("keep") if junk else text
+
+
+def _stamp_ring(tail: str) -> bool:
+    """Whether ``tail`` reads as a stamp's ring: letters all capitals, and a vowel among them
+    with a mark (a code, "VT", "GDĐT", has none)."""
+    letters = [c for c in tail if c.isalpha()]
+    return (
+        bool(letters) and all(c.isupper() for c in letters) and bool(_MARKED_CAPITAL.search(tail))
+    )
+
+
+# A capital vowel with a mark: Vietnamese written out, not an abbreviation ("Đ" is in codes).
+_MARKED_CAPITAL = re.compile(
+    r"[ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]"
+)
 
 
 def _without_name(text: str, name: str) -> str:
