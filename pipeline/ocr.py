@@ -138,7 +138,7 @@ class OcrConfig:
       lines: read there, not tuned on otherwise) misread 11.4 -> 12.4% of their words. Every
       loss was at letters of 12 px or more, every gain at 11 or less. The real phone images vietadmin/4_1.jpg and
       4_2.jpg (enlarged 2.4x), against their unverified ground truth, after post-correction:
-      92.1 -> 93.7% and 88.2 -> 95.5% of its words found in order; Tesseract's mean word
+      92.7 -> 94.1% and 88.2 -> 95.5% of its words found in order; Tesseract's mean word
       confidence rose on six of the seven real images under 1,000 px (90.5 -> 90.1 on the
       seventh, congbao_2012-10-18_0109-2.jpg, whose text gained and lost a few words).
       0 = off. Held-out figures: ``scripts/bench_ocr.py`` and ``scripts/bench_ocr_postcorrect.py``.

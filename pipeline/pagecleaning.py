@@ -269,30 +269,32 @@ def downscale_factor(gray: Image.Image, config: OcrConfig) -> float:
 
 
 def reduced(gray: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
-    """(``gray`` shrunk by :func:`downscale_factor`, area-averaged, the factor)."""
+    """(``gray`` shrunk by :func:`downscale_factor`, the factor)."""
     factor = downscale_factor(gray, config)
-    if factor == 1.0:
-        return gray, 1.0
-    size = (max(1, round(gray.width * factor)), max(1, round(gray.height * factor)))
-    small = gray.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
-    small.info.update(gray.info)
-    return small, factor
+    return _rescaled(gray, factor), factor
 
 
 def upscaled(gray: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
-    """(``gray`` enlarged by :func:`upscale_factor`, Lanczos, the factor)."""
+    """(``gray`` enlarged by :func:`upscale_factor`, the factor)."""
     factor = upscale_factor(gray, config)
+    return _rescaled(gray, factor), factor
+
+
+def _rescaled(gray: Image.Image, factor: float) -> Image.Image:
+    """``gray`` resized by ``factor`` (Lanczos; a big reduction by whole factors first, which
+    costs a fraction of the time), its info kept; ``gray`` itself at 1."""
     if factor == 1.0:
-        return gray, 1.0
-    size = (round(gray.width * factor), round(gray.height * factor))
-    big = gray.resize(size, Image.Resampling.LANCZOS)
-    big.info.update(gray.info)
-    return big, factor
+        return gray
+    size = (max(1, round(gray.width * factor)), max(1, round(gray.height * factor)))
+    out = gray.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    out.info.update(gray.info)
+    return out
 
 
 def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float, bool, float]:
     """Grayscale, then the cleaning steps ``config`` turns on. Returns (image, skew, whether
-    red ink was left out, how much the image was enlarged)."""
+    red ink was left out, the factor the image was resized by: under 1 shrunk, over 1
+    enlarged)."""
     gray, red = grayscale(img, config)
     skew = 0.0
     # Big print made smaller first: every step after it costs less.
