@@ -382,6 +382,12 @@ def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
         w.append(f"turned {r.rotated} deg clockwise (orientation detection)")
     if r.red_dropped:
         w.append("red ink (a seal) left out of the OCR")
+    if r.scale > 1.0:
+        # (What an archivist can act on: the page is worth scanning again.)
+        w.append(
+            f"low resolution: small print enlarged {r.scale:.1f}x before OCR "
+            "(a scan at 300 dpi reads better)"
+        )
     return _Raw(
         r.text, Method.OCR, cfg.ocr.lang, r.confidence, w, r.line_confidences, r.line_boxes, r.image
     )

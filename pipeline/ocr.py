@@ -195,6 +195,9 @@ class OcrResult:
     line_boxes: tuple[tuple[Box, ...], ...] = ()
     image: PageImage | None = None  # the page read, small (OcrConfig.review_image_width)
     red_dropped: bool = False  # red ink (a seal) left out of the page read (OcrConfig.drop_red)
+    # How much the page was resized before OCR: over 1 small print enlarged, under 1 big print
+    # shrunk (OcrConfig.upscale_text_px, downscale_above_px).
+    scale: float = 1.0
 
 
 @functools.cache
@@ -242,6 +245,7 @@ def ocr_image(img: Image.Image, config: OcrConfig | None = None) -> OcrResult:
         line_boxes=read.line_boxes,
         image=small_image(page, cfg.review_image_width),
         red_dropped=red,
+        scale=scale,
     )
 
 

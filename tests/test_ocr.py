@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFilter
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
+from pipeline.ingest import ingest
 from pipeline.ocr import OcrConfig, OcrResult, ocr_image
 from pipeline.ocrwords import placed, text_from_data, unsure_words
 from pipeline.pagecleaning import (
@@ -352,6 +353,18 @@ def test_small_print_of_a_phone_size_image_is_enlarged_before_ocr(dpi: int | Non
     r = ocr_image(photo)
     assert syllable_accuracy(ref, r.text) >= 0.95 > as_is + 0.2, r.text
     assert r.image is not None and r.image.scale < 1.0  # (the review image of the enlarged page)
+    assert 2.0 <= r.scale <= OcrConfig().upscale_max
+
+
+@pytest.mark.slow
+def test_an_enlarged_page_says_so_and_advises_a_rescan(tmp_path: Path) -> None:
+    photo = tmp_path / "photo.jpg"
+    _phone_size(render_page(VI_LINES * 3), 4).save(photo)
+    (page,) = ingest(photo).pages
+    assert any(w.startswith("low resolution: small print enlarged") for w in page.warnings)
+    scan = tmp_path / "scan.png"
+    render_page(VI_LINES * 3).save(scan, dpi=(300, 300))
+    assert not any("low resolution" in w for w in ingest(scan).pages[0].warnings)
 
 
 @pytest.mark.slow
