@@ -125,7 +125,9 @@ class OcrConfig:
       reaches this many pixels: Tesseract splits and reads letters of a few pixels badly, and
       a tone mark above a circumflex is one or two pixels there. At most ``upscale_max`` = 3
       times and to ``upscale_max_side`` = 2,000 px on the short side; a page with a short side
-      of 2,000 px or more is not measured at all (an A4 page at 240 dpi and up), and a factor
+      of 2,000 px or more is not measured at all (an A4 page at 240 dpi and up), nor one whose
+      file says 200 dpi or more where its size agrees (5 inches or more on the short side: a
+      scanner's page; a web copy shrunk to 600 px that still says 300 dpi is measured), and a factor
       under ``upscale_min_factor`` = 1.7 is not applied (letters of 11 px or less are
       enlarged). Chosen on the development plans
       (scripts/make_dev_split.py) rendered, softened, downsampled and JPEG-compressed, 9 pages

@@ -240,11 +240,16 @@ def text_height(gray: Image.Image) -> float | None:
     return float(np.median(blots)) if len(blots) >= 200 else None
 
 
-def upscale_factor(gray: Image.Image, config: OcrConfig) -> float:
+def upscale_factor(gray: Image.Image, config: OcrConfig, dpi: float | None = None) -> float:
     """How much to enlarge ``gray`` before OCR: its letters to ``upscale_text_px`` (see
     ``OcrConfig.upscale_text_px``), at most ``upscale_max`` times and to ``upscale_max_side``
-    pixels on the short side; 1 when they are near that size already or larger."""
+    pixels on the short side; 1 when they are near that size already or larger. A page whose
+    file says ``dpi`` of 200 or more, and whose size agrees (5 inches or more on its short
+    side: a document page, not a web copy shrunk to 600 px that still says 300 dpi), is
+    believed and not measured."""
     if config.upscale_text_px <= 0 or min(gray.size) >= config.upscale_max_side:
+        return 1.0
+    if dpi and dpi >= 200 and min(gray.size) / dpi >= 5.0:
         return 1.0
     h = text_height(gray)
     if h is None:
@@ -274,9 +279,11 @@ def reduced(gray: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
     return _rescaled(gray, factor), factor
 
 
-def upscaled(gray: Image.Image, config: OcrConfig) -> tuple[Image.Image, float]:
+def upscaled(
+    gray: Image.Image, config: OcrConfig, dpi: float | None = None
+) -> tuple[Image.Image, float]:
     """(``gray`` enlarged by :func:`upscale_factor`, the factor)."""
-    factor = upscale_factor(gray, config)
+    factor = upscale_factor(gray, config, dpi)
     return _rescaled(gray, factor), factor
 
 
@@ -300,12 +307,13 @@ def preprocess(img: Image.Image, config: OcrConfig) -> tuple[Image.Image, float,
     # Big print made smaller first: every step after it costs less.
     gray, down = reduced(gray, config)
     dpi = image_dpi(img)
-    gray = cleaned(flatten(gray, config), config, dpi * down if dpi else None)
+    dpi = dpi * down if dpi else None
+    gray = cleaned(flatten(gray, config), config, dpi)
     if config.deskew:
         skew = estimate_skew(gray, config.max_skew)
         if abs(skew) >= 0.2:
             gray = gray.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    gray, up = upscaled(gray, config)
+    gray, up = upscaled(gray, config, dpi)
     scale = down * up
     if config.binarize:
         arr = np.asarray(gray)
