@@ -140,17 +140,13 @@ def _without_right_junk(text: str) -> str:
 
 def _stamp_ring(tail: str) -> bool:
     """Whether ``tail`` reads as a stamp's ring: letters all capitals, and a vowel among them
-    with a mark (a code, "VT", "GDĐT", has none)."""
+    with a mark, Vietnamese written out (a code, "VT", "GDĐT", has none; "Đ" is in codes)."""
     letters = [c for c in tail if c.isalpha()]
     return (
-        bool(letters) and all(c.isupper() for c in letters) and bool(_MARKED_CAPITAL.search(tail))
+        bool(letters)
+        and all(c.isupper() for c in letters)
+        and any(c != "Đ" and fold(c) != c.lower() for c in letters)
     )
-
-
-# A capital vowel with a mark: Vietnamese written out, not an abbreviation ("Đ" is in codes).
-_MARKED_CAPITAL = re.compile(
-    r"[ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]"
-)
 
 
 def _without_name(text: str, name: str) -> str:
