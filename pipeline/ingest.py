@@ -37,7 +37,7 @@ from pipeline.ocrwords import Box, unsure_words, word_boxes
 from pipeline.odtfile import odt_images
 from pipeline.quality import DEFAULT as QUALITY_DEFAULT
 from pipeline.quality import QualityConfig, garbled_score, looks_vietnamese, text_stats
-from pipeline.records import Document, Method, Page, PageImage
+from pipeline.records import LOW_RESOLUTION, Document, Method, Page, PageImage
 from pipeline.rtffile import rtf_images
 from pipeline.textfile import TextFileConfig, invalid_utf8_count, read_text_file
 from pipeline.wordfile import docx_images, read_word, word_kind
@@ -384,10 +384,7 @@ def _ocr_page(img: Image.Image, cfg: IngestConfig, number: int) -> _Raw:
         w.append("red ink (a seal) left out of the OCR")
     if r.scale > 1.0:
         # (What an archivist can act on: the page is worth scanning again.)
-        w.append(
-            f"low resolution: small print enlarged {r.scale:.1f}x before OCR "
-            "(a scan at 300 dpi reads better)"
-        )
+        w.append(f"{LOW_RESOLUTION} {r.scale:.1f}x before OCR (a scan at 300 dpi reads better)")
     return _Raw(
         r.text, Method.OCR, cfg.ocr.lang, r.confidence, w, r.line_confidences, r.line_boxes, r.image
     )

@@ -23,6 +23,11 @@ class Method(StrEnum):
     OCR = "ocr"  # Tesseract on the page image
 
 
+# How a page whose small print OCR enlarged says so (pipeline.ingest); the review index counts
+# such pages, the ones worth a rescan.
+LOW_RESOLUTION = "low resolution: small print enlarged"
+
+
 @dataclass(frozen=True)
 class OcrWord:
     """A word Tesseract read with a low confidence (0-100): ``line`` 1-based and ``col``

@@ -22,7 +22,7 @@ from html import escape
 from typing import Any
 
 from diacritics.changes import Change, Unresolved
-from pipeline.records import Document, OcrWord, Page, WordBox
+from pipeline.records import LOW_RESOLUTION, Document, OcrWord, Page, WordBox
 
 _Mark = Change | Unresolved | OcrWord
 
@@ -53,6 +53,9 @@ def review_counts(doc: Document) -> dict[str, int]:
         "flagged": sum(c.flagged for p in doc.pages for c in p.changes),
         "unresolved": sum(len(p.unresolved) for p in doc.pages),
         "ocr_unsure": sum(isinstance(m, OcrWord) for p in doc.pages for m in review_marks(p)),
+        "low_resolution": sum(
+            any(w.startswith(LOW_RESOLUTION) for w in p.warnings) for p in doc.pages
+        ),
     }
 
 
@@ -101,6 +104,9 @@ def review_index(docs: dict[str, dict[str, Any]]) -> str:
         what = " · ".join(str(entry[k]) for k in ("title", "issuer") if entry.get(k))
         if len(what) > 120:
             what = what[:119] + "…"
+        low = int(r.get("low_resolution", 0))
+        if low:  # (what the archivist can act on: scan these pages again)
+            what = " · ".join(filter(None, [what, f"{low} page(s) at low resolution: rescan"]))
         rows.append(
             f'<tr><td><a href="{_e(doc_id)}.html">{_e(doc_id)}</a>'
             + (f'<br><span class="muted">{_e(what)}</span>' if what else "")

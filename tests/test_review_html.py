@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import VI_LINES, cli, font_path, render_page
 from fpdf import FPDF
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from diacritics.changes import Change, Source, Unresolved
 from pipeline.batch import BatchConfig, run_batch
@@ -234,3 +234,23 @@ def test_the_index_says_what_each_document_is(tmp_path: Path) -> None:
     )
     docs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
     assert docs["plan"]["issuer"] == "Ủy ban nhân dân xã An Phú"
+
+
+def test_the_index_names_the_pages_worth_a_rescan(tmp_path: Path) -> None:
+    # A web-size photo of a page (75 dpi, softened, JPEG): its print is enlarged before OCR,
+    # and the backlog's index says the document has a page worth scanning again.
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    page = render_page(VI_LINES * 3).convert("L").filter(ImageFilter.GaussianBlur(0.6))
+    small = page.resize((page.width // 4, page.height // 4), Image.Resampling.LANCZOS)
+    small.save(src / "photo.jpg", quality=60)
+    render_page(VI_LINES * 3).save(src / "scan.png", dpi=(300, 300))
+    run_batch([src], out, CFG)
+    docs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    assert docs["photo"]["review"]["low_resolution"] == 1
+    assert docs["scan"]["review"]["low_resolution"] == 0
+    index = (out / "review" / "index.html").read_text(encoding="utf-8")
+    photo = re.search(r'<a href="photo\.html">photo</a>(.*?)</tr>', index, re.S)
+    scan = re.search(r'<a href="scan\.html">scan</a>(.*?)</tr>', index, re.S)
+    assert photo is not None and "1 page(s) at low resolution: rescan" in photo.group(1)
+    assert scan is not None and "low resolution" not in scan.group(1)
