@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import io
 import lzma
 import os
 import platform
@@ -31,8 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-from conftest import render_page  # noqa: E402
-from PIL import Image, ImageFilter  # noqa: E402
+from conftest import phone_size, render_page  # noqa: E402
 
 from pipeline.batch import BatchConfig, run_batch  # noqa: E402
 from pipeline.ingest import IngestConfig, ingest  # noqa: E402
@@ -62,16 +60,6 @@ DEGRADATIONS: dict[str, dict[str, object]] = {
     # The other way round: big print (a 600 dpi scan, a 48-megapixel photo), shrunk first.
     "12 pt at 600 dpi": {"dpi": 600},
 }
-
-
-def phone_size(page: Image.Image, shrink: int) -> Image.Image:
-    """``page`` softened (blur 0.6 px), ``shrink`` times smaller, through JPEG quality 60."""
-    small = page.convert("L").filter(ImageFilter.GaussianBlur(0.6))
-    small = small.resize((small.width // shrink, small.height // shrink), Image.Resampling.LANCZOS)
-    buf = io.BytesIO()
-    small.save(buf, format="JPEG", quality=60)
-    buf.seek(0)
-    return Image.open(buf).convert("L")
 
 
 def cut_lines(paragraphs: Iterable[str]) -> list[str]:

@@ -103,6 +103,19 @@ def render_page(
     return add_seal(img, size=seal) if seal else img
 
 
+def phone_size(page: Image.Image, shrink: int, dpi: int | None = None) -> Image.Image:
+    """``page`` (300 dpi) as a web-size photo or scan: softened (blur 0.6 px), ``shrink`` times
+    smaller, through JPEG quality 60, with ``dpi`` in its header if given (else none)."""
+    small = page.convert("L").filter(ImageFilter.GaussianBlur(0.6))
+    small = small.resize((small.width // shrink, small.height // shrink), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    small.save(buf, format="JPEG", quality=60, **({"dpi": (dpi, dpi)} if dpi else {}))
+    buf.seek(0)
+    out = Image.open(buf)
+    out.load()
+    return out
+
+
 def add_seal(page: Image.Image, x: float = 0.6, y: float = 0.5, size: float = 0.15) -> Image.Image:
     """``page`` in colour with a red seal (con dấu) stamped on it, as ink does (multiplied):
     two rings and letters, centred at (``x``, ``y``) of the page, radius ``size`` of its width."""

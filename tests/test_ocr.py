@@ -4,16 +4,15 @@ pages rendered by the tests."""
 from __future__ import annotations
 
 import difflib
-import io
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import VI_LINES, add_seal, render_page
+from conftest import VI_LINES, add_seal, phone_size, render_page
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from pipeline.errors import MissingDependencyError, PageTimeoutError
 from pipeline.ingest import ingest
@@ -309,31 +308,19 @@ def test_placed_words_stand_where_they_say_whatever_the_spacing(
     assert len(got) == want
 
 
-def _phone_size(page: Image.Image, shrink: int, dpi: int | None = None) -> Image.Image:
-    """``page`` (300 dpi) as a web-size photo: softened, ``shrink`` times smaller, JPEG."""
-    small = page.convert("L").filter(ImageFilter.GaussianBlur(0.6))
-    small = small.resize((small.width // shrink, small.height // shrink), Image.Resampling.LANCZOS)
-    buf = io.BytesIO()
-    small.save(buf, format="JPEG", quality=60, **({"dpi": (dpi, dpi)} if dpi else {}))
-    buf.seek(0)
-    out = Image.open(buf)
-    out.load()
-    return out
-
-
 def test_the_letters_size_follows_the_resolution_and_sets_the_enlargement() -> None:
     cfg = OcrConfig()
     page = render_page(VI_LINES * 3).convert("L")  # (12 pt at 300 dpi)
     full = text_height(page)
     assert full is not None and 24 <= full <= 32
     for shrink in (2, 4):
-        h = text_height(_phone_size(page, shrink))
+        h = text_height(phone_size(page, shrink))
         assert h is not None and abs(h - full / shrink) <= 1.5
     assert upscale_factor(page, cfg) == 1.0  # (print that size is left as it is)
-    assert upscale_factor(_phone_size(page, 2), cfg) == 1.0  # 150 dpi: 1.4x, not worth it
-    assert 1.0 < upscale_factor(_phone_size(page, 2), OcrConfig(upscale_min_factor=1.2)) < 1.5
-    assert 2.0 <= upscale_factor(_phone_size(page, 4), cfg) <= cfg.upscale_max  # 75 dpi
-    assert upscale_factor(_phone_size(page, 4), OcrConfig(upscale_text_px=0)) == 1.0
+    assert upscale_factor(phone_size(page, 2), cfg) == 1.0  # 150 dpi: 1.4x, not worth it
+    assert 1.0 < upscale_factor(phone_size(page, 2), OcrConfig(upscale_min_factor=1.2)) < 1.5
+    assert 2.0 <= upscale_factor(phone_size(page, 4), cfg) <= cfg.upscale_max  # 75 dpi
+    assert upscale_factor(phone_size(page, 4), OcrConfig(upscale_text_px=0)) == 1.0
     # Specks are no letters: a page with 1% of its pixels specks is not enlarged.
     noisy = render_page(VI_LINES * 3, noise=0.01).convert("L")
     assert abs((text_height(noisy) or 0) - full) <= 1.5 and upscale_factor(noisy, cfg) == 1.0
@@ -342,7 +329,7 @@ def test_the_letters_size_follows_the_resolution_and_sets_the_enlargement() -> N
     tiny = render_page(VI_LINES * 3, size_pt=6, dpi=200, margin=400).convert("L")
     assert upscale_factor(tiny, cfg, 200.0) == 1.0 < upscale_factor(tiny, cfg)
     # (A web copy that claims 300 dpi at 1.5 inches is measured: _phone_size above.)
-    assert upscale_factor(_phone_size(page, 4), cfg, 300.0) > 2.0
+    assert upscale_factor(phone_size(page, 4), cfg, 300.0) > 2.0
     # Too few ink blots to say (a line or two): left alone.
     assert text_height(render_page(VI_LINES[:1]).convert("L")) is None
 
@@ -354,7 +341,7 @@ def test_small_print_of_a_phone_size_image_is_enlarged_before_ocr(dpi: int | Non
     # two. Read as it is, a third of the words or more come out wrong; enlarged, nearly none
     # (with or without a resolution in the file: Tesseract is told the enlarged one).
     ref = " ".join(VI_LINES * 3)
-    photo = _phone_size(render_page(VI_LINES * 3), 4, dpi)
+    photo = phone_size(render_page(VI_LINES * 3), 4, dpi)
     as_is = syllable_accuracy(ref, ocr_image(photo, OcrConfig(upscale_text_px=0)).text)
     r = ocr_image(photo)
     assert syllable_accuracy(ref, r.text) >= 0.95 > as_is + 0.2, r.text
@@ -365,7 +352,7 @@ def test_small_print_of_a_phone_size_image_is_enlarged_before_ocr(dpi: int | Non
 @pytest.mark.slow
 def test_an_enlarged_page_says_so_and_advises_a_rescan(tmp_path: Path) -> None:
     photo = tmp_path / "photo.jpg"
-    _phone_size(render_page(VI_LINES * 3), 4).save(photo)
+    phone_size(render_page(VI_LINES * 3), 4).save(photo)
     (page,) = ingest(photo).pages
     assert any(w.startswith("low resolution: small print enlarged") for w in page.warnings)
     scan = tmp_path / "scan.png"

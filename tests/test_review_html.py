@@ -7,9 +7,9 @@ import json
 import re
 from pathlib import Path
 
-from conftest import VI_LINES, cli, font_path, render_page
+from conftest import VI_LINES, cli, font_path, phone_size, render_page
 from fpdf import FPDF
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from diacritics.changes import Change, Source, Unresolved
 from pipeline.batch import BatchConfig, run_batch
@@ -241,9 +241,7 @@ def test_the_index_names_the_pages_worth_a_rescan(tmp_path: Path) -> None:
     # and the backlog's index says the document has a page worth scanning again.
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
-    page = render_page(VI_LINES * 3).convert("L").filter(ImageFilter.GaussianBlur(0.6))
-    small = page.resize((page.width // 4, page.height // 4), Image.Resampling.LANCZOS)
-    small.save(src / "photo.jpg", quality=60)
+    phone_size(render_page(VI_LINES * 3), 4).save(src / "photo.jpg")
     render_page(VI_LINES * 3).save(src / "scan.png", dpi=(300, 300))
     run_batch([src], out, CFG)
     docs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
