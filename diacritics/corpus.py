@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from diacritics.orthography import normalize_syllable, strip_marks
+from diacritics.orthography import glued_cut, normalize_syllable, split_tone, strip_marks
 from diacritics.tokens import syllable_shaped
 from pipeline.atomic import write_atomic
 from pipeline.errors import InputFileError, MissingDependencyError
@@ -178,20 +178,16 @@ def _iter_chunks(corpus_dir: Path) -> Iterator[tuple[str, str, str]]:
 # ----------------------------------------------------------------------------- build
 
 
-# The five tone marks (grave, acute, hook above, tilde, dot below), as combining characters.
-_TONES = frozenset("\u0300\u0301\u0309\u0303\u0323")
-
-
 def _two_glued(word: str, syllables: set[str]) -> bool:
     """Two syllables written without their space, which the corpus's typed and OCR'd text
     has ("tạikhoản", "trílây", "tổchức"): no candidate for one word, or a damaged "TRILAY"
     reads "TRÍLÂY" rather than the "TRI LẤY" a split gives. A word of one syllable's shape
     never is one ("nghiêng"), nor a loanword written solid, whose syllables carry no tone
     mark ("Lênin", "đôla", "Kitô": a restorer that split them would change correct text)."""
-    if syllable_shaped(word) or _TONES.isdisjoint(unicodedata.normalize("NFD", word)):
+    if syllable_shaped(word) or split_tone(word)[1] == 0:
         return False
     # (``syllables`` are syllable-shaped: each half has its vowel.)
-    return any(word[:k] in syllables and word[k:] in syllables for k in range(1, len(word)))
+    return glued_cut(word, syllables) is not None
 
 
 def _tokenize_chunk(

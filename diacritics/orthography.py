@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from enum import StrEnum
 
 # Combining code points of the five tones (NFD), in the order of TONES.
@@ -162,6 +163,16 @@ def normalize_tone_placement(text: str, placement: TonePlacement = TonePlacement
 def has_marks(word: str) -> bool:
     """True when ``word`` carries any Vietnamese diacritic (tone, vowel mark or đ)."""
     return strip_marks(word) != word
+
+
+def glued_cut(word: str, known: Collection[str], min_side: int = 1) -> int | None:
+    """Where ``word`` is two words of ``known`` written without their space, each at least
+    ``min_side`` characters: the cut with the longest first word (a consonant between two
+    vowels closes the first syllable: "đảngủy" is "đảng ủy", not "đả ngủy"), or None."""
+    for cut in range(len(word) - min_side, min_side - 1, -1):
+        if word[:cut] in known and word[cut:] in known:
+            return cut
+    return None
 
 
 def gains_hook_or_horn(before: str, after: str) -> bool:

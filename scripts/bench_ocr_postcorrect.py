@@ -18,7 +18,6 @@ Prints one markdown section.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 import time
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from bench_ocr import syllable_accuracy as found_in_order  # noqa: E402
 from bench_restore import flag_calibration, pyvi_restore  # noqa: E402
 
 from diacritics.api import load_restorer  # noqa: E402
@@ -40,13 +40,6 @@ from pipeline.records import Document, Method, Page  # noqa: E402
 
 PAGES = Path("eval/ocr-vie/pages.jsonl")
 REAL = ROOT.parent / "shared" / "real-scans" / "vietadmin"
-
-
-def found_in_order(gold: str, text: str) -> float:
-    """Share of ``gold``'s words that ``text`` has, in order (difflib's matching blocks)."""
-    g, t = gold.split(), text.split()
-    sm = difflib.SequenceMatcher(a=g, b=t, autojunk=False)
-    return sum(b.size for b in sm.get_matching_blocks()) / max(len(g), 1)
 
 
 def real_scans() -> None:

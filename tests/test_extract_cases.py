@@ -71,34 +71,32 @@ def test_law_title_is_kept():
     assert ref.title == "Luật Thực hiện dân chủ ở cơ sở"
 
 
-def test_signer_and_recipients_side_by_side():
-    text = (
-        BODY + "Nơi nhận:                      T/M BAN THƯỜNG VỤ\n"
-        "- Ban Dân vận Tỉnh ủy (báo cáo),     PHÓ BÍ THƯ\n- Lưu VP.\n\n          Nguyễn Văn An\n"
-    )
-    rec = extract_from_text(text, "s")
-    assert rec["signer"] == {
-        "name": "Nguyễn Văn An",
-        "title": "Phó Bí thư",
-        "capacity": "T/M Ban Thường vụ",
-    }
-    assert rec["recipients"] == ["Ban Dân vận Tỉnh ủy (báo cáo)", "Lưu VP"]
-
-
-def test_closing_read_through_a_stamp_with_a_rank_before_the_name():
-    # As OCR reads a police unit's dispatch: the head's space lost and "n" read "m", strokes
-    # of the stamp before the bullets, a rank before the name, a title that is no plain one.
-    text = (
-        BODY + ".——— Nơinhậm __ PHÓ TRƯỞNG PHÒNG PHỤ TRÁCH\n"
-        '" - Như trên; P ¬-. |\n| - Lưu: VT, PC08.\n_ _—— Thượng tá Trần Văn Bình\n'
-    )
-    rec = extract_from_text(text, "s")
-    assert rec["signer"] == {
-        "name": "Trần Văn Bình",
-        "title": "Phó Trưởng phòng phụ trách",
-        "capacity": None,
-    }
-    assert rec["recipients"] == ["Như trên", "Lưu: VT, PC08"]
+@pytest.mark.parametrize(
+    ("closing", "signer", "recipients"),
+    [
+        pytest.param(
+            "Nơi nhận:                      T/M BAN THƯỜNG VỤ\n"
+            "- Ban Dân vận Tỉnh ủy (báo cáo),     PHÓ BÍ THƯ\n- Lưu VP.\n\n          Nguyễn Văn An\n",
+            {"name": "Nguyễn Văn An", "title": "Phó Bí thư", "capacity": "T/M Ban Thường vụ"},
+            ["Ban Dân vận Tỉnh ủy (báo cáo)", "Lưu VP"],
+            id="signer and recipients side by side",
+        ),
+        # As OCR reads a police unit's dispatch: the head's space lost and "n" read "m",
+        # strokes of the stamp before the bullets, a rank before the name, a title that is no
+        # plain one.
+        pytest.param(
+            ".——— Nơinhậm __ PHÓ TRƯỞNG PHÒNG PHỤ TRÁCH\n"
+            '" - Như trên; P ¬-. |\n| - Lưu: VT, PC08.\n_ _—— Thượng tá Trần Văn Bình\n',
+            {"name": "Trần Văn Bình", "title": "Phó Trưởng phòng phụ trách", "capacity": None},
+            ["Như trên", "Lưu: VT, PC08"],
+            id="closing read through a stamp with a rank before the name",
+        ),
+    ],
+)
+def test_signer_and_recipients_of_a_closing_block(closing, signer, recipients):
+    rec = extract_from_text(BODY + closing, "s")
+    assert rec["signer"] == signer
+    assert rec["recipients"] == recipients
 
 
 def test_signer_name_beside_a_signature_with_its_surname_misread():

@@ -328,7 +328,7 @@ def test_the_letters_size_follows_the_resolution_and_sets_the_enlargement() -> N
     # at 200 dpi or more): 6 pt print at 200 dpi on a 5.4-inch page is not measured.
     tiny = render_page(VI_LINES * 3, size_pt=6, dpi=200, margin=400).convert("L")
     assert upscale_factor(tiny, cfg, 200.0) == 1.0 < upscale_factor(tiny, cfg)
-    # (A web copy that claims 300 dpi at 1.5 inches is measured: _phone_size above.)
+    # (A web copy that claims 300 dpi at 1.5 inches is measured: phone_size above.)
     assert upscale_factor(phone_size(page, 4), cfg, 300.0) > 2.0
     # Too few ink blots to say (a line or two): left alone.
     assert text_height(render_page(VI_LINES[:1]).convert("L")) is None

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from diacritics.orthography import (
     TonePlacement,
     gains_hook_or_horn,
+    glued_cut,
     normalize_tone_placement,
     split_tone,
     strip_marks,
@@ -78,3 +79,11 @@ def test_tone_normalization_is_idempotent_and_nfc(s):
 )
 def test_gains_hook_or_horn(before, after, expected):
     assert gains_hook_or_horn(before, after) is expected
+
+
+def test_glued_cut_takes_the_longest_first_word() -> None:
+    known = {"đảng", "ủy", "đả", "ngủy", "khoa", "tỉnh", "e", "a"}
+    assert glued_cut("đảngủy", known) == 4  # not "đả" + "ngủy"
+    assert glued_cut("khoatỉnh", known) == 4
+    assert glued_cut("ea", known) == 1 and glued_cut("ea", known, min_side=2) is None
+    assert glued_cut("khoa", known) is None  # (one word is no two)

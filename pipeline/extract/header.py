@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from diacritics.orthography import glued_cut
 from pipeline.extract.patterns import lex, regexes
 from pipeline.extract.text import Layout, Line, fold, is_caps
 from pipeline.quality import corpus_dir, syllables
@@ -513,16 +514,13 @@ def _unglued(word: str) -> str:
     no syllable itself ("KHOATỈNH" -> "KHOA TỈNH": Tesseract dropped the space of a header's
     spaced capitals); else ``word``. Abbreviations ("UBND"), names of one syllable and
     minority place names ("Ea") stay.
-    The longest first syllable wins: a consonant between two vowels closes the first syllable
-    ("ĐẢNGỦY" is "ĐẢNG ỦY", not "ĐẢ NGỦY"; "HOÀNGAN" "HOÀNG AN")."""
+    The longest first syllable wins ("ĐẢNGỦY" is "ĐẢNG ỦY"; "HOÀNGAN" "HOÀNG AN")."""
     known = syllables()
     low = word.lower()
     if low in known or not word.isalpha():
         return word
-    for cut in range(len(word) - 2, 1, -1):  # (two letters a side: "Ea" is no "E A")
-        if low[:cut] in known and low[cut:] in known:
-            return f"{word[:cut]} {word[cut:]}"
-    return word
+    cut = glued_cut(low, known, min_side=2)  # (two letters a side: "Ea" is no "E A")
+    return word if cut is None else f"{word[:cut]} {word[cut:]}"
 
 
 # What OCR leaves around a name in the header: rules, slashes, a stray colon.
