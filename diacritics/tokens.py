@@ -46,6 +46,13 @@ _GLUED_NUMBER_RE = re.compile(r"(\d{2,})")
 # Capitals and a number of one or two digits: a symbol's part ("UBTVQH15", "QH13"; not the
 # year of "NĂM2024", nor "BƯỚC12", whose capitals are a syllable).
 _SYMBOL_PART_RE = re.compile(r"([A-ZĐ]{3,})\d{1,2}")
+# A symbol's part with a small letter or two after its capitals: "TTg" (Thủ tướng) of
+# "19/CT-TTg", "CTrTT" of "1906/SGDĐT-CTrTT", "TTr" (Tờ trình). (Only ASCII small letters and
+# "đ": a part with a marked small letter is a word, "thôn" of "thôn/tổ".)
+_MIXED_PART_RE = re.compile(r"[A-ZĐ]{2,}[a-zđ]{1,2}[A-ZĐ]*")
+# The first chunk of a line: where a symbol broken at its dash or slash ends ("4869/UBND-" at
+# the end of one line, "SYT ngày 26/7/2020" on the next).
+_FIRST_CHUNK_RE = re.compile(r"\s*([^\s,;:()]+)")
 
 
 def _quantity_re() -> re.Pattern[str]:
@@ -101,13 +108,44 @@ def _is_symbol(chunk: str) -> bool:
     a syllable, while a symbol has a part that is not, "NQ/HU", "KH/UBND")."""
     if not any(c.isalpha() for c in chunk):
         return False
-    if any(c.islower() for c in chunk):
+    if any(c.islower() for c in chunk) and not _mixed_parts_only(chunk):
         return False
     if "/" in chunk and "-" not in chunk and not any(c.isdigit() for c in chunk):
         parts = strip_marks(chunk).upper().split("/")
         if all(_SYLLABLE_RE.fullmatch(x) for x in parts):
             return False
     return "/" in chunk or ("-" in chunk and any(c.isdigit() for c in chunk))
+
+
+def _mixed_parts_only(chunk: str) -> bool:
+    """Whether every part of ``chunk`` with a small letter is a symbol's part in capitals and a
+    small letter or two ("TTg"), the symbol having at least one part besides ("19/CT-TTg")."""
+    parts = [x for x in re.split(r"[/.-]", chunk) if x]
+    mixed = [x for x in parts if any(c.islower() for c in x)]
+    return len(parts) > len(mixed) and all(_MIXED_PART_RE.fullmatch(x) for x in mixed)
+
+
+def _symbol_tail(chunk: str) -> bool:
+    """Whether ``chunk``, at the start of a line after one that ended in a document symbol's
+    dash or slash, is that symbol's end: capitals, digits and symbol parts only ("SYT", "UBND",
+    "TTg", "BTC", "CP"), no word in small letters."""
+    chunk = chunk.rstrip(".")
+    if not chunk or len(chunk) > 24 or not any(c.isalpha() for c in chunk):
+        return False
+    parts = [x for x in re.split(r"[/-]", chunk) if x]
+    return bool(parts) and all(
+        x.isdigit() or (x.isupper() and x.isalnum()) or bool(_MIXED_PART_RE.fullmatch(x))
+        for x in parts
+    )
+
+
+def _ends_in_broken_symbol(line: str) -> bool:
+    """Whether ``line`` ends in a document symbol broken at its dash or slash ("4869/UBND-")."""
+    end = line.rstrip()
+    if not end.endswith(("-", "/")):
+        return False
+    chunk = end.rsplit(None, 1)[-1]
+    return len(chunk) > 1 and _is_symbol(chunk.strip("./-"))
 
 
 def is_abbreviation(tok: str) -> bool:
@@ -144,8 +182,9 @@ def _url_and_symbol_ranges(
     return urls, symbols
 
 
-# Tokens of a line by (line number, line, sentence boundary before it), and the boundary after it.
-LineMemo = dict[tuple[int, str, bool], tuple[list[Token], bool]]
+# Tokens of a line by (line number, line, sentence boundary before it, broken symbol before it),
+# and the boundary after it.
+LineMemo = dict[tuple[int, str, bool, bool], tuple[list[Token], bool]]
 
 
 def tokenize(text: str, memo: LineMemo | None = None) -> list[Token]:
@@ -155,26 +194,30 @@ def tokenize(text: str, memo: LineMemo | None = None) -> list[Token]:
     each pass, and only the lines where a word changed need new tokens."""
     out: list[Token] = []
     boundary = True
+    tail = False  # the line before ended in a broken document symbol
     for ln, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             boundary = True
+            tail = False
             continue
-        key = (ln, line, boundary)
+        key = (ln, line, boundary, tail)
         hit = memo.get(key) if memo is not None else None
         if hit is None:
-            hit = _line_tokens(ln, line, boundary)
+            hit = _line_tokens(ln, line, boundary, tail)
             if memo is not None:
                 memo[key] = hit
         out.extend(hit[0])
         boundary = hit[1]
+        tail = _ends_in_broken_symbol(line)
     return out
 
 
-def _line_tokens(ln: int, line: str, boundary: bool) -> tuple[list[Token], bool]:
-    """The tokens of line ``ln`` (``boundary``: a sentence ends before it) and whether a
-    sentence ends after it."""
+def _line_tokens(ln: int, line: str, boundary: bool, tail: bool) -> tuple[list[Token], bool]:
+    """The tokens of line ``ln`` (``boundary``: a sentence ends before it; ``tail``: the line
+    before ended in a document symbol broken at its dash, whose end may begin this one) and
+    whether a sentence ends after it."""
     out = []
-    toks, ends = _tokenize_line(line)
+    toks, ends = _tokenize_line(line, tail)
     for tok, a, p, num, b, abbr, part in toks:
         out.append(
             Token(
@@ -194,14 +237,20 @@ def _line_tokens(ln: int, line: str, boundary: bool) -> tuple[list[Token], bool]
 
 @lru_cache(maxsize=65_536)
 def _tokenize_line(
-    line: str,
+    line: str, tail: bool = False
 ) -> tuple[tuple[tuple[str, int, bool, bool, bool, bool, bool], ...], bool]:
     """Tokens of one line as (text, column, protected, number, boundary before it, standalone
-    abbreviation, part of a symbol in capitals) and whether a sentence ends after the last one.
+    abbreviation, part of a symbol in capitals) and whether a sentence ends after the last one;
+    ``tail``: the line before ended in a symbol broken at its dash or slash, so the first chunk
+    of this one, where it reads as a symbol's end, is protected with it ("SYT" is no "sụt").
     Cached: the restorer's passes tokenize the same lines again, and most lines of a pass are
     those of the previous one."""
     out = []
     urls, symbols = _url_and_symbol_ranges(line)
+    if tail:
+        m = _FIRST_CHUNK_RE.match(line)
+        if m and _symbol_tail(m.group(1)):
+            symbols = [m.span(1), *symbols]
     prot = urls + symbols
     last = 0
     boundary = bool(_BULLET_RE.match(line))  # a list item starts a sentence
