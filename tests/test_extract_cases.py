@@ -299,3 +299,17 @@ def test_a_signer_name_read_beside_the_recipients() -> None:
     rec = extract_from_text(text, "s")
     assert rec["signer"] == {"name": "Lê Thị Bích Thuận", "title": "Giám đốc", "capacity": None}
     assert rec["recipients"] == ["Như trên", "Trưởng phòng Sở", "Lưu: VT"]
+
+
+def test_thi_of_chi_thi_opens_no_clause():
+    # "thì" opens the part whose body is the actor ("Đối với X thì <body> ..."); the "thị" of
+    # "Chỉ thị số", whose "số" folds like the head "Sở", and the "thi" of "điểm thi" do not.
+    text = (
+        "KẾ HOẠCH\nlàm việc\n\nI. NỘI DUNG\n"
+        "Các đơn vị quán triệt Chỉ thị số 19/CT-TTg ngày 24/4/2020 của Thủ tướng Chính phủ "
+        "về tiếp tục thực hiện các biện pháp phòng, chống dịch.\n"
+        "Mỗi điểm thi Sở Giáo dục bố trí 02 phòng dự phòng.\n"
+        "Đối với các trường thì Ban giám hiệu chỉ đạo tổ chức thi.\n"
+    )
+    rec = extract_from_text(text, "t")
+    assert [r["actor"] for r in rec["responsibilities"]] == ["Ban giám hiệu"]

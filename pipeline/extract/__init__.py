@@ -92,7 +92,9 @@ def extract_record(doc: Document, config: ExtractConfig | None = None) -> dict[s
         ),
         body_end,
     )
-    outline = parse_outline(lay, _outline_start(lay, body_start, body_end), body_end)
+    outline = parse_outline(
+        lay, _outline_start(lay, body_start, body_end), body_end, skip=h.addressees
+    )
 
     # Dates: every paragraph, in order.
     dates = []

@@ -158,7 +158,12 @@ _DUTY_RE = re.compile(r"^\s*(?:nhiem vu|trach nhiem)(?:\s+cua)?\s+(?P<who>[^:]{3
 # "... Người chủ trì có trách nhiệm sau đây:" closing an item whose bullets are the duties.
 _HAS_DUTY_RE = re.compile(
     r"(?:^|[.;]\s+)(?P<who>[^.;:]{3,100}?)\s+(?:co|chiu)\s+(?:trach nhiem|nhiem vu)"
-    r"(?:\s+sau(?:\s+day)?|\s+nhu\s+sau)?\s*:\s*$"
+    r"(?:\s+sau(?:\s+day)?|\s+nhu\s+sau)?\s*:?\s*$"
+)
+# "Thủ trưởng các đơn vị, trường học có trách nhiệm quán triệt ...": a dispatch's sentence
+# that names who must do the task before "có / chịu trách nhiệm" (the who opens the sentence).
+_DUTY_SENTENCE_RE = re.compile(
+    r"^(?P<who>[^.;:]{3,80}?)\s+(?:co|chiu)\s+trach nhiem\s+(?!sau\b|nhu sau\b)(?P<task>\w)"
 )
 
 
@@ -181,17 +186,21 @@ def _damaged_word(word: str, want: str) -> bool:
     )
 
 
-def opens_with_head(f: str) -> bool:
+def opens_with_head(f: str, text: str | None = None) -> bool:
     """True when the folded text ``f`` opens with a body's head word (lexicon ``actor_head``).
 
     The head is followed by a space, ":" or "," ("Các cơ quan, ban, ngành: ...").
     A head of two words or more also matches with one of its words damaged in the
     vowel (restoration or OCR: "Một trận Tổ quốc", "Mt tran" for "Mặt trận").
+    Given the ``text`` that ``f`` folds, a head whose words it spells as other words is none
+    ("Bố trí", "số 19/CT-TTg" fold like the heads "Bộ", "Sở").
     """
     words = re.findall(r"[a-z0-9]+|[^a-z0-9\s]", f[:60])
     for e in lex("actor_head"):
         h = e.folded
         if f.startswith(h) and f[len(h) : len(h) + 1] in (" ", ":", ","):
+            if text is not None and not _spelled(text[: len(h)], e.text):
+                continue
             return True
         hw = h.split()
         if len(hw) < 2 or len(words) <= len(hw):
@@ -233,7 +242,7 @@ def split_actor(text: str, max_words: int = 30) -> tuple[str | None, str]:
     off = len(cue.folded) + 1 if cue else 0
     # "Các thành viên ...", "Những đơn vị ...": a determiner before the head word.
     body_f = re.sub(r"^(?:cac|nhung|moi)\s+", "", f[off:])
-    if not opens_with_head(body_f) and not cue:
+    if not opens_with_head(body_f, t[len(f) - len(body_f) :]) and not cue:
         return None, t
     colon = t.find(":", off)
     if 0 < colon - off <= 120 and t[colon + 1 :].strip():
@@ -373,12 +382,29 @@ def _assignments(p: Paragraph, text: str, cues: tuple[str, ...]) -> list[Respons
         segments.append(sent)
         # "Đối với X thì <body> có trách nhiệm ...": the body opens the part after "thì".
         m = re.search(r"\sthi\s+", fold(sent))
-        if m:
+        # (The word "thì", not the "thị" of "Chỉ thị số 19/CT-TTg", whose "số" would read as
+        # the head "Sở", nor the "thi" of "điểm thi"; unmarked only in text without marks.)
+        word = sent[m.start() + 1 : m.end()].strip().lower() if m else ""
+        if m and word == ("thi" if fold(sent) == sent.lower() else "thì"):
             segments.append(sent[m.end() :])
     for sent in segments:
-        fs = fold(sent.lstrip("-+• "))
+        st = sent.lstrip("-+• ")
+        fs = fold(st)
         fs_head = re.sub(r"^(?:cac|nhung|moi)\s+", "", fs)
-        if fs_head.startswith(not_actor) or not (fs.startswith(cues) or opens_with_head(fs_head)):
+        head = opens_with_head(fs_head, st[len(fs) - len(fs_head) :])
+        if fs_head.startswith(not_actor):
+            continue
+        if not (fs.startswith(cues) or head):
+            m = _DUTY_SENTENCE_RE.match(fs)
+            if m and st[:1].isupper() and len(m.group("who").split()) <= 12:
+                who = _clean(st[: m.end("who")])
+                out.append(
+                    Responsibility(
+                        who,
+                        split_clauses(st[m.start("task") :]),
+                        p.line_at(max(0, text.find(sent))),
+                    )
+                )
             continue
         actor, task = split_actor(sent.lstrip("-+• "))
         if actor and (task or fs.startswith(cues)) and len(actor.split()) <= 15:

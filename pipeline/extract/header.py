@@ -42,6 +42,8 @@ class Header:
     issuer_line: Line | None = None
     issuer_level: str | None = None
     body_start: int = 0  # index of the first body paragraph
+    # Paragraphs of a dispatch's addressees ("Kính gửi: - Sở ...;"): neither tasks nor headings.
+    addressees: frozenset[int] = frozenset()
 
 
 def _letters(s: str) -> str:
@@ -414,6 +416,38 @@ def find_dispatch_subject(lay: Layout, limit: int) -> tuple[str | None, list[Lin
     return None, []
 
 
+def _after_lines(lay: Layout, lines: list[Line | None]) -> int:
+    """The first paragraph after the last of ``lines`` (0 where there is none): a dispatch's
+    number, date and subject lines, whose paragraph OCR may have merged with the motto column
+    beside them ("CỤC THUẾ TP.HCM Độc lập - Tự do - Hạnh phúc Số: ...")."""
+    last = max((ln.index for ln in lines if ln is not None), default=None)
+    if last is None:
+        return 0
+    return next(
+        (k for k, p in enumerate(lay.paragraphs) if p.first.index > last), len(lay.paragraphs)
+    )
+
+
+def find_addressees(lay: Layout, start: int) -> frozenset[int]:
+    """The paragraphs of a "Kính gửi:" block among the first three of the body, with the dash
+    items that list its addressees ("- Sở Giáo dục và Đào tạo;"): short, each its own."""
+    rx = regexes()["addressee_line"]
+    first = next(
+        (k for k in range(start, min(start + 3, len(lay.paragraphs)))
+         if rx.match(lay.paragraphs[k].folded)),
+        None,
+    )  # fmt: skip
+    if first is None:
+        return frozenset()
+    out = {first}
+    for k in range(first + 1, len(lay.paragraphs)):
+        t = lay.paragraphs[k].text.strip()
+        if not t.startswith(("-", "+", "•")) or len(t) > 150:
+            break
+        out.add(k)
+    return frozenset(out)
+
+
 def find_issuer(lay: Layout, header_end: int) -> tuple[str | None, Line | None]:
     """Issuer from the header block: the lines before "Số" / the motto / the date line."""
     block: list[Line] = []
@@ -653,6 +687,9 @@ def parse_header(lay: Layout) -> Header:
         h.title, h.title_lines = find_dispatch_subject(lay, head_lines)
         if h.title:
             h.doc_type, h.doc_type_line = "Công văn", h.title_lines[0]
+        # No type line to end the header: the body begins after the header's own lines.
+        h.body_start = _after_lines(lay, [h.number_line, h.issued_line, *h.title_lines])
+    h.addressees = find_addressees(lay, h.body_start)
     h.issuer, h.issuer_line = find_issuer(lay, head_lines)
     if h.issuer is None:
         h.issuer, h.issuer_line = issuer_from_body(lay, h.body_start, h.issued_place)

@@ -35,6 +35,10 @@ _BULLET_RE = re.compile(rf"^\s*(?P<m>[{re.escape(BULLETS)}])\s*(?P<t>\S.*)$")
 _DIGIT_OCR = {"S": "5", "s": "5", "l": "1", "I": "1", "O": "0", "B": "8", "Z": "2", "G": "6"}
 _DIGIT_LETTER_RE = re.compile(rf"^\s*(?P<m>[{''.join(_DIGIT_OCR)}])\s*\.\s+(?P<t>\S.*)$")
 
+# A line that is only a document symbol ("1899/SGDĐT-CTrTT.", a citation broken after "số"):
+# capitals, but no heading.
+_SYMBOL_LINE_RE = re.compile(r"[\w.]*\d[\w.]*[/-][\w./-]*[.,;:]?")
+
 # Levels of each kind of marker; dotted numbers go one deeper per dot.
 LEVEL = {"article": 1, "caps": 1, "roman": 1, "arabic": 2, "letter": 4, "dash": 5, "plus": 6}
 
@@ -151,13 +155,16 @@ def classify(
     m = _BULLET_RE.match(first)
     if m:
         return ("plus" if m.group("m") == "+" else "dash"), m.group("m"), m.group("t")
-    if is_caps(first) and len(first) <= 120:
+    if is_caps(first) and len(first) <= 120 and not _SYMBOL_LINE_RE.fullmatch(first.strip()):
         return "caps", "", first
     return None
 
 
-def parse_outline(lay: Layout, start: int = 0, end: int | None = None) -> Outline:
-    """Outline of paragraphs ``start`` .. ``end`` (the body between title and signature)."""
+def parse_outline(
+    lay: Layout, start: int = 0, end: int | None = None, skip: frozenset[int] = frozenset()
+) -> Outline:
+    """Outline of paragraphs ``start`` .. ``end`` (the body between title and signature), the
+    paragraphs ``skip`` (a dispatch's addressees) left out."""
     paras = lay.paragraphs[start:end]
     nodes: list[Node] = []
     parents: list[int | None] = []
@@ -165,6 +172,8 @@ def parse_outline(lay: Layout, start: int = 0, end: int | None = None) -> Outlin
     stack: list[int] = []  # indices into nodes, innermost last
     roman_seen = arabic_seen = 0
     for k, p in enumerate(paras, start=start):
+        if k in skip:
+            continue
         c = classify(p, roman_seen + 1, arabic_seen + 1 if arabic_seen else 0)
         if c is None:
             if stack:
