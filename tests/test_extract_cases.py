@@ -313,3 +313,14 @@ def test_thi_of_chi_thi_opens_no_clause():
     )
     rec = extract_from_text(text, "t")
     assert [r["actor"] for r in rec["responsibilities"]] == ["Ban giám hiệu"]
+
+
+def test_a_number_before_a_name_or_another_word_is_no_quantity():
+    # A street number before a name, a table's row number before a verb, a word that folds
+    # like a unit's first word: no counts. A unit in small letters is one.
+    lay = _para(
+        "Địa chỉ: 199 Điện Biên Phủ, quận Bình Thạnh.\n1 Ban hành kế hoạch trước ngày 30/6.\n"
+        "Tổ chức 02 hội nghị và in 300 bản tài liệu."
+    )
+    got = [[q.text, q.value, q.unit] for p in lay.paragraphs for q in find_quantities(p)]
+    assert got == [["02 hội nghị", 2, "hội nghị"], ["300 bản", 300, "bản"]]

@@ -14,6 +14,7 @@ from functools import cache
 from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
+from diacritics.orthography import strip_marks
 from pipeline.extract.nlp import make_nlp
 from pipeline.extract.patterns import lex, load_matcher_patterns
 from pipeline.extract.text import Line, Paragraph
@@ -49,6 +50,27 @@ def _num(s: str) -> float:
     return int(v) if v.is_integer() else v  # type: ignore[return-value]
 
 
+@cache
+def _units() -> dict[str, frozenset[str]]:
+    """The lexicon's units by folded form -> their spellings in small letters."""
+    out: dict[str, set[str]] = {}
+    for e in lex("unit"):
+        out.setdefault(e.folded, set()).add(e.text.lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _a_unit(unit: str) -> bool:
+    """Whether ``unit`` as printed is one of the lexicon's counted nouns: all its words (the
+    matcher knows only a unit's first word: "điển" of "điển hình"), spelled as the lexicon
+    spells it where it carries marks ("Điện" folds like "điển" but is another word), and in
+    small letters: a capital starts a name or a sentence ("199 Điện Biên Phủ", a table's row
+    number before "Ban hành kế hoạch")."""
+    spellings = _units().get(strip_marks(unit).lower())
+    if spellings is None or unit[:1].isupper():
+        return False
+    return strip_marks(unit) == unit or unit.lower() in spellings
+
+
 def find_quantities(p: Paragraph) -> list[Quantity]:
     doc = make_nlp()(p.text)
     units = [e.folded.split() for e in lex("unit")]
@@ -73,6 +95,8 @@ def find_quantities(p: Paragraph) -> list[Quantity]:
         digits = [t.i for t in span if t.text[:1].isdigit()]
         first = doc[digits[0]]
         unit = " ".join(t.text for t in doc[digits[-1] + 1 : span.end]).strip()
+        if not _a_unit(unit):
+            continue
         if "/" in first.text:
             a, b = first.text.split("/")
             out.append(
