@@ -10,6 +10,7 @@ import pytest
 from pipeline.extract import extract_from_text
 from pipeline.extract.actors import split_clauses
 from pipeline.extract.dates import find_dates
+from pipeline.extract.header import normalize_case
 from pipeline.extract.quantities import find_quantities
 from pipeline.extract.references import dedupe, find_references
 from pipeline.extract.sections import parse_outline
@@ -324,3 +325,21 @@ def test_a_number_before_a_name_or_another_word_is_no_quantity():
     )
     got = [[q.text, q.value, q.unit] for p in lay.paragraphs for q in find_quantities(p)]
     assert got == [["02 hội nghị", 2, "hội nghị"], ["300 bản", 300, "bản"]]
+
+
+@pytest.mark.parametrize(
+    ("caps", "name"),
+    [
+        ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI TỈNH AN GIANG",
+         "Sở Lao động - Thương binh và Xã hội tỉnh An Giang"),
+        ("BỆNH VIỆN ĐA KHOA TỈNH BẮC NINH", "Bệnh viện Đa khoa tỉnh Bắc Ninh"),
+        ("TRƯỜNG THCS DỊCH VỌNG PHÒNG GD&ĐT QUẬN CẦU GIẤY",
+         "Trường THCS Dịch Vọng Phòng GD&ĐT quận Cầu Giấy"),
+        ("ĐẢNG BỘ PHƯỜNG BÌNH MINH", "Đảng bộ phường Bình Minh"),
+        ("PHÒNG AN NINH CHÍNH TRỊ NỘI BỘ", "Phòng An ninh chính trị nội bộ"),
+    ],
+)  # fmt: skip
+def test_agency_names_take_the_capitals_of_decree_30(caps, name):
+    # The field after an agency's type, each part of it ("và", "-"), a school's name; "xã hội"
+    # is no commune; the "bộ" of "Đảng bộ", "nội bộ" is no ministry.
+    assert normalize_case(caps) == name

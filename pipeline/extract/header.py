@@ -95,6 +95,7 @@ def normalize_case(text: str) -> str:
     # "TP ĐÀ NẴNG", "TX. AN NHƠN": a unit's abbreviation, the place's name after it.
     unit_abbrevs = {e.folded for e in lex("abbreviation") if e.value}
     place = False
+    placed: set[int] = set()  # the words of place names
     for i, w in enumerate(words):
         fw = fold(w)
         letters = re.sub(r"[^a-z]", "", fw)
@@ -109,17 +110,54 @@ def normalize_case(text: str) -> str:
             continue
         if place and w:
             words[i] = w[:1].upper() + w[1:]
+            placed.add(i)
         nxt = fold(words[i + 1]) if i + 1 < len(words) else ""
         if nxt == "uy":
             place = False  # "Huyện ủy", "Tỉnh ủy": a party body, no place name follows
+        elif fw == "xa" and nxt == "hoi":
+            place = False  # "Xã hội" (society: "Lao động - Thương binh và Xã hội"), no commune
         elif fw in units and not (fw in ("thi", "thanh") and nxt not in ("tran", "xa", "pho")):
             place = fw not in ("thi", "thanh")
         elif fw in ("tran", "xa", "pho") and i and fold(words[i - 1]) in ("thi", "thanh"):
             place = True
         elif fw == "uy" and i and fold(words[i - 1]) in units:
             place = True  # "HUYỆN ỦY KRÔNG": the name follows "ủy"
+    _agency_capitals(words, units, placed)
     s = " ".join(words)
     return s[:1].upper() + s[1:]
+
+
+def _agency_capitals(words: list[str], stops: set[str], placed: set[int]) -> None:
+    """Capitals of an agency's name in place, as Nghị định 30/2020/NĐ-CP writes them: the field
+    after its type ("Sở Giáo dục và Đào tạo", "Bệnh viện Đa khoa", "Cục Thuế"; the first word
+    of each part joined by "và" or "-"), and a school's whole name ("Trường THCS Dịch Vọng"),
+    up to the unit word of its place ("thành phố Đà Nẵng"). A type counts at the start of the
+    name, after a school's name or a place's (``placed``: a second body, "Trường THCS Dịch
+    Vọng Phòng GD&ĐT quận Cầu Giấy"), so the "bộ" of "Đảng bộ", "nội bộ" is none."""
+    types = {e.folded: e.value for e in lex("agency_type")}
+    mode: str | None = None
+    cap_next = False
+    i = 0
+    while i < len(words):
+        two = fold(" ".join(words[i : i + 2]))
+        one = fold(words[i])
+        typed = two if two in types else one if one in types else None
+        if typed and (i == 0 or mode == "name" or i - 1 in placed):
+            words[i] = words[i][:1].upper() + words[i][1:]
+            mode, cap_next = types[typed], True
+            i += len(typed.split())
+            continue
+        if mode is None:
+            i += 1
+            continue
+        if one in stops and not cap_next:
+            mode = None  # the place begins ("huyện Thanh Miện"): its own capitals
+        elif one in ("va", "-", "–"):
+            cap_next = mode == "field"
+        elif cap_next or mode == "name":
+            words[i] = words[i][:1].upper() + words[i][1:]
+            cap_next = False
+        i += 1
 
 
 def _vowelly(fw: str) -> bool:

@@ -30,6 +30,7 @@ PATTERN_DIR = Path(__file__).resolve().parent.parent / "patterns"
 
 LEXICON_KINDS = {
     "source",
+    "agency_type",
     "doc_type",
     "doc_code",
     "level",
