@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.extract.text import BULLETS, Layout, Line, Paragraph, fold, is_caps
+from pipeline.quality import syllables
 
 _ROMAN = {
     "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
@@ -155,9 +156,21 @@ def classify(
     m = _BULLET_RE.match(first)
     if m:
         return ("plus" if m.group("m") == "+" else "dash"), m.group("m"), m.group("t")
-    if is_caps(first) and len(first) <= 120 and not _SYMBOL_LINE_RE.fullmatch(first.strip()):
+    if (
+        is_caps(first)
+        and len(first) <= 120
+        and not _SYMBOL_LINE_RE.fullmatch(first.strip())
+        and _has_syllable(first)
+    ):
         return "caps", "", first
     return None
+
+
+def _has_syllable(text: str) -> bool:
+    """Whether ``text`` holds a Vietnamese syllable of two letters or more: capitals of OCR
+    noise ("N S NN _.. A... _. A", a stamp's ring read as letters) hold none."""
+    known = syllables()
+    return any(len(w) >= 2 and w in known for w in re.findall(r"[^\W\d_]+", text.lower()))
 
 
 def parse_outline(
