@@ -92,6 +92,13 @@ def test_law_title_is_kept():
             ["Như trên", "Lưu: VT, PC08"],
             id="closing read through a stamp with a rank before the name",
         ),
+        # A signature's stroke read as a quote glued to the title beside "Nơi nhận".
+        pytest.param(
+            "Nơi nhận: „7 'GIÁM ĐỐC\n- Như kính gửi;\n- Lưu VT, TCKT.\n\nNguyễn Văn An\n",
+            {"name": "Nguyễn Văn An", "title": "Giám đốc", "capacity": None},
+            ["Như kính gửi", "Lưu VT, TCKT"],
+            id="title beside the head with a stroke glued to it",
+        ),
     ],
 )
 def test_signer_and_recipients_of_a_closing_block(closing, signer, recipients):

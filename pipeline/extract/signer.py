@@ -21,6 +21,8 @@ from pipeline.extract.text import BULLETS, Layout, Line, fold, has_word, is_caps
 # rapidfuzz ratio a capitalised run needs to be read as a signer title ("TRIRNG BAN").
 TITLE_MIN_RATIO = 78
 _CAPS_WORD = re.compile(r"[^\W\d_][^\s,;]*")
+# Quotes and commas that a signature's strokes read as, glued before a title's first word.
+_STROKES = "'\"„“”‘’`,"
 
 
 @dataclass
@@ -99,10 +101,14 @@ def _caps_tails(text: str) -> list[int]:
     words = list(re.finditer(r"\S+", text))
     starts = []
     for n, m in enumerate(reversed(words), start=1):
-        if n > 6 or not _CAPS_WORD.fullmatch(m.group(0)) or not m.group(0)[0].isupper():
+        # (A quote or comma OCR made of the signature's stroke may stick to the title's
+        # first word: "Nơi nhận: „7 'GIÁM ĐỐC".)
+        word = m.group(0).lstrip(_STROKES)
+        if n > 6 or not word or not _CAPS_WORD.fullmatch(word) or not word[0].isupper():
             break
-        if n >= 2 and (m.start() == 0 or text[m.start() - 1] in " \t,;"):
-            starts.append(m.start())
+        start = m.end() - len(word)
+        if n >= 2 and (start == 0 or text[start - 1] in " \t,;" + _STROKES):
+            starts.append(start)
     return starts[::-1]
 
 
