@@ -558,6 +558,7 @@ class Restorer:
         self.names: dict[tuple[str, ...], list[str]] = {}
         # The unit word a place name takes when the gazetteer knows it as one kind of unit only.
         self.name_unit: dict[tuple[str, ...], str] = {}
+        self._keys: frozenset[str] | None = None  # (the inventory's words without marks)
         # Symbol parts in capitals the corpus writes (corpus.build: symbols.tsv).
         self._symbols: dict[str, int] = {}
         symbols_file = build / "symbols.tsv"
@@ -1766,6 +1767,11 @@ class Restorer:
         for i, (conf, alts) in confs.items():
             if i in why:
                 why[i] = (Source.LM, conf, alts)
+        for i in self._unknown_capitals(tokens, p):
+            w = why.get(i)
+            if w is not None and w[1] < self.config.flag_threshold:
+                out[i] = tokens[i].text  # (an unsure guess at an abbreviation: kept)
+                del why[i]
         return out, why
 
     def _type_prior(
@@ -2063,6 +2069,44 @@ class Restorer:
             for i, t in enumerate(tokens)
             if t.abbreviation and t.text in words
         }
+
+    def _unknown_capitals(self, tokens: list[Token], p: channel.ChannelParams) -> list[int]:
+        """Positions of words in capitals that may be an abbreviation with a vowel ("SYT" for
+        Sở Y tế, "UBKT"): three letters or more, no syllable of the inventory under any marks,
+        never printed by the channel's engine on its training pages (where damaged capitals,
+        "TUQNG" for "TƯỢNG", do occur), beside a word in small letters (a heading in capitals
+        is where damaged capitals stand). A pass keeps such a word as printed unless its
+        reading is sure (flag_threshold): the decoder put "sự" and "ST" (confidence 0.14-0.21)
+        for a dispatch's "SYT" (the Department of Health), while its sure repairs of damaged
+        abbreviations ("METQ" -> "MTTQ", "NVI" -> "XVI", 0.96-0.99) stand; on the development
+        split, every reading it undoes was wrong ("LOO" -> "Lao", "MQUOI" -> "QUOI")."""
+        out = []
+        totals = None
+        for i, t in enumerate(tokens):
+            w = t.text
+            if t.protected or len(w) < 3 or not (w.isalpha() and w.isupper()):
+                continue
+            if self._is_key(strip_marks(w).lower()):
+                continue
+            if totals is None:
+                totals = self._tokens_of(p.tokens)[1]
+            if w in totals:
+                continue
+            near = [
+                tokens[k].text
+                for k in (i - 1, i + 1)
+                if 0 <= k < len(tokens) and tokens[k].line == t.line
+            ]
+            if any(any(c.islower() for c in x) for x in near):
+                out.append(i)
+        return out
+
+    def _is_key(self, key: str) -> bool:
+        """Whether ``key`` (a word without marks, small letters) is some word's of the
+        inventory."""
+        if self._keys is None:
+            self._keys = frozenset(strip_marks(w) for w in self.vid)
+        return key in self._keys
 
     def _abbreviation_words(self, engine: str) -> frozenset[str]:
         """The abbreviation-shaped tokens the engine's token table saw at least
