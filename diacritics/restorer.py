@@ -1768,8 +1768,8 @@ class Restorer:
             if i in why:
                 why[i] = (Source.LM, conf, alts)
         for i in self._unknown_capitals(tokens, p):
-            w = why.get(i)
-            if w is not None and w[1] < self.config.flag_threshold:
+            unsure = why.get(i)
+            if unsure is not None and unsure[1] < self.config.flag_threshold:
                 out[i] = tokens[i].text  # (an unsure guess at an abbreviation: kept)
                 del why[i]
         return out, why
