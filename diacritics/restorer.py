@@ -558,7 +558,6 @@ class Restorer:
         self.names: dict[tuple[str, ...], list[str]] = {}
         # The unit word a place name takes when the gazetteer knows it as one kind of unit only.
         self.name_unit: dict[tuple[str, ...], str] = {}
-        self._keys: frozenset[str] | None = None  # (the inventory's words without marks)
         # Symbol parts in capitals the corpus writes (corpus.build: symbols.tsv).
         self._symbols: dict[str, int] = {}
         symbols_file = build / "symbols.tsv"
@@ -2084,29 +2083,22 @@ class Restorer:
         totals = None
         for i, t in enumerate(tokens):
             w = t.text
-            if t.protected or len(w) < 3 or not (w.isalpha() and w.isupper()):
-                continue
-            if self._is_key(strip_marks(w).lower()):
-                continue
-            if totals is None:
-                totals = self._tokens_of(p.tokens)[1]
-            if w in totals:
+            if t.protected or len(w) < 3 or not (w.isupper() and w.isalpha()):
                 continue
             near = [
                 tokens[k].text
                 for k in (i - 1, i + 1)
                 if 0 <= k < len(tokens) and tokens[k].line == t.line
             ]
-            if any(any(c.islower() for c in x) for x in near):
+            if not any(any(c.islower() for c in x) for x in near):
+                continue
+            if strip_marks(w).lower() in self.by_key:
+                continue
+            if totals is None:
+                totals = self._tokens_of(p.tokens)[1]
+            if w not in totals:
                 out.append(i)
         return out
-
-    def _is_key(self, key: str) -> bool:
-        """Whether ``key`` (a word without marks, small letters) is some word's of the
-        inventory."""
-        if self._keys is None:
-            self._keys = frozenset(strip_marks(w) for w in self.vid)
-        return key in self._keys
 
     def _abbreviation_words(self, engine: str) -> frozenset[str]:
         """The abbreviation-shaped tokens the engine's token table saw at least
