@@ -28,12 +28,24 @@ GLYPH_ALONE = "€¢¥©®£§"
 # before a lower-case letter), so a question mark that ends a sentence stays punctuation even
 # without its space ("không?Có").
 GLYPH_INSIDE = "@?'’"
+_NOISE = GLYPH_NOISE.replace("&", "")
+# ("&" is glued noise too, but not between two capitals: the "&" of "GD&ĐT", "TT&TT",
+# "NN&PTNT" joins two abbreviations, and Tesseract's training pages print it so between
+# capitals, "T&T" as "T&T".)
 _TOKEN_RE = re.compile(
-    rf"(?:[^\W_]|(?<=[^\W_])[{GLYPH_NOISE}]|[{GLYPH_NOISE}](?=[^\W_])"
+    rf"(?:[^\W_]|(?<=[^\W_])[{_NOISE}]|[{_NOISE}](?=[^\W_])"
+    r"|(?<=[^\W_])&(?![A-ZĐ])|(?<![A-ZĐ])&(?=[^\W_])"
     rf"|(?<=[^\W_])[@'’](?=[^\W_])|(?<=[^\W_])\?(?=[a-zđà-ỹ]))+"
     rf"|(?<!\S)[{GLYPH_ALONE}&](?!\S)",
     re.UNICODE,
 )
+# "V/v" (về việc), which opens a dispatch's subject line: an abbreviation, not two words;
+# no token (never changed), and the subject after it starts afresh for the language model
+# (as the tokens "V", "v" it read "V/v bao đảm" as "báo đảm").
+_ABOUT_RE = re.compile(r"(?<![^\W_])[Vv]/[Vv](?![^\W_])")
+# Abbreviations joined by "&" ("GD&ĐT", "NN&PTNT", "VH,TT&DL"'s "TT&DL"): protected like a
+# symbol's parts (whose D may still take its Đ).
+_AMPERSAND_RE = re.compile(r"(?<![^\W_])[A-ZĐ]{1,6}(?:&[A-ZĐ]{1,6})+(?![^\W_])")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # A chunk of letters, digits, dots, slashes and dashes without spaces.
 # (Only chunks with a slash or a dash can be document symbols.)
@@ -176,10 +188,11 @@ def _url_and_symbol_ranges(
         if "@" in line or "www." in low or "http" in low
         else []
     )
+    joined = [m.span() for m in _AMPERSAND_RE.finditer(line)] if "&" in line else []
     if "/" not in line and "-" not in line:
-        return urls, []
+        return urls, joined
     symbols = [m.span() for m in _CHUNK_RE.finditer(line) if _is_symbol(m.group(0).strip("./-"))]
-    return urls, symbols
+    return urls, symbols + joined
 
 
 # Tokens of a line by (line number, line, sentence boundary before it, broken symbol before it),
@@ -254,10 +267,14 @@ def _tokenize_line(
     prot = urls + symbols
     last = 0
     boundary = bool(_BULLET_RE.match(line))  # a list item starts a sentence
+    about = [m.span() for m in _ABOUT_RE.finditer(line)] if "/" in line else []
     for a, b in _spans(line, prot):
         if _sentence_end(line, last, a) and not _hook_mark(line, last, a):
             boundary = True
         last = b
+        if about and any(s <= a and b <= e for s, e in about):
+            boundary = True
+            continue
         tok = line[a:b]
         if not (tok.isalpha() or any(c.isalpha() for c in tok)) and tok not in GLYPH_ALONE:
             if tok.isdigit():
