@@ -1666,6 +1666,12 @@ class Restorer:
         fixed = [t.protected and i not in numbers for i, t in enumerate(tokens)]
         for i in frozen:
             fixed[i] = True
+        if p.keep_known:
+            # Correctly marked text has no digits for letters: a word with a digit is as its
+            # writer wrote it ("5G", "m2", "F0"; "mạng 5G" had become "mạng Sg", "m2" "m²").
+            for i, t in enumerate(tokens):
+                if not fixed[i] and any(c.isdigit() for c in t.text):
+                    fixed[i] = True
         # Damaged symbol parts, repaired as a whole and kept from the decoder.
         symbols: dict[int, str] = {}
         if p.ocr_damage and self._symbols:

@@ -39,10 +39,27 @@ _TOKEN_RE = re.compile(
     rf"|(?<!\S)[{GLYPH_ALONE}&](?!\S)",
     re.UNICODE,
 )
-# "V/v" (về việc), which opens a dispatch's subject line: an abbreviation, not two words;
-# no token (never changed), and the subject after it starts afresh for the language model
-# (as the tokens "V", "v" it read "V/v bao đảm" as "báo đảm").
-_ABOUT_RE = re.compile(r"(?<![^\W_])[Vv]/[Vv](?![^\W_])")
+
+
+def _abbreviations_re() -> re.Pattern[str]:
+    path = Path(__file__).resolve().parent / "data" / "abbreviations.txt"
+    rows = [r.strip() for r in path.read_text(encoding="utf-8").splitlines()]
+    words = sorted((r for r in rows if r and not r.startswith("#")), key=len, reverse=True)
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(map(re.escape, words))})(?![^\W_])")
+
+
+# Abbreviations with a slash or a dot inside ("V/v" = về việc before a dispatch's subject,
+# "Đ/c" = đồng chí, "v.v"; diacritics/data/abbreviations.txt): no tokens (never changed), and
+# what follows starts afresh for the language model ("V/v bao dam" had become "V/về bảo
+# đảm", and as after a word "v" it read "báo đảm"; "v.v" counted two vowel-less words, which
+# took a short line for font damage).
+_ABOUT_RE = _abbreviations_re()
+# A place's unit abbreviated and glued to its name or number ("P.15", "Q.Bình Thạnh",
+# "X.An Phú", "TT.Phù Mỹ"): kept ("P.15" had become "đã.15": P is OCR's Đ elsewhere).
+_UNIT_DOT_RE = re.compile(r"(?<![^\W_])[A-ZĐ]{1,2}(?=\.[A-ZĐ0-9])")
+# A number and capitals without a vowel ("5G", "4D", "3D"): a name, which OCR prints as
+# such; not capitals and digits ("B6" is OCR's "Bộ"), nor "1A" (OCR's "là").
+_NUMBER_NAME_RE = re.compile(r"\d+[B-DF-HJ-NP-TV-ZĐ]{1,2}")
 # Abbreviations joined by "&" ("GD&ĐT", "NN&PTNT", "VH,TT&DL"'s "TT&DL"): protected like a
 # symbol's parts (whose D may still take its Đ).
 _AMPERSAND_RE = re.compile(r"(?<![^\W_])[A-ZĐ]{1,6}(?:&[A-ZĐ]{1,6})+(?![^\W_])")
@@ -189,6 +206,8 @@ def _url_and_symbol_ranges(
         else []
     )
     joined = [m.span() for m in _AMPERSAND_RE.finditer(line)] if "&" in line else []
+    if "." in line:
+        joined += [m.span() for m in _UNIT_DOT_RE.finditer(line)]
     if "/" not in line and "-" not in line:
         return urls, joined
     symbols = [m.span() for m in _CHUNK_RE.finditer(line) if _is_symbol(m.group(0).strip("./-"))]
@@ -267,7 +286,7 @@ def _tokenize_line(
     prot = urls + symbols
     last = 0
     boundary = bool(_BULLET_RE.match(line))  # a list item starts a sentence
-    about = [m.span() for m in _ABOUT_RE.finditer(line)] if "/" in line else []
+    about = [m.span() for m in _ABOUT_RE.finditer(line)] if "/" in line or "." in line else []
     for a, b in _spans(line, prot):
         if _sentence_end(line, last, a) and not _hook_mark(line, last, a):
             boundary = True
@@ -284,7 +303,7 @@ def _tokenize_line(
                 out.append((tok, a, True, False, boundary, False, False))
                 boundary = False
             continue
-        if tok[0].isdigit() and _QUANTITY_RE.fullmatch(tok):
+        if tok[0].isdigit() and (_QUANTITY_RE.fullmatch(tok) or _NUMBER_NAME_RE.fullmatch(tok)):
             out.append((tok, a, True, True, boundary, False, False))
             boundary = False
             continue
