@@ -1766,7 +1766,7 @@ class Restorer:
         # text keep the case they have.
         ocr_case = self.config.case_output and p.ocr_damage
         out, why, need_conf = self._pass_output(
-            tokens, previous, fixed, cands, path, words, corpus, names, ocr_case, symbols
+            tokens, previous, fixed, cands, path, words, corpus, names, ocr_case, symbols, p
         )
         confs = self._confidences(cands, path, segments, need_conf)
         for i, (conf, alts) in confs.items():
@@ -1967,12 +1967,17 @@ class Restorer:
         names: dict[int, str],
         ocr_case: bool,
         symbols: dict[int, str],
+        p: channel.ChannelParams,
     ) -> tuple[list[str], dict[int, _Why], list[int]]:
         """The new spelling of every token: the decoder's choice unless a corpus passage or a
         place name overrides it; (source, confidence, alternatives) of those that differ from
         ``previous`` (confidence 1.0 until computed); and the positions that the decoder
         changed, whose confidence is to compute. ``symbols``: the repairs of damaged symbol
-        parts (position -> spelling; see :meth:`_symbol_repair`)."""
+        parts (position -> spelling; see :meth:`_symbol_repair`). In correctly marked text
+        (``p.keep_known``) an abbreviation keeps its D (it would have been written Đ: "Hội
+        ND", the farmers' union, had become "NĐ"), and a word read with its own letters and
+        marks keeps its own case without the case channel, or where it is no syllable ("ThS."
+        had become "THS.")."""
         lm, from_corpus, lexicon = Source.LM, Source.CORPUS, Source.LEXICON
         trust = self.config.span_trust
         out: list[str] = []
@@ -1982,7 +1987,8 @@ class Restorer:
         need_conf = []
         for i, t in enumerate(tokens):
             if fixed[i]:
-                abbr = self._abbreviation(t) if t.abbreviation or t.symbol_part else None
+                abbreviated = (t.abbreviation or t.symbol_part) and not p.keep_known
+                abbr = self._abbreviation(t) if abbreviated else None
                 abbr = symbols.get(i, abbr)
                 after = abbr or t.text
                 if after != previous[i]:
@@ -2008,8 +2014,10 @@ class Restorer:
                 if c.cost[c.words.index(nw)] - c.cost[path[i]] < trust:
                     w = nw
                     source = lexicon
-            if w == t.text:
-                after = w
+            if w == t.text or (
+                w == t.text.lower() and (not ocr_case or not syllable_shaped(t.text))
+            ):
+                after = t.text  # (its own letters and marks: "ThS", "Tp" keep their case)
             elif ocr_case:
                 after = apply_case(
                     w, self._output_case(tokens, i, w, *self._neighbours(tokens, words, i))
