@@ -139,8 +139,11 @@ def classify(
         raw = m.group("m")
         low = raw.lower()
         key: str | None = None
+        due = next((k for k, v in _ROMAN.items() if v == expect_roman), None)
         if low in _ROMAN and raw.isupper():
             key = low
+            if _ROMAN[low] == expect_roman - 1 and due == low + "i":
+                key = due  # "II." again where "III." is due: OCR lost one stroke
         elif low in _ROMAN_OCR and _ROMAN[_ROMAN_OCR[low]] == expect_roman:
             key = _ROMAN_OCR[low]  # "H." where "II." is due
         # A roman heading is followed by an upper-case title ("I. MỤC ĐÍCH, YÊU CẦU").
