@@ -28,6 +28,7 @@ from diacritics.orthography import (
     normalize_tone_placement,
     strip_marks,
 )
+from diacritics.tokens import is_abbreviation
 
 # Letters only: digits, punctuation and "_" split tokens ("2024," -> no token).
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -123,6 +124,8 @@ def text_stats(text: str) -> TextStats:
     tokens = valid = marked = 0
     for m in _WORD_RE.finditer(unicodedata.normalize("NFC", text)):
         w = m.group(0)
+        if is_abbreviation(w):
+            continue  # (UBND, GDĐT, VT: no syllables, and no damage either)
         tokens += 1
         if w.lower() in syl:
             valid += 1
