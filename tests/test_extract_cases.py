@@ -350,3 +350,47 @@ def test_agency_names_take_the_capitals_of_decree_30(caps, name):
     # The field after an agency's type, each part of it ("và", "-"), a school's name; "xã hội"
     # is no commune; the "bộ" of "Đảng bộ", "nội bộ" is no ministry.
     assert normalize_case(caps) == name
+
+
+def test_subject_line_opening_with_a_preamble_word_is_the_title():
+    # "thực hiện ..." in small letters under the type is the subject; the preamble's
+    # "Thực hiện Kế hoạch số ..." opens with a capital.
+    text = (
+        "BAN DÂN VẬN\nSố 12-KH/BDV\nTân An, ngày 15 tháng 02 năm 2025\nKẾ HOẠCH\n"
+        "thực hiện phong trào thi đua “Dân vận khéo” năm 2025\n"
+        "Thực hiện Kế hoạch số 34-KH/BDVHU ngày 20/01/2025 của Ban Dân vận Huyện ủy.\n"
+    )
+    rec = extract_from_text(text, "t")
+    assert rec["title"] == "Kế hoạch thực hiện phong trào thi đua “Dân vận khéo” năm 2025"
+
+
+def test_signer_title_on_a_line_of_its_own_is_read_whole():
+    text = BODY + "Nơi nhận:\n- Lưu VP.\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\nTrần Thị Mai\n"
+    assert extract_from_text(text, "s")["signer"] == {
+        "name": "Trần Thị Mai",
+        "title": "Phó Bí thư",
+        "capacity": "T/M Ban Thường vụ",
+    }
+
+
+def test_duties_named_after_their_body():
+    # "X có nhiệm vụ <task>": the body is X; "chịu trách nhiệm trước ..." (whom one answers
+    # to) is a task of its own; "./" closes the last sentence; a citation's issuer stops
+    # before "phê duyệt".
+    text = (
+        "QUYẾT ĐỊNH\nvề việc thành lập Tổ công tác\n\n"
+        "Căn cứ Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ phê duyệt Đề án.\n"
+        "Điều 2. Tổ công tác có nhiệm vụ tham mưu UBND xã chỉ đạo thực hiện Đề án.\n"
+        "Điều 3. Thủ trưởng các đơn vị chịu trách nhiệm trước Chủ tịch UBND xã về kết quả; "
+        "báo cáo định kỳ hằng quý./.\n"
+    )
+    rec = extract_from_text(text, "d")
+    got = {r["actor"]: r["tasks"] for r in rec["responsibilities"]}
+    assert got == {
+        "Tổ công tác": ["tham mưu UBND xã chỉ đạo thực hiện Đề án"],
+        "Thủ trưởng các đơn vị": [
+            "chịu trách nhiệm trước Chủ tịch UBND xã về kết quả",
+            "báo cáo định kỳ hằng quý",
+        ],
+    }
+    assert rec["references"][0]["issuer"] == "Thủ tướng Chính phủ"

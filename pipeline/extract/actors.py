@@ -143,7 +143,8 @@ def split_clauses(text: str) -> list[str]:
     out = []
     prev = 0
     for k in [*cuts, len(text)]:
-        piece = _clean(text[prev:k]).rstrip(";,.:!? ").strip()
+        # ("./" closes a document's last sentence: "... thi hành Quyết định này./")
+        piece = _clean(text[prev:k]).rstrip(";,.:!? /").strip()
         prev = k + 1
         if piece and has_word(piece):
             out.append(piece)
@@ -163,7 +164,12 @@ _HAS_DUTY_RE = re.compile(
 # "Thủ trưởng các đơn vị, trường học có trách nhiệm quán triệt ...": a dispatch's sentence
 # that names who must do the task before "có / chịu trách nhiệm" (the who opens the sentence).
 _DUTY_SENTENCE_RE = re.compile(
-    r"^(?P<who>[^.;:]{3,80}?)\s+(?:co|chiu)\s+trach nhiem\s+(?!sau\b|nhu sau\b)(?P<task>\w)"
+    r"^(?P<who>[^.;:]{3,80}?)\s+(?P<duty>(?:co|chiu)\s+trach nhiem)\s+(?!sau\b|nhu sau\b)"
+    r"(?P<task>\w)"
+)
+# "Tổ công tác có nhiệm vụ" before the task's verb: the body is "Tổ công tác".
+_DUTY_TAIL_RE = re.compile(
+    r"\s+(?:có|chịu|co|chiu)\s+(?:trách nhiệm|nhiệm vụ|trach nhiem|nhiem vu)$"
 )
 
 
@@ -270,7 +276,7 @@ def split_actor(text: str, max_words: int = 30) -> tuple[str | None, str]:
             break
     if best is None:
         return (_clean(t[off:]), "") if cue or len(t) <= 120 else (None, t)
-    actor = _clean(t[off:best])
+    actor = _DUTY_TAIL_RE.sub("", _clean(t[off:best]))
     if len(actor.split()) > max_words:
         return None, t
     return actor, _clean(t[best:])
@@ -398,12 +404,11 @@ def _assignments(p: Paragraph, text: str, cues: tuple[str, ...]) -> list[Respons
             m = _DUTY_SENTENCE_RE.match(fs)
             if m and st[:1].isupper() and len(m.group("who").split()) <= 12:
                 who = _clean(st[: m.end("who")])
+                # "chịu trách nhiệm trước X về Y" (whom one answers to) is the task itself.
+                answers = fs.startswith("truoc ", m.start("task"))
+                task = st[m.start("duty") if answers else m.start("task") :]
                 out.append(
-                    Responsibility(
-                        who,
-                        split_clauses(st[m.start("task") :]),
-                        p.line_at(max(0, text.find(sent))),
-                    )
+                    Responsibility(who, split_clauses(task), p.line_at(max(0, text.find(sent))))
                 )
             continue
         actor, task = split_actor(sent.lstrip("-+• "))

@@ -21,7 +21,8 @@ from pipeline.extract.text import Line, Paragraph, fold
 
 # Where the issuer named after "của" stops (folded text).
 _ISSUER_STOP = re.compile(
-    r"\s+(?:ve|v€|se|huong dan|ban hanh|quy dinh|tai|nham|de|theo|trong|gan|giai doan|nhiem ky)\s"
+    r"\s+(?:ve|v€|se|huong dan|ban hanh|phe duyet|quy dinh|tai|nham|de|theo|trong|gan|giai doan"
+    r"|nhiem ky)\s"
     r"|[;:.,(“\"”]|\s+ngay\s|$"
     # "... của Ban Dân vận Tỉnh ủy và Công văn số 739-CV/HU": the next citation begins.
     r"|\s+va\s+(?=[^;:.,]{0,30}?\sso[\s:])"

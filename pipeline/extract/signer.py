@@ -325,7 +325,10 @@ def parse_closing(lay: Layout, body_end_hint: int | None = None) -> Closing:
             cand = right
         else:
             _, right = _split_right(ln.text)
-            cand = right or (ln.text if is_caps(ln.text) else None)
+            whole = ln.text if is_caps(ln.text) else None
+            cand = right or whole
+            if right and whole and _title_match(whole)[1] >= _title_match(right)[1]:
+                cand = whole  # a line that is a title whole ("PHÓ BÍ THƯ", not its "BÍ THƯ")
         if cand and not _capacity(cand):
             t = _title_of(cand)
             if t:
