@@ -394,3 +394,14 @@ def test_duties_named_after_their_body():
         ],
     }
     assert rec["references"][0]["issuer"] == "Thủ tướng Chính phủ"
+
+
+def test_body_opening_in_small_letters_after_the_subject_stays_body():
+    # A restored body sentence that lost its capital ("để hưởng ứng ...") still opens the
+    # body; only "thực hiện" in small letters may be a subject line.
+    text = (
+        "THÔNG BÁO\nVề kế hoạch trồng cây\n"
+        "để hưởng ứng phong trào Vì một môi trường xanh, sạch, đẹp, Ban Giám\n"
+        "hiệu nhà trường phát động buổi trồng cây quanh sân trường.\n"
+    )
+    assert extract_from_text(text, "t")["title"] == "Thông báo về kế hoạch trồng cây"

@@ -379,16 +379,15 @@ def find_title(lay: Layout, k: int, doc_type: str) -> tuple[str, list[Line], int
         # Subject lines: until a preamble opener, a section, a capitalised issuer
         # line, a separator; on a spaced (word-processor) layout each line is a paragraph.
         def opens_body(t: str, ft: str) -> bool:
-            # (A preamble opens with a capital: "Thực hiện Kế hoạch số ..."; the subject
-            # line "thực hiện phong trào thi đua ..." under the type is the title's.)
+            # (A subject line may open with the words "thực hiện" in small letters, "thực
+            # hiện phong trào thi đua ...": the title's; the preamble's "Thực hiện Kế hoạch
+            # số ..." has its capital. Other openers, "để", "căn cứ", open the body whatever
+            # their case: OCR and restoration lose capitals.)
+            if ft.startswith("thuc hien ") and t[:1].islower():
+                return False
             return bool(
-                (
-                    t[:1].isupper()
-                    and (
-                        rx_pre.match(ft)
-                        or any(ft.startswith(e.folded + " ") for e in lex("preamble_opener"))
-                    )
-                )
+                rx_pre.match(ft)
+                or any(ft.startswith(e.folded + " ") for e in lex("preamble_opener"))
                 or re.match(r"^[IVX]+\s*[.\-–]", t)
             )
 
