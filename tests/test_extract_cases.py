@@ -25,6 +25,12 @@ def _cases(name: str) -> list[dict]:
     return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))["cases"]
 
 
+def _tasks_by_actor(text: str, doc_id: str) -> dict[str, list[str]]:
+    """The record's responsibilities of ``text`` as actor -> tasks."""
+    rec = extract_from_text(text, doc_id)
+    return {r["actor"]: r["tasks"] for r in rec["responsibilities"]}
+
+
 def _para(text: str):
     lines = [Line(i, 1, i + 1, t) for i, t in enumerate(text.split("\n"))]
     return layout(lines)
@@ -131,8 +137,7 @@ def test_responsibilities_from_tochuc_thuc_hien():
         "2. UBND phường chỉ đạo các cơ quan tuyên truyền.\n"
         "3. Giao Ban Tuyên giáo tham mưu tổng kết."
     )
-    rec = extract_from_text(text, "r")
-    got = {r["actor"]: r["tasks"] for r in rec["responsibilities"]}
+    got = _tasks_by_actor(text, "r")
     assert got == {
         "Ban Xây dựng Đảng": ["Tham mưu tổ chức hội nghị", "Theo dõi, đôn đốc"],
         "UBND phường": ["chỉ đạo các cơ quan tuyên truyền"],
@@ -163,8 +168,7 @@ def test_tasks_are_clauses():
         "1. Ban Xây dựng Đảng\n- Tham mưu tổ chức hội nghị; theo dõi, đôn đốc.\n"
         "2. UBND xã chỉ đạo các cơ quan tuyên truyền. Tổng hợp kết quả."
     )
-    rec = extract_from_text(text, "r")
-    got = {r["actor"]: r["tasks"] for r in rec["responsibilities"]}
+    got = _tasks_by_actor(text, "r")
     assert got == {
         "Ban Xây dựng Đảng": ["Tham mưu tổ chức hội nghị", "theo dõi, đôn đốc"],
         "UBND xã": ["chỉ đạo các cơ quan tuyên truyền", "Tổng hợp kết quả"],
@@ -384,8 +388,7 @@ def test_duties_named_after_their_body():
         "Điều 3. Thủ trưởng các đơn vị chịu trách nhiệm trước Chủ tịch UBND xã về kết quả; "
         "báo cáo định kỳ hằng quý./.\n"
     )
-    rec = extract_from_text(text, "d")
-    got = {r["actor"]: r["tasks"] for r in rec["responsibilities"]}
+    got = _tasks_by_actor(text, "d")
     assert got == {
         "Tổ công tác": ["tham mưu UBND xã chỉ đạo thực hiện Đề án"],
         "Thủ trưởng các đơn vị": [
@@ -393,7 +396,7 @@ def test_duties_named_after_their_body():
             "báo cáo định kỳ hằng quý",
         ],
     }
-    assert rec["references"][0]["issuer"] == "Thủ tướng Chính phủ"
+    assert extract_from_text(text, "d")["references"][0]["issuer"] == "Thủ tướng Chính phủ"
 
 
 def test_body_opening_in_small_letters_after_the_subject_stays_body():
