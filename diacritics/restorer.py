@@ -2843,27 +2843,23 @@ _TYPE_CONTEXTS = 64
 _BATCH_ROWS = 1 << 18
 
 
+def _caps_syllable(tokens: list[Token], i: int, j: int) -> bool:
+    """Whether token j is on token i's line and a syllable in capitals (two letters or more,
+    shaped like a syllable: no abbreviation, "UBND", "GDDT")."""
+    if not (0 <= j < len(tokens) and tokens[j].line == tokens[i].line):
+        return False
+    t = tokens[j].text
+    return len(t) > 1 and t.isupper() and syllable_shaped(t)
+
+
 def _caps_word_next(tokens: list[Token], i: int) -> bool:
-    """Whether a neighbour of token i on its line is a syllable in capitals (two letters or
-    more, shaped like a syllable: no abbreviation, "UBND", "GDDT")."""
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(tokens) and tokens[j].line == tokens[i].line:
-            t = tokens[j].text
-            if len(t) > 1 and t.isupper() and syllable_shaped(t):
-                return True
-    return False
+    """Whether a neighbour of token i on its line is a syllable in capitals."""
+    return _caps_syllable(tokens, i, i - 1) or _caps_syllable(tokens, i, i + 1)
 
 
 def _between_caps_words(tokens: list[Token], i: int) -> bool:
-    """Whether both neighbours of token i on its line are syllables in capitals (two letters or
-    more, shaped like a syllable)."""
-    for j in (i - 1, i + 1):
-        if not (0 <= j < len(tokens) and tokens[j].line == tokens[i].line):
-            return False
-        t = tokens[j].text
-        if not (len(t) > 1 and t.isupper() and syllable_shaped(t)):
-            return False
-    return True
+    """Whether both neighbours of token i on its line are syllables in capitals."""
+    return _caps_syllable(tokens, i, i - 1) and _caps_syllable(tokens, i, i + 1)
 
 
 # P(capital) above which a word whose small first letter OCR misread inside a sentence is

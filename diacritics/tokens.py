@@ -215,8 +215,8 @@ def _url_and_symbol_ranges(
 
 
 # Tokens of a line by (line number, line, sentence boundary before it, broken symbol before it),
-# and the boundary after it.
-LineMemo = dict[tuple[int, str, bool, bool], tuple[list[Token], bool]]
+# the boundary after it and whether the line ends in a broken symbol.
+LineMemo = dict[tuple[int, str, bool, bool], tuple[list[Token], bool, bool]]
 
 
 def tokenize(text: str, memo: LineMemo | None = None) -> list[Token]:
@@ -239,15 +239,14 @@ def tokenize(text: str, memo: LineMemo | None = None) -> list[Token]:
             if memo is not None:
                 memo[key] = hit
         out.extend(hit[0])
-        boundary = hit[1]
-        tail = _ends_in_broken_symbol(line)
+        boundary, tail = hit[1], hit[2]
     return out
 
 
-def _line_tokens(ln: int, line: str, boundary: bool, tail: bool) -> tuple[list[Token], bool]:
+def _line_tokens(ln: int, line: str, boundary: bool, tail: bool) -> tuple[list[Token], bool, bool]:
     """The tokens of line ``ln`` (``boundary``: a sentence ends before it; ``tail``: the line
-    before ended in a document symbol broken at its dash, whose end may begin this one) and
-    whether a sentence ends after it."""
+    before ended in a document symbol broken at its dash, whose end may begin this one),
+    whether a sentence ends after it and whether it ends in a broken symbol itself."""
     out = []
     toks, ends = _tokenize_line(line, tail)
     for tok, a, p, num, b, abbr, part in toks:
@@ -264,7 +263,7 @@ def _line_tokens(ln: int, line: str, boundary: bool, tail: bool) -> tuple[list[T
             )
         )
         boundary = False
-    return out, boundary or ends
+    return out, boundary or ends, _ends_in_broken_symbol(line)
 
 
 @lru_cache(maxsize=65_536)

@@ -411,7 +411,7 @@ def _assignments(p: Paragraph, text: str, cues: tuple[str, ...]) -> list[Respons
                     Responsibility(who, split_clauses(task), p.line_at(max(0, text.find(sent))))
                 )
             continue
-        actor, task = split_actor(sent.lstrip("-+• "))
+        actor, task = split_actor(st)
         if actor and (task or fs.startswith(cues)) and len(actor.split()) <= 15:
             out.append(
                 Responsibility(actor, split_clauses(task), p.line_at(max(0, text.find(sent))))

@@ -21,6 +21,7 @@ _ROMAN = {
     "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
     "xi": 11, "xii": 12,
 }  # fmt: skip
+_ROMAN_OF = {v: k for k, v in _ROMAN.items()}  # 3 -> "iii"
 # OCR reads "II" as "H" or "Il"; accepted only when the numbering expects II.
 _ROMAN_OCR = {"h": "ii", "il": "ii", "li": "ii", "ll": "ii", "lll": "iii", "iii": "iii", "1i": "ii"}
 
@@ -139,7 +140,7 @@ def classify(
         raw = m.group("m")
         low = raw.lower()
         key: str | None = None
-        due = next((k for k, v in _ROMAN.items() if v == expect_roman), None)
+        due = _ROMAN_OF.get(expect_roman)
         if low in _ROMAN and raw.isupper():
             key = low
             if _ROMAN[low] == expect_roman - 1 and due == low + "i":
