@@ -2866,9 +2866,10 @@ def _between_caps_words(tokens: list[Token], i: int) -> bool:
 # capitalized (Restorer._output_case).
 _CAP_REPAIRED_MIN = 0.6
 
-# Roman numerals of two letters or more that the corpus writes in small letters too ("ii)").
+# Roman numerals of two letters or more that the corpus writes in small letters too ("ii)");
+# not "vi" and "xi", Vietnamese words ("Vi phạm", "Xi măng" are no "VI", "XI").
 _ROMAN_NUMERALS = frozenset(
-    "ii iii iv vi vii viii ix xi xii xiii xiv xv xvi xvii xviii xix xx".split()
+    "ii iii iv vii viii ix xii xiii xiv xv xvi xvii xviii xix xx".split()
 )
 
 
