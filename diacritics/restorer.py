@@ -2868,9 +2868,7 @@ _CAP_REPAIRED_MIN = 0.6
 
 # Roman numerals of two letters or more that the corpus writes in small letters too ("ii)");
 # not "vi" and "xi", Vietnamese words ("Vi phạm", "Xi măng" are no "VI", "XI").
-_ROMAN_NUMERALS = frozenset(
-    "ii iii iv vii viii ix xii xiii xiv xv xvi xvii xviii xix xx".split()
-)
+_ROMAN_NUMERALS = frozenset("ii iii iv vii viii ix xii xiii xiv xv xvi xvii xviii xix xx".split())
 
 
 def _under_heading(tokens: list[Token], i: int) -> bool:
