@@ -477,8 +477,9 @@ class CaseConfusion:
     ``upper_if_lower[x]``: P(OCR capital | the page had a small letter), for OCR letter ``x``
     (lowercase, marks stripped): Tesseract reads "c", "k", "v", "o" as "C", "K", "V", "O" now
     and then, since the two shapes differ in size only. ``upper_if_upper[x]``: P(OCR capital |
-    the page had a capital). Counted on the token table's single-word rows (learned from
-    synthetic OCR, like the rest of the channel); add-one-half smoothed.
+    the page had a capital). Counted on the single-word rows of the engine's token table
+    (learned from synthetic OCR, like the rest of the channel): Tesseract fra prints "C" for
+    "c" twice as often as eng, vie hardly ever "O" for "o"; add-one-half smoothed.
     """
 
     upper_if_lower: dict[str, float]
@@ -487,9 +488,9 @@ class CaseConfusion:
     default_if_upper: float
 
 
-def load_case_confusion() -> CaseConfusion:
+def load_case_confusion(engine: str = "eng") -> CaseConfusion:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for o, c, n in _token_rows():
+    for o, c, n in _token_rows(engine):
         if o[:1].isalpha() and c[:1].isalpha():
             counts[strip_marks(o[0].lower())][2 * c[0].isupper() + o[0].isupper()] += n
     lower = {x: (v[1] + 0.5) / (v[0] + v[1] + 1.0) for x, v in counts.items()}

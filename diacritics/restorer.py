@@ -529,7 +529,7 @@ class Restorer:
         # Share of a word's occurrences in running text in upper or lower case (not in
         # capitals, nor first in a sentence): near 0 for abbreviations ("ubnd").
         self._cased_share = (cc[0] + cc[1]) / np.maximum(np.load(build / "counts.npy"), 1)
-        self._case_conf = channel.load_case_confusion()
+        self._case_conf = {"eng": channel.load_case_confusion()}  # others on first use
         # The same counts by the word after and before (absent in builds before version 12).
         self._case_pairs = {
             side: (
@@ -1071,6 +1071,7 @@ class Restorer:
         prev: int = UNK,
         nxt: int = UNK,
         votes: dict[tuple[int, int], list[int]] | None = None,
+        engine: str = "eng",
     ) -> str:
         """How to spell restored word ``w`` at token ``i``: 'lower', 'title' or 'upper'.
 
@@ -1147,7 +1148,9 @@ class Restorer:
         # 96.44 -> 96.46%, held-out synthetic 95.81 -> 95.83% (it used to keep its case).
         if t.boundary or i == 0 or wid < 3 or _under_heading(tokens, i):
             return pattern
-        cc = self._case_conf
+        cc = self._case_conf.get(engine)
+        if cc is None:
+            cc = self._case_conf[engine] = channel.load_case_confusion(engine)
         x = strip_marks(t.text[0].lower())
         p_cap = self._cap_prob(wid, prev, nxt)
         small = (1.0 - p_cap) * cc.upper_if_lower.get(x, cc.default_if_lower)
@@ -2107,7 +2110,9 @@ class Restorer:
                     votes = self._case_votes(tokens, words)
                 after = apply_case(
                     w,
-                    self._output_case(tokens, i, w, *self._neighbours(tokens, words, i), votes),
+                    self._output_case(
+                        tokens, i, w, *self._neighbours(tokens, words, i), votes, p.tokens
+                    ),
                 )
             else:
                 after = apply_case(w, case_pattern(t.text))

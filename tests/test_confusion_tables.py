@@ -246,6 +246,17 @@ def test_case_confusion_is_learned_from_the_token_table():
             assert cc.upper_if_lower[looks_alike] > cc.upper_if_lower[differs]
 
 
+def test_case_confusion_is_the_engines_own():
+    from diacritics.channel import load_case_confusion
+
+    eng, latin1, vie = (load_case_confusion(e) for e in ("eng", "latin1", "vie"))
+    # Tesseract fra/por print "C" and "K" for "c" and "k" more often than eng; vie (trained
+    # on Vietnamese print) hardly ever reads "o" as "O", which eng does one time in seven.
+    assert latin1.upper_if_lower["c"] > 1.5 * eng.upper_if_lower["c"]
+    assert latin1.upper_if_lower["k"] > eng.upper_if_lower["k"]
+    assert vie.upper_if_lower["o"] < 0.05 < eng.upper_if_lower["o"]
+
+
 def test_tone_prices_are_learned_from_the_token_table():
     from dataclasses import replace
 
