@@ -1028,3 +1028,21 @@ def test_syllable_shaped_tells_words_from_abbreviations() -> None:
 
     assert all(map(syllable_shaped, ["BAN", "Việt", "NGHIÊNG", "ỦY", "xã"]))
     assert not any(map(syllable_shaped, ["UBND", "GDĐT", "LDTBX", "HĐND"]))
+
+
+def test_case_of_a_word_between_two_known_pairs_weighs_both() -> None:
+    from diacritics.restorer import _next_adjacent
+    from diacritics.tokens import tokenize
+
+    r = load_restorer()
+    v = r.vid
+    # "ủy" after "đảng" is small mostly ("Đảng ủy"), before "ban" capitalized ("Ủy ban"):
+    # alone the pair before decides; together "đảng Ủy ban" leans to the capital it is.
+    before = r._cap_prob(v["ủy"], v["đảng"], v["ban"])
+    both = r._cap_prob(v["ủy"], v["đảng"], v["ban"], both=True)
+    assert before < 0.3 and both > 0.6
+    assert r._cap_prob(v["ủy"], v["đảng"], 0, both=True) == before  # one pair: as before
+    # Both count only where the next word follows after a space: not across a comma.
+    toks = tokenize("Đảng ty, Ban xây dựng; BTT y ban MTTQ")
+    at = {t.text: k for k, t in enumerate(toks)}
+    assert not _next_adjacent(toks, at["ty"]) and _next_adjacent(toks, at["y"])
