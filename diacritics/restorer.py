@@ -1109,6 +1109,11 @@ class Restorer:
             # Development split 96.96 -> 96.99%.
             repaired = strip_marks(t.text[0].lower()) != strip_marks(w[0].lower())
             inside = not (t.boundary or i == 0 or wid < 3)
+            # The first word of a list item, its first letter lost or misread ("- h và tên",
+            # "- hét quá" for "- Họ và tên", "- Kết quả"): capitalized, as 99% of the corpus's
+            # items are. Font damage 97.22 -> 97.26%, the rest unchanged.
+            if repaired and t.item and wid >= 3 and len(w) > 1:
+                return "title"
             # The document's own case of the pair, where it writes it twice or more and
             # mostly one way ("Huyện ủy" elsewhere: "Huyén ty" is "Huyện ủy", not the
             # corpus's coin toss between "Huyện ủy" and "Huyện Ủy").

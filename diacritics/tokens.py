@@ -70,6 +70,8 @@ _CHUNK_RE = re.compile(r"[\w.]*[/-][\w./-]*", re.UNICODE)
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 SENTENCE_END = re.compile(r"[.!?;:]")
 _BULLET_RE = re.compile(r"\s*[-+•*–—]\s")
+# What opens a list item: a bullet, a number ("2.", "1.3.", "3)") or a letter ("a)", "đ.").
+_ITEM_RE = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)])\s+")
 # Two or more digits (the split keeps them: a capturing group).
 _GLUED_NUMBER_RE = re.compile(r"(\d{2,})")
 # Capitals and a number of one or two digits: a symbol's part ("UBTVQH15", "QH13"; not the
@@ -116,6 +118,9 @@ class Token:
     # A part of a document symbol in capitals ("ND" of "91/2017/ND-CP"): protected too, but it
     # may take its Đ spelling like an abbreviation (Restorer._abbreviation).
     symbol_part: bool = False
+    # The first word of a list item ("- Kết quả", "2. Thành phần", "a) Đối với"): capitalized
+    # in 99% of the corpus's items.
+    item: bool = False
 
 
 # The shape of a Vietnamese syllable, marks stripped, in capitals: onset, vowels, coda.
@@ -249,6 +254,8 @@ def _line_tokens(ln: int, line: str, boundary: bool, tail: bool) -> tuple[list[T
     whether a sentence ends after it and whether it ends in a broken symbol itself."""
     out = []
     toks, ends = _tokenize_line(line, tail)
+    m = _ITEM_RE.match(line)
+    item_at = m.end() if m else -1
     for tok, a, p, num, b, abbr, part in toks:
         out.append(
             Token(
@@ -260,6 +267,7 @@ def _line_tokens(ln: int, line: str, boundary: bool, tail: bool) -> tuple[list[T
                 boundary=b or boundary,
                 abbreviation=abbr,
                 symbol_part=part,
+                item=a == item_at,
             )
         )
         boundary = False

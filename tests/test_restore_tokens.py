@@ -30,6 +30,11 @@ def test_tokens_and_protection(case: dict) -> None:
     assert got == case["tokens"]
 
 
+def test_list_items_first_words() -> None:
+    toks = tokenize("- Kết quả: tốt\n2. Thành phần\n1.3. Nội dung\na) Đối với\nViệc a) b\nkhông")
+    assert [t.text for t in toks if t.item] == ["Kết", "Thành", "Nội", "Đối"]
+
+
 def test_positions_and_boundaries() -> None:
     toks = tokenize("Mục đích. Yêu cầu\n\nnội dung")
     assert [(t.line, t.col) for t in toks] == [(1, 0), (1, 4), (1, 10), (1, 14), (3, 0), (3, 4)]
