@@ -318,7 +318,9 @@ def _tokenize_line(
         in_symbol = in_url or (bool(symbols) and any(s <= a and b <= e for s, e in symbols))
         abbr = not in_symbol and is_abbreviation(tok)
         p = in_symbol or (tok[0] in "IVXLC" and bool(_ROMAN_RE.fullmatch(tok))) or abbr
-        p = p or _leader_noise(line, a, b)
+        # A letter alone on its line is what OCR made of a margin's stamp or vertical print
+        # (a real OmniPage layer has 74 of them: "n", "a", "h"), no word to restore.
+        p = p or _leader_noise(line, a, b) or (b - a == 1 and not line.strip()[1:])
         part = in_symbol and not in_url and tok.isalpha() and tok.isupper()
         out.append((tok, a, p, False, boundary, abbr, part))
         boundary = False
