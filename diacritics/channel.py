@@ -52,6 +52,9 @@ class ChannelParams:
     keep_known: a token that is a known syllable as it is stays as it is (correctly marked text).
     tokens: whose token table prices whole OCR tokens: "eng" (Tesseract's Latin models) or
         "vie" (its Vietnamese model); see TOKEN_FILES.
+    table_trusted: a token the table saw often may be read only as its row says (the row
+        is the channel; ``RestoreConfig.token_table_trust``); False: the row's words are
+        priced by it, the other words keep their mark and letter prices.
     tone_table: when set, the tone prices by (OCR's tone, the syllable's tone), 6 x 6 (0 = no
         tone, 1-5 = sắc huyền hỏi ngã nặng), in place of tone_lost/changed/invented: learned
         from the token table (:func:`load_tone_table`).
@@ -69,6 +72,7 @@ class ChannelParams:
     vowel_drop: float | None = None
     keep_known: bool = False
     tokens: str = "eng"
+    table_trusted: bool = True
     tone_table: tuple[tuple[float, ...], ...] | None = None
     tones: tuple[tuple[float, ...], ...] = field(init=False, repr=False, compare=False)
 
@@ -114,10 +118,13 @@ FONT = ChannelParams(
 # (build/dev-split/ocr-vie.jsonl, scripts/make_ocr_eval.py): on pages with a garbled score below
 # 0.03, as read 99.35%, this 99.57%, GARBLED 99.52%, CLEAN 99.37% (marks at 2 / 4 nats:
 # 99.37 / 99.59%); correct text keeps 99.87% of its words (GARBLED 99.75%). Its token table
-# stays the Latin models' (few of their rows match what vie prints): with vie's own table
-# (scripts/learn_confusion_vie.py), whose trusted rows make frequent correct words cheap to
-# change ("chỉ" was "chi" 182 times), those pages measured 99.40%. A page vie read badly gets the
-# garbled prices with vie's table instead (the restorer's "ocr-heavy" channel).
+# is vie's own (scripts/learn_confusion_vie.py), its rows not trusted as the whole channel:
+# trusted rows made frequent correct words cheap to change ("chỉ" was "chi" 182 times; those
+# pages measured 99.40% then), and the Latin models' table, used until session 25, made
+# marks cheap that vie keeps ("ban" -> "bản" 0.2 nats above "ban", "dân" -> "dẫn" 0.7: a
+# probe page's correct "dân giám sát" became "dẫn giám sát"); development vie pages 96.99 ->
+# 97.00%, correct text through this channel 99.924 -> 99.914% (one word of 9,269). A page vie
+# read badly gets the garbled prices with vie's table instead ("ocr-heavy").
 OCR_VIE = ChannelParams(
     tone_lost=3.0,
     tone_changed=3.0,
@@ -126,6 +133,8 @@ OCR_VIE = ChannelParams(
     vmark_invented=3.0,
     vmark_changed=3.0,
     letter_scale=1.9,
+    tokens="vie",
+    table_trusted=False,
 )
 CLEAN = ChannelParams(
     tone_lost=3.0,

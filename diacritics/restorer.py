@@ -905,6 +905,7 @@ class Restorer:
         trusted = (
             cfg.token_table_trust > 0
             and p.letter_scale < 2.0  # the table describes OCR output, not stripped text
+            and p.table_trusted
             and totals.get(printed, 0) >= cfg.token_table_trust
             and (not cfg.token_table_trust_marked or (has_marks(o) and o in self.lexicon))
         )
