@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import gc
 import math
+import re
 import threading
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -1490,8 +1491,10 @@ class Restorer:
         An Ð is always Đ ("HÐND" -> "HĐND").
         """
         # Ð (Icelandic eth) is Latin-1's look-alike of Đ: an engine or font limited to Latin-1
-        # prints it for Đ ("HÐND"), and no Vietnamese word is written with it.
-        text = token.text.translate(_ETH)
+        # prints it for Đ ("HÐND"), and no Vietnamese word is written with it. Tesseract vie
+        # prints one Đ as both next to each other now and then ("GD&ĐÐT" on a real scan,
+        # "QĐÐ"): one letter.
+        text = _DOUBLED_D_RE.sub("Đ", token.text).translate(_ETH)
         eth = text if text != token.text else None
         if "D" not in text:
             return eth
@@ -2843,6 +2846,7 @@ _UNIT_KEYS = frozenset(strip_marks(w) for w in _UNIT_WORDS)
 
 
 _ETH = str.maketrans("Ðð", "Đđ")
+_DOUBLED_D_RE = re.compile("ĐÐ|ÐĐ")
 
 
 def _d_variants(word: str) -> list[str]:

@@ -116,6 +116,7 @@ def test_the_light_channel_keeps_the_marks_vie_reads_well() -> None:
         c = r.candidates(printed, p)
         cost = dict(zip(c.words, c.cost.tolist(), strict=True))
         assert cost[printed] == min(cost.values()) and cost[other] - cost[printed] >= 2.0
+    assert r.restore("Trưởng phòng GD&ĐÐT huyện").text == "Trưởng phòng GD&ĐT huyện"
     text = "Phương châm “dân biết, dân bàn, dân làm, dân kiểm tra, dân giám sát, dân thụ hưởng”."
     assert r.restore(text).text == text
 
