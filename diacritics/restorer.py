@@ -2280,6 +2280,8 @@ class Restorer:
                 table[t.text] = c
             if later and not f:
                 c = self._with_context(tokens, i, c, p)
+            if not f and i and tokens[i - 1].line == t.line and len(t.text) > 1:
+                c = _no_item_letter(c)
             out.append(c)
         return out
 
@@ -2847,6 +2849,23 @@ _UNIT_KEYS = frozenset(strip_marks(w) for w in _UNIT_WORDS)
 
 _ETH = str.maketrans("Ðð", "Đđ")
 _DOUBLED_D_RE = re.compile("ĐÐ|ÐĐ")
+
+
+# A list item's letters that are no syllable (a vowel alone is one: "ở", "y tế", "e ngại").
+_ITEM_CONSONANTS = frozenset("bcdđghk")
+
+
+def _no_item_letter(c: _Cands) -> _Cands:
+    """``c`` less the list items' letters that are no words ("b", "d", not "ở", "y", "e"),
+    for a token of two letters or more inside a line.
+
+    Tesseract vie prints a list item's "b)" as "bì" (its token table: "bì" stood for "b" 7
+    times), which makes "b" a cheap reading of "bì"; but an item's letter opens its line, and
+    inside one the reading dropped a letter of a word ("Bì thư" had become "B thư")."""
+    keep = [k for k, w in enumerate(c.words) if len(w) > 1 or w not in _ITEM_CONSONANTS]
+    if len(keep) == len(c.words) or not keep:
+        return c
+    return _Cands([c.words[k] for k in keep], c.ids[keep], c.cost[keep])
 
 
 def _d_variants(word: str) -> list[str]:

@@ -133,3 +133,17 @@ def test_cli_eval_restore_with_channel(tmp_path: Path) -> None:
 
     assert run("--channel", "ocr").startswith("syllable accuracy: 100.0% (18/18)")
     assert not run().startswith("syllable accuracy: 100.0%")
+
+
+def test_an_item_letter_is_a_reading_only_where_a_line_opens() -> None:
+    """Tesseract vie prints an item's "b)" as "bì" (its table: "bì" stood for "b" 7 times),
+    so "b" is a cheap reading of "bì"; inside a line it dropped a letter of a word ("Bì thư"
+    had become "B thư" on a probe page). Vowels alone are words and stay ("ở", "y tế")."""
+    from diacritics.tokens import tokenize
+
+    r = load_restorer(None, RestoreConfig(channel="ocr-heavy"))
+    p = r.estimate_channel([])
+    toks = tokenize("bì Đơn vị phối hợp\nVăn phòng Huyện ủy; Bì thư")
+    cands = r._pass_candidates(toks, [False] * len(toks), p)
+    first, inside = cands[0], cands[[t.text for t in toks].index("Bì")]
+    assert "b" in first.words and "b" not in inside.words and "bì" in inside.words
