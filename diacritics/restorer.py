@@ -2851,17 +2851,19 @@ _ETH = str.maketrans("Ðð", "Đđ")
 _DOUBLED_D_RE = re.compile("ĐÐ|ÐĐ")
 
 
-# A list item's letters that are no syllable (a vowel alone is one: "ở", "y tế", "e ngại").
-_ITEM_CONSONANTS = frozenset("bcdđghk")
+# Letters that alone are no syllable: a list item's letter ("b)"), a unit ("m", "g"), noise;
+# a vowel alone is one ("ở", "y tế", "e ngại").
+_ITEM_CONSONANTS = frozenset("bcdđfghjklmnpqrstvwxz")
 
 
 def _no_item_letter(c: _Cands) -> _Cands:
-    """``c`` less the list items' letters that are no words ("b", "d", not "ở", "y", "e"),
-    for a token of two letters or more inside a line.
+    """``c`` less the one-letter words that are no syllable ("b", "s"; not "ở", "y", "e"), for
+    a token of two letters or more inside a line.
 
     Tesseract vie prints a list item's "b)" as "bì" (its token table: "bì" stood for "b" 7
     times), which makes "b" a cheap reading of "bì"; but an item's letter opens its line, and
-    inside one the reading dropped a letter of a word ("Bì thư" had become "B thư")."""
+    inside one the reading dropped a letter of a word ("Bì thư" had become "B thư"; a real
+    scan's stamp noise "si" had become "s")."""
     keep = [k for k, w in enumerate(c.words) if len(w) > 1 or w not in _ITEM_CONSONANTS]
     if len(keep) == len(c.words) or not keep:
         return c
