@@ -163,11 +163,11 @@ class RestoreConfig:
         negative value: the word's own share only). OCR prints "C", "K", "S", "V" for small
         letters now and then, and "Công" alone is capitalized often ("Công an"), "công tác"
         never. Development split 96.80 -> 96.96% (prior 3: 96.94, 8 and 10: 96.96; the word
-        after first: 96.85; only the word after: 96.81, only the word before: 96.93). Default
-        10 since session 25, where a misread first letter's case weighs both pairs: one word
-        better on each of the four development sets (97.58 -> 97.59%, other Latin models 97.89
-        -> 97.90%, font damage 97.26 -> 97.27%, vie pages 97.00 -> 97.01%; 2, 7: none; 20, 40:
-        the first set 97.56, 97.54%).
+        after first: 96.85; only the word after: 96.81, only the word before: 96.93). Session
+        25 tried 10 (one word better on each of the four development sets, one word worse on
+        each of three held-out ones) and kept 5: with 10, three sightings of "Công an" in a
+        user's corpus no longer outweigh the word's own share (tests/test_corpus_build.py);
+        2, 7: no gain; 20, 40: worse.
     case_output: spell a restored word in the case its context says, not always as printed
         (default True; see ``_output_case``): "HGi" among small letters is "Hội", not "HỘI",
         and "Va" inside a sentence is "và" (Tesseract prints "V" for "v" 0.8% of the time, the
@@ -385,7 +385,7 @@ class RestoreConfig:
     input_channel_passes: int = 5
     case_weight: float = 0.3
     case_output: bool = True
-    case_pair_prior: float = 10.0
+    case_pair_prior: float = 5.0
     freeze_confidence: float = 2.0
     freeze_confidence_marks: float = 0.95
     token_table_weight: float = 1.0
