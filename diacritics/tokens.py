@@ -232,11 +232,20 @@ def tokenize(text: str, memo: LineMemo | None = None) -> list[Token]:
     out: list[Token] = []
     boundary = True
     tail = False  # the line before ended in a broken document symbol
+    caps = False  # the line before is in capitals
     for ln, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             boundary = True
             tail = False
             continue
+        # A line in capitals after one in small letters, or the other way round, starts a
+        # sentence: a heading or a signer's title is no continuation of the line before
+        # ("- Lưu BDV," / "TRƯỞNG BAN": vie's "TRƯỜNG BAN" had become "TRƯỜNG BÁN" after
+        # "lưu bdv"), nor the text after it of the heading.
+        now = _in_capitals(line)
+        if now != caps:
+            boundary = True
+        caps = now
         key = (ln, line, boundary, tail)
         hit = memo.get(key) if memo is not None else None
         if hit is None:
@@ -246,6 +255,15 @@ def tokenize(text: str, memo: LineMemo | None = None) -> list[Token]:
         out.extend(hit[0])
         boundary, tail = hit[1], hit[2]
     return out
+
+
+def _in_capitals(line: str) -> bool:
+    """Whether ``line`` is written in capitals: a word of two letters or more, no small
+    letter."""
+    return not any(c.islower() for c in line) and _CAPS_WORD_RE.search(line) is not None
+
+
+_CAPS_WORD_RE = re.compile(r"[^\W\d_]{2}")
 
 
 def _line_tokens(ln: int, line: str, boundary: bool, tail: bool) -> tuple[list[Token], bool, bool]:

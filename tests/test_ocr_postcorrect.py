@@ -117,6 +117,10 @@ def test_the_light_channel_keeps_the_marks_vie_reads_well() -> None:
         cost = dict(zip(c.words, c.cost.tolist(), strict=True))
         assert cost[printed] == min(cost.values()) and cost[other] - cost[printed] >= 2.0
     assert r.restore("Trưởng phòng GD&ĐÐT huyện").text == "Trưởng phòng GD&ĐT huyện"
+    # (A signer's title in capitals after a list item vie ended with a comma: read alone, not
+    # "lưu bdv trường bán".)
+    signer = r.restore("- Lưu BDV,\nTRƯỜNG BAN\nNguyễn Thị Lan").text
+    assert signer == "- Lưu BDV,\nTRƯỞNG BAN\nNguyễn Thị Lan"
     text = "Phương châm “dân biết, dân bàn, dân làm, dân kiểm tra, dân giám sát, dân thụ hưởng”."
     assert r.restore(text).text == text
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from diacritics.tokens import (
     _BULLET_RE,
     SENTENCE_END,
+    _in_capitals,
     apply_case,
     case_pattern,
     stray_mark_after,
@@ -127,6 +128,16 @@ def test_case_is_carried_over(token: str, word: str, expected: str) -> None:
     assert apply_case(word, case_pattern(token)) == expected
 
 
+def _caps_switch(lines: list[str], after: int, upto: int) -> bool:
+    """Whether a line from ``after`` + 1 to ``upto`` (1-based) is in capitals where the
+    non-blank line before it is not, or the reverse (a blank line between them counts none)."""
+    solid = [k for k in range(1, upto + 1) if lines[k - 1].strip()]
+    for a, b in zip(solid, solid[1:], strict=False):
+        if after < b <= upto and _in_capitals(lines[a - 1]) != _in_capitals(lines[b - 1]):
+            return True
+    return False
+
+
 @given(st.text(alphabet="ab ĐÔ.;?-+•\n12/²€&X", max_size=40))
 @example("x\n- \nab")
 @example("x ²;\nab")
@@ -144,6 +155,7 @@ def test_boundaries_follow_the_text(text: str) -> None:
     for ln in lines:
         offsets.append(offsets[-1] + len(ln) + 1)
     prev_end = None
+    prev_line = None
     for t in tokens:
         assert lines[t.line - 1][t.col : t.col + len(t.text)] == t.text
         start = offsets[t.line - 1] + t.col
@@ -161,5 +173,8 @@ def test_boundaries_follow_the_text(text: str) -> None:
             expected = blank or (bool(ends) and not hook)
         if first_on_line and _BULLET_RE.match(lines[t.line - 1]):
             expected = True
+        if first_on_line and prev_line is not None and _caps_switch(lines, prev_line, t.line):
+            expected = True  # a line in capitals after one in small letters, or the reverse
         assert t.boundary == expected, (t, text)
+        prev_line = t.line
         prev_end = start + len(t.text)
