@@ -302,7 +302,7 @@ def _tokenize_line(
     of this one, where it reads as a symbol's end, is protected with it ("SYT" is no "sụt").
     Cached: the restorer's passes tokenize the same lines again, and most lines of a pass are
     those of the previous one."""
-    out = []
+    out: list[tuple[str, int, bool, bool, bool, bool, bool]] = []
     urls, symbols = _url_and_symbol_ranges(line)
     if tail:
         m = _FIRST_CHUNK_RE.match(line)
@@ -313,7 +313,9 @@ def _tokenize_line(
     boundary = bool(_BULLET_RE.match(line))  # a list item starts a sentence
     about = [m.span() for m in _ABOUT_RE.finditer(line)] if "/" in line or "." in line else []
     for a, b in _spans(line, prot):
-        if _sentence_end(line, last, a) and not _hook_mark(line, last, a):
+        # (The "?" is a hook only when glued to a word: "1&? a" is no "ử".)
+        glued = bool(out) and out[-1][1] + len(out[-1][0]) == last
+        if _sentence_end(line, last, a) and not (glued and _hook_mark(line, last, a)):
             boundary = True
         last = b
         if about and any(s <= a and b <= e for s, e in about):

@@ -144,6 +144,7 @@ def _caps_switch(lines: list[str], after: int, upto: int) -> bool:
 @example("ab? ab")
 @example("1...1")
 @example("ab.... ab. ab")
+@example("1/1&? a")
 @settings(max_examples=300, deadline=None)
 def test_boundaries_follow_the_text(text: str) -> None:
     """Line-by-line (cached) tokenizing marks a boundary exactly where the text has one: before
