@@ -2857,7 +2857,7 @@ _DOUBLED_D_RE = re.compile("ĐÐ|ÐĐ")
 
 # Letters that alone are no syllable: a list item's letter ("b)"), a unit ("m", "g"), noise;
 # a vowel alone is one ("ở", "y tế", "e ngại").
-_ITEM_CONSONANTS = frozenset("bcdđfghjklmnpqrstvwxz")
+_LONE_CONSONANTS = frozenset("bcdđfghjklmnpqrstvwxz")
 
 
 def _no_item_letter(c: _Cands) -> _Cands:
@@ -2868,7 +2868,7 @@ def _no_item_letter(c: _Cands) -> _Cands:
     times), which makes "b" a cheap reading of "bì"; but an item's letter opens its line, and
     inside one the reading dropped a letter of a word ("Bì thư" had become "B thư"; a real
     scan's stamp noise "si" had become "s")."""
-    keep = [k for k, w in enumerate(c.words) if len(w) > 1 or w not in _ITEM_CONSONANTS]
+    keep = [k for k, w in enumerate(c.words) if len(w) > 1 or w not in _LONE_CONSONANTS]
     if len(keep) == len(c.words) or not keep:
         return c
     return _Cands([c.words[k] for k in keep], c.ids[keep], c.cost[keep])
