@@ -1056,8 +1056,8 @@ class Restorer:
             return prior
         if len(sides) == 1 or not both or not 0.0 < prior < 1.0:
             return sides[0]
-        odds = [min(max(q, 1e-4), 1 - 1e-4) for q in sides]
-        o = (odds[0] / (1 - odds[0])) * (odds[1] / (1 - odds[1])) * (1 - prior) / prior
+        q1, q2 = (min(max(q, 1e-4), 1 - 1e-4) for q in sides)
+        o = (q1 / (1 - q1)) * (q2 / (1 - q2)) * (1 - prior) / prior
         return o / (1 + o)
 
     def _case_votes(
@@ -2270,6 +2270,9 @@ class Restorer:
         # By text, one table for each of fixed or not, and sentence boundary before it or not
         # (the case channel looks at the boundary); the text decides number or not.
         seen: tuple[dict[str, _Cands], ...] = ({}, {}, {}, {})
+        # The lists less their lone consonants, by the list's identity: a repeated list stays
+        # one object, so the decoder's grids (keyed by identity) are built once for it.
+        inside: dict[int, _Cands] = {}
         out = []
         later = self._doc.later and p.ocr_damage
         numbers = numbers or {}
@@ -2285,7 +2288,10 @@ class Restorer:
             if later and not f:
                 c = self._with_context(tokens, i, c, p)
             if not f and i and tokens[i - 1].line == t.line and len(t.text) > 1:
-                c = _no_item_letter(c)
+                hit = inside.get(id(c))
+                if hit is None:
+                    hit = inside[id(c)] = _no_item_letter(c)
+                c = hit
             out.append(c)
         return out
 
@@ -2939,21 +2945,25 @@ def _under_heading(tokens: list[Token], i: int) -> bool:
     return len(prev) > 1 and prev.isupper() and syllable_shaped(prev)
 
 
+def _gap_before(tokens: list[Token], i: int) -> int | None:
+    """How many characters stand between token i - 1 and token i on their line; None where
+    token i starts its line."""
+    if i == 0 or tokens[i - 1].line != tokens[i].line:
+        return None
+    prev = tokens[i - 1]
+    return tokens[i].col - (prev.col + len(prev.text))
+
+
 def _next_adjacent(tokens: list[Token], i: int) -> bool:
     """Token i + 1 follows token i on its line after one space, no punctuation between."""
-    if i + 1 >= len(tokens):
-        return False
-    t, u = tokens[i], tokens[i + 1]
-    return u.line == t.line and u.col == t.col + len(t.text) + 1
+    return i + 1 < len(tokens) and _gap_before(tokens, i + 1) == 1
 
 
 def _spaced_from_previous(tokens: list[Token], i: int) -> bool:
     """Whether token i starts its line or stands apart from the token before it by more than
     one character (a space after the punctuation between them)."""
-    if i == 0 or tokens[i - 1].line != tokens[i].line:
-        return True
-    prev = tokens[i - 1]
-    return tokens[i].col - (prev.col + len(prev.text)) >= 2
+    gap = _gap_before(tokens, i)
+    return gap is None or gap >= 2
 
 
 def _window(word: Callable[[int], int], i: int, a: int, b: int) -> tuple[int, ...]:

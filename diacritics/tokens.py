@@ -69,9 +69,10 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _CHUNK_RE = re.compile(r"[\w.]*[/-][\w./-]*", re.UNICODE)
 _ROMAN_RE = re.compile(r"[IVXLC]+")
 SENTENCE_END = re.compile(r"[.!?;:]")
-_BULLET_RE = re.compile(r"\s*[-+•*–—]\s")
+_BULLETS = "[-+•*–—]"
+_BULLET_RE = re.compile(rf"\s*{_BULLETS}\s")
 # What opens a list item: a bullet, a number ("2.", "1.3.", "3)") or a letter ("a)", "đ.").
-_ITEM_RE = re.compile(r"\s*(?:[-+•*–—]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)])\s+")
+_ITEM_RE = re.compile(rf"\s*(?:{_BULLETS}|\d{{1,2}}(?:\.\d{{1,2}})*[.)]|[a-zđ][.)])\s+")
 # Two or more digits (the split keeps them: a capturing group).
 _GLUED_NUMBER_RE = re.compile(r"(\d{2,})")
 # Capitals and a number of one or two digits: a symbol's part ("UBTVQH15", "QH13"; not the
