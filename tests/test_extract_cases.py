@@ -14,6 +14,7 @@ from pipeline.extract.header import normalize_case
 from pipeline.extract.quantities import find_quantities
 from pipeline.extract.references import dedupe, find_references
 from pipeline.extract.sections import parse_outline
+from pipeline.extract.symbol import issuer_codes, spells
 from pipeline.extract.text import Line, is_noise, layout
 
 DATA = Path(__file__).parent / "data" / "extract"
@@ -408,3 +409,21 @@ def test_body_opening_in_small_letters_after_the_subject_stays_body():
         "hiệu nhà trường phát động buổi trồng cây quanh sân trường.\n"
     )
     assert extract_from_text(text, "t")["title"] == "Thông báo về kế hoạch trồng cây"
+
+
+@pytest.mark.parametrize("case", _cases("issuer_symbol"), ids=lambda c: c["label"])
+def test_issuer_by_symbol(case):
+    assert extract_from_text(case["input"], "t")["issuer"] == case["expected"], case["comment"]
+
+
+def test_issuer_codes_and_spelling():
+    # The issuer's parts of a symbol: no number, no type code, none shorter than 3 letters.
+    assert issuer_codes("-KH/BDVHU") == ["bdvhu"]
+    assert issuer_codes("16/KH-MTTQ-BTT") == ["mttq", "btt"]
+    assert issuer_codes("13-KH/ĐU") == []
+    assert issuer_codes("1906/SGDĐT-CTrTT") == ["sgddt", "ctrtt"]
+    # A name spells a code with its words' first letters, or an abbreviation's letters.
+    assert spells("mttq", "Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh")
+    assert spells("btt", "Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh")
+    assert spells("sgddt", "Sở Giáo dục và Đào tạo thành phố Đà Nẵng")
+    assert not spells("bdvhu", "Ban Dân An Huyện ủy")

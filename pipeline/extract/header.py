@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from diacritics.orthography import glued_cut
 from pipeline.extract.patterns import lex, regexes
+from pipeline.extract.symbol import issuer_by_symbol
 from pipeline.extract.text import Layout, Line, fold, is_caps
 from pipeline.quality import corpus_dir, syllables
 
@@ -331,6 +332,16 @@ def find_number(lay: Layout, limit: int) -> tuple[str | None, Line | None]:
             return repair_number(rest[off + n.start() : off + n.end()]), ln
         return None, ln  # "Số: /KH-MTTQ" : printed blank, filled in by hand
     return None, None
+
+
+def printed_symbol(line: Line | None) -> str | None:
+    """What follows "Số" on a number line whose number was left blank ("Số -KH/BDVHU": a
+    copy printed before the number was given): the symbol without its number."""
+    if line is None:
+        return None
+    m = regexes()["number_line"].match(line.folded)
+    rest = line.text[m.start("rest") :].split() if m else []
+    return rest[0] if rest else None
 
 
 def find_issued(lay: Layout, limit: int) -> tuple[str | None, str | None, Line | None]:
@@ -737,5 +748,8 @@ def parse_header(lay: Layout) -> Header:
     h.issuer, h.issuer_line = find_issuer(lay, head_lines)
     if h.issuer is None:
         h.issuer, h.issuer_line = issuer_from_body(lay, h.body_start, h.issued_place)
+    h.issuer, h.issuer_line = issuer_by_symbol(
+        lay, h.issuer, h.issuer_line, h.number or printed_symbol(h.number_line)
+    )
     h.issuer_level = level_of(h.issuer, h.number)
     return h
