@@ -353,6 +353,18 @@ def test_words_left_as_printed_that_are_no_syllable_are_listed_for_review() -> N
     assert restore(correct).unresolved == ()
 
 
+def test_abbreviations_the_corpus_never_writes_are_listed_for_review() -> None:
+    # In damaged text, an abbreviation of four characters or more that the corpus never
+    # writes is left as printed and worth a look (a damaged "MTTQ", or a local body's);
+    # a known one ("MTTQ", "UBND") and a short one ("KH") are not.
+    text = "Ké hoach cua Ban Thuong truc MQFX va MTTQ xa\nKH UBND cac thon"
+    r = restore(text)
+    assert [u.word for u in r.unresolved] == ["MQFX"]
+    r0 = load_restorer()
+    no = r0.with_config(replace(r0.config, unresolved_abbreviations=False)).restore(text)
+    assert [u.word for u in no.unresolved] == []
+
+
 def test_candidates_of_an_unknown_token_keep_its_own_case() -> None:
     # The "keep" candidate is the token as printed; a cache shared by its case variants made
     # the output depend on which variant the process had met first.
