@@ -16,6 +16,8 @@ class Source(StrEnum):
     CORPUS = "corpus"  # a matching passage of the reference corpus
     LM = "lm"  # the noisy-channel decoder (confusion model + n-gram language model)
     LEXICON = "lexicon"  # a lexicon entry (gazetteer, user lexicon)
+    # the document's own reading of a name it abbreviates (diacritics/initials.py)
+    DOCUMENT = "document"
 
 
 @dataclass(frozen=True)

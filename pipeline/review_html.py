@@ -41,7 +41,12 @@ span[title]{cursor:help;border-radius:2px}
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left}
 th{background:#f3f3f3}td.n{text-align:right}.muted{color:#777}
 """
-_SOURCES = {"corpus": "corpus passage", "lm": "language model", "lexicon": "lexicon"}
+_SOURCES = {
+    "corpus": "corpus passage",
+    "lm": "language model",
+    "lexicon": "lexicon",
+    "document": "the document's own reading of the name it abbreviates",
+}
 
 
 def review_counts(doc: Document) -> dict[str, int]:

@@ -1,0 +1,106 @@
+"""Names that a document abbreviates, read the way the document spells them elsewhere.
+
+Vietnamese administrative writing abbreviates a body's name by its syllables' first letters,
+and a plan prints both: "Hướng dẫn số 02-HD/BDVTU của Ban Dân vận Tỉnh ủy". Where OCR damaged
+one word of such a name past what the decoder could repair (font damage printed "vận" as "4n"
+throughout a plan: "Ban Dân An Tỉnh ủy", flagged), the abbreviation says which letter that
+word begins with, and the document's own reading of the same name elsewhere ("1. Ban Dân vận
+Huyện ủy:", read surely) says which word it is. Nothing is taken from outside the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from diacritics.orthography import strip_marks
+from diacritics.tokens import Token, syllable_shaped
+
+# A code this short matches too many word runs by chance ("HU", "BTT").
+MIN_CODE = 4
+
+
+def _initial(word: str) -> str:
+    return strip_marks(word[:1]).lower()
+
+
+def document_codes(tokens: Sequence[Token]) -> set[str]:
+    """The abbreviations in capitals the document prints, standalone or in a symbol, of
+    ``MIN_CODE`` letters or more, folded ("BDVTU" -> "bdvtu", "HĐND" -> "hdnd"): words in
+    capitals that are no syllable ("HOẠCH" in a heading is none)."""
+    return {
+        strip_marks(t.text).lower()
+        for t in tokens
+        if len(t.text) >= MIN_CODE
+        and t.text.isalpha()
+        and t.text.isupper()
+        and (t.abbreviation or t.symbol_part or not syllable_shaped(t.text))
+    }
+
+
+def name_repairs(
+    tokens: Sequence[Token],
+    words: Sequence[str],
+    unsure: Callable[[int], bool],
+) -> dict[int, tuple[str, int]]:
+    """Position -> (word, position of the word it was read from) for the words of abbreviated
+    names to read as the document reads them elsewhere.
+
+    A run of words of the reading ``words`` (one sentence, the first capitalized, no protected
+    token or number) whose first letters spell one of the document's codes but at one
+    position ``k`` is a misread name when the word at ``k`` is ``unsure`` (a flagged repair,
+    or a word left unread), and the document reads the same name surely elsewhere: a run that
+    spells a code of its own at every position ("Ban Dân vận Huyện ủy" for "bdvhu") with the
+    same words before ``k`` (after it, for a name's first word) and there a word with the
+    letter the code asks for. That word is taken, where the runs that qualify agree on it."""
+    codes = document_codes(tokens)
+    if not codes:
+        return {}
+    n = len(tokens)
+    ok = [
+        not (t.protected or t.number) and any(ch.isalpha() for ch in w)
+        for t, w in zip(tokens, words, strict=True)
+    ]
+    folded = [strip_marks(w).lower() for w in words]
+    initials = "".join(_initial(w) if w else " " for w in words)
+
+    def runs(size: int) -> list[int]:
+        return [
+            i
+            for i in range(n - size + 1)
+            if words[i][:1].isupper()
+            and all(ok[i : i + size])
+            and not any(tokens[j].boundary for j in range(i + 1, i + size))
+        ]
+
+    def same_name(i: int, k: int, size: int, j: int, r: int, length: int) -> bool:
+        """Whether word j of the right run (r, length) stands where word k of the run at i
+        does: the same words before it, or, for a name's first word, after it."""
+        if k:
+            return j - k >= r and folded[j - k : j] == folded[i : i + k]
+        return j == r and size <= length and folded[j + 1 : j + size] == folded[i + 1 : i + size]
+
+    # The names the reading spells right: (first position, length).
+    right = [(i, len(c)) for c in codes for i in runs(len(c)) if initials[i : i + len(c)] == c]
+    if not right:
+        return {}
+    out: dict[int, tuple[str, int]] = {}
+    for code in sorted(codes):
+        size = len(code)
+        for i in runs(size):
+            wrong = [k for k in range(size) if initials[i + k] != code[k]]
+            if len(wrong) != 1 or not unsure(i + wrong[0]):
+                continue
+            k = wrong[0]
+            found: dict[str, int] = {}  # folded word -> its first position
+            for r, length in right:
+                for j in range(r, r + length):
+                    if (
+                        j != i + k
+                        and initials[j] == code[k]
+                        and same_name(i, k, size, j, r, length)
+                    ):
+                        found.setdefault(folded[j], j)
+            if len(found) == 1:
+                j = next(iter(found.values()))
+                out[i + k] = (words[j], j)
+    return out
