@@ -37,6 +37,67 @@ def document_codes(tokens: Sequence[Token]) -> set[str]:
     }
 
 
+def _runs(tokens: Sequence[Token], words: Sequence[str], size: int) -> list[int]:
+    """Where a name of ``size`` words may begin in the reading: one sentence, the first word
+    capitalized, no protected token or number among them."""
+    ok = [
+        not (t.protected or t.number) and any(ch.isalpha() for ch in w)
+        for t, w in zip(tokens, words, strict=True)
+    ]
+    return [
+        i
+        for i in range(len(tokens) - size + 1)
+        if words[i][:1].isupper()
+        and all(ok[i : i + size])
+        and not any(tokens[j].boundary for j in range(i + 1, i + size))
+    ]
+
+
+def spelled_runs(
+    tokens: Sequence[Token], words: Sequence[str], codes: set[str] | None = None
+) -> list[tuple[int, int]]:
+    """(first position, length) of the runs of the reading whose words' first letters spell
+    one of the document's codes ("Ban Dân vận Huyện ủy" for "bdvhu")."""
+    if codes is None:
+        codes = document_codes(tokens)
+    initials = "".join(_initial(w) if w else " " for w in words)
+    return [
+        (i, len(c))
+        for c in sorted(codes)
+        for i in _runs(tokens, words, len(c))
+        if initials[i : i + len(c)] == c
+    ]
+
+
+def printed_readings(
+    tokens: Sequence[Token],
+    words: Sequence[str],
+    proofs: Sequence[int],
+    unsure: Callable[[int], bool],
+    min_proofs: int = 2,
+) -> dict[int, tuple[str, int]]:
+    """Position -> (word, a position that proves it) for the other occurrences of a printed
+    token that the document's names prove: where at least ``min_proofs`` of ``proofs`` (words
+    of names their abbreviations confirm) read one printed token ("4n", no syllable) as one
+    word ("vận") and none as another, its ``unsure`` readings elsewhere ("Dân án khéo") are
+    that word too: a font's damage is systematic."""
+    by_type: dict[str, dict[str, list[int]]] = {}
+    for i in proofs:
+        t, w = tokens[i].text.lower(), words[i]
+        if w.lower() != t:
+            by_type.setdefault(t, {}).setdefault(w.lower(), []).append(i)
+    out: dict[int, tuple[str, int]] = {}
+    proven = set(proofs)
+    for i, tok in enumerate(tokens):
+        readings = by_type.get(tok.text.lower())
+        if not readings or len(readings) != 1 or i in proven:
+            continue
+        ((w, where),) = readings.items()
+        if len(where) >= min_proofs and words[i].lower() != w and unsure(i):
+            out[i] = (words[where[0]], where[0])
+    return out
+
+
 def name_repairs(
     tokens: Sequence[Token],
     words: Sequence[str],
@@ -55,22 +116,8 @@ def name_repairs(
     codes = document_codes(tokens)
     if not codes:
         return {}
-    n = len(tokens)
-    ok = [
-        not (t.protected or t.number) and any(ch.isalpha() for ch in w)
-        for t, w in zip(tokens, words, strict=True)
-    ]
     folded = [strip_marks(w).lower() for w in words]
     initials = "".join(_initial(w) if w else " " for w in words)
-
-    def runs(size: int) -> list[int]:
-        return [
-            i
-            for i in range(n - size + 1)
-            if words[i][:1].isupper()
-            and all(ok[i : i + size])
-            and not any(tokens[j].boundary for j in range(i + 1, i + size))
-        ]
 
     def same_name(i: int, k: int, size: int, j: int, r: int, length: int) -> bool:
         """Whether word j of the right run (r, length) stands where word k of the run at i
@@ -80,13 +127,13 @@ def name_repairs(
         return j == r and size <= length and folded[j + 1 : j + size] == folded[i + 1 : i + size]
 
     # The names the reading spells right: (first position, length).
-    right = [(i, len(c)) for c in codes for i in runs(len(c)) if initials[i : i + len(c)] == c]
+    right = spelled_runs(tokens, words, codes)
     if not right:
         return {}
     out: dict[int, tuple[str, int]] = {}
     for code in sorted(codes):
         size = len(code)
-        for i in runs(size):
+        for i in _runs(tokens, words, size):
             wrong = [k for k in range(size) if initials[i + k] != code[k]]
             if len(wrong) != 1 or not unsure(i + wrong[0]):
                 continue

@@ -6,14 +6,14 @@ from dataclasses import replace
 
 from diacritics.api import load_restorer
 from diacritics.changes import Source, replay
-from diacritics.initials import document_codes, name_repairs
+from diacritics.initials import document_codes, name_repairs, printed_readings
 from diacritics.tokens import tokenize
 
 # Invented: a district committee's plan whose font printed one syllable of its name as "4n".
 TEXT = (
     "So 12-KH/BTGHU\n"
     "Thuc hien Huong dan so 02-HD/BTGTU cua Ban Tuyen 4n Tinh üy, Ban Tuyen 4n Huyen üy xay\n"
-    "dung ke hoach.\n"
+    "dung ke hoach cong tac tuyen 4n nam 2024.\n"
     "1. Ban Tuyen giao Huyen üy: theo doi, don doc.\n"
 )
 
@@ -41,7 +41,13 @@ def test_restore_reads_the_name_as_the_document_does() -> None:
     r = r0.restore(TEXT)
     assert "Ban Tuyên giáo Tỉnh ủy" in r.text and "Ban Tuyên giáo Huyện ủy xây" in r.text
     from_doc = [c for c in r.changes if c.source is Source.DOCUMENT]
-    assert [(c.line, c.before, c.after) for c in from_doc] == [(2, "4n", "giáo"), (2, "4n", "giáo")]
+    # The two names prove what the printed "4n" is: its third occurrence, no name, too.
+    assert "công tác tuyên giáo năm 2024" in r.text
+    assert [(c.line, c.before, c.after) for c in from_doc] == [
+        (2, "4n", "giáo"),
+        (2, "4n", "giáo"),
+        (3, "4n", "giáo"),
+    ]
     # As sure as the reading of "giáo" they were taken from; the decoder's guess ("án", 0.74:
     # under _NAME_UNSURE) is the alternative.
     assert all(0.6 <= c.confidence <= 1 and c.alternatives == ("án",) for c in from_doc)
@@ -49,3 +55,17 @@ def test_restore_reads_the_name_as_the_document_does() -> None:
     assert r0.restore(r.text).text == r.text  # (restoring twice is restoring once)
     off = r0.with_config(replace(r0.config, abbreviated_names=False)).restore(TEXT)
     assert "Ban Tuyên giáo Tỉnh ủy" not in off.text
+
+
+def test_a_printed_token_the_names_prove_is_read_so_elsewhere() -> None:
+    toks = tokenize("4n a 4n b 4n c 4n")
+    words = ["vận", "a", "vận", "b", "án", "c", "ăn"]
+    everywhere = lambda i: True  # noqa: E731
+    # Two proofs that agree: the unsure readings of the same printed token follow them.
+    assert printed_readings(toks, words, [0, 2], everywhere) == {4: ("vận", 0), 6: ("vận", 0)}
+    # One proof is not enough; proofs that disagree prove nothing; a sure reading stays.
+    assert printed_readings(toks, words, [0], everywhere) == {}
+    assert (
+        printed_readings(toks, ["vận", "a", "vần", "b", "án", "c", "ăn"], [0, 2], everywhere) == {}
+    )
+    assert printed_readings(toks, words, [0, 2], lambda i: i != 4) == {6: ("vận", 0)}
