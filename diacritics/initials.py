@@ -10,10 +10,10 @@ Huyện ủy:", read surely) says which word it is. Nothing is taken from outsid
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 
 from diacritics.orthography import strip_marks
-from diacritics.tokens import Token, syllable_shaped
+from diacritics.tokens import Token, is_abbreviation
 
 # A code this short matches too many word runs by chance ("HU", "BTT").
 MIN_CODE = 4
@@ -23,17 +23,18 @@ def _initial(word: str) -> str:
     return strip_marks(word[:1]).lower()
 
 
-def document_codes(tokens: Sequence[Token]) -> set[str]:
-    """The abbreviations in capitals the document prints, standalone or in a symbol, of
-    ``MIN_CODE`` letters or more, folded ("BDVTU" -> "bdvtu", "HĐND" -> "hdnd"): words in
-    capitals that are no syllable ("HOẠCH" in a heading is none)."""
+def document_codes(tokens: Sequence[Token], known: Container[str] = ()) -> set[str]:
+    """The abbreviations in capitals the document prints, of ``MIN_CODE`` letters or more,
+    folded ("BDVTU" -> "bdvtu", "HĐND" -> "hdnd"): a part of a document symbol ("KH/BDVTU"),
+    a word of capitals without a vowel ("HĐND", "MTTQ"), or one of ``known`` (the corpus's
+    abbreviations: "UBND"). OCR's damaged capitals ("HOLNGHI" for "HỘI NGHỊ") are none."""
     return {
         strip_marks(t.text).lower()
         for t in tokens
         if len(t.text) >= MIN_CODE
         and t.text.isalpha()
         and t.text.isupper()
-        and (t.abbreviation or t.symbol_part or not syllable_shaped(t.text))
+        and (t.symbol_part or is_abbreviation(t.text) or t.text in known)
     }
 
 
@@ -54,12 +55,10 @@ def _runs(tokens: Sequence[Token], words: Sequence[str], size: int) -> list[int]
 
 
 def spelled_runs(
-    tokens: Sequence[Token], words: Sequence[str], codes: set[str] | None = None
+    tokens: Sequence[Token], words: Sequence[str], codes: set[str]
 ) -> list[tuple[int, int]]:
     """(first position, length) of the runs of the reading whose words' first letters spell
-    one of the document's codes ("Ban Dân vận Huyện ủy" for "bdvhu")."""
-    if codes is None:
-        codes = document_codes(tokens)
+    one of ``codes`` ("Ban Dân vận Huyện ủy" for "bdvhu")."""
     initials = "".join(_initial(w) if w else " " for w in words)
     return [
         (i, len(c))
@@ -102,51 +101,44 @@ def name_repairs(
     tokens: Sequence[Token],
     words: Sequence[str],
     unsure: Callable[[int], bool],
+    codes: set[str],
 ) -> dict[int, tuple[str, int]]:
     """Position -> (word, position of the word it was read from) for the words of abbreviated
     names to read as the document reads them elsewhere.
 
     A run of words of the reading ``words`` (one sentence, the first capitalized, no protected
-    token or number) whose first letters spell one of the document's codes but at one
-    position ``k`` is a misread name when the word at ``k`` is ``unsure`` (a flagged repair,
-    or a word left unread), and the document reads the same name surely elsewhere: a run that
-    spells a code of its own at every position ("Ban Dân vận Huyện ủy" for "bdvhu") with the
-    same words before ``k`` (after it, for a name's first word) and there a word with the
-    letter the code asks for. That word is taken, where the runs that qualify agree on it."""
-    codes = document_codes(tokens)
+    token or number) whose first letters spell one of ``codes`` but at one position ``k`` is
+    a misread name when the word at ``k`` is ``unsure`` (a flagged repair, or a word left
+    unread) and the document reads the same name elsewhere: a run with the same words but at
+    ``k`` that spells the code ("Ban Dân vận Huyện ủy" for "bdvhu" beside "Ban Dân An Huyện
+    ủy"). Its word at ``k`` is taken, where such runs agree on it. ("Ủy ban MTTQ Việt" is one
+    letter from "ubtv", "Ủy ban Thường vụ": no misread name, since its other words differ.)"""
     if not codes:
         return {}
     folded = [strip_marks(w).lower() for w in words]
     initials = "".join(_initial(w) if w else " " for w in words)
-
-    def same_name(i: int, k: int, size: int, j: int, r: int, length: int) -> bool:
-        """Whether word j of the right run (r, length) stands where word k of the run at i
-        does: the same words before it, or, for a name's first word, after it."""
-        if k:
-            return j - k >= r and folded[j - k : j] == folded[i : i + k]
-        return j == r and size <= length and folded[j + 1 : j + size] == folded[i + 1 : i + size]
-
-    # The names the reading spells right: (first position, length).
-    right = spelled_runs(tokens, words, codes)
-    if not right:
-        return {}
     out: dict[int, tuple[str, int]] = {}
     for code in sorted(codes):
         size = len(code)
-        for i in _runs(tokens, words, size):
+        starts = _runs(tokens, words, size)
+        # The runs that spell the code, by their words: (folded words) -> first position.
+        right: dict[tuple[str, ...], int] = {}
+        for i in starts:
+            if initials[i : i + size] == code:
+                right.setdefault(tuple(folded[i : i + size]), i)
+        if not right:
+            continue
+        for i in starts:
             wrong = [k for k in range(size) if initials[i + k] != code[k]]
             if len(wrong) != 1 or not unsure(i + wrong[0]):
                 continue
             k = wrong[0]
-            found: dict[str, int] = {}  # folded word -> its first position
-            for r, length in right:
-                for j in range(r, r + length):
-                    if (
-                        j != i + k
-                        and initials[j] == code[k]
-                        and same_name(i, k, size, j, r, length)
-                    ):
-                        found.setdefault(folded[j], j)
+            found = {
+                key[k]: r + k
+                for key, r in right.items()
+                if key[:k] == tuple(folded[i : i + k])
+                and key[k + 1 :] == tuple(folded[i + k + 1 : i + size])
+            }
             if len(found) == 1:
                 j = next(iter(found.values()))
                 out[i + k] = (words[j], j)

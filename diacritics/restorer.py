@@ -42,9 +42,10 @@ from diacritics.changes import (
     moved_back,
     replay,
 )
+from diacritics.collocations import context_readings
 from diacritics.corpus import BOS, NUM, SYMBOL_SHAPE, UNIT_TYPES, UNK
 from diacritics.deletes import DeletionIndex
-from diacritics.initials import name_repairs, printed_readings, spelled_runs
+from diacritics.initials import document_codes, name_repairs, printed_readings, spelled_runs
 from diacritics.lm import DocCache, TrigramLM, UnitClass
 from diacritics.orthography import gains_hook_or_horn, has_marks
 from diacritics.orthography import strip_marks as _strip_marks
@@ -340,6 +341,13 @@ class RestoreConfig:
         as one word ("4n": "vận") is that word wherever else its reading is as unsure: the
         sample's "Dân án khéo" is "Dân vận khéo" at 20 places more. Development sets 97.58 /
         97.89 -> 97.90 / 97.26 -> 97.27, vie pages 97.00 (session 26).
+    context_readings, context_unsure, context_min: in damaged text, a reading less sure than
+        context_unsure (default 0.6: a flagged one, or a word left unread) between two words
+        that the document reads surely (0.9) at context_min places or more (default 3), always
+        as the same word, takes that word where OCR could have printed the token for it
+        (diacritics/collocations.py; source "document"; default True): the Ban Dân vận
+        sample's "Dân vốn khéo" (0.20) beside twenty "Dân vận khéo", 7 places and its title.
+        The development sets unchanged (it never fires there; session 26).
     unit_class_weight: the one-word administrative unit types of the gazetteer (xã, phường,
         huyện, quận, tỉnh) share the mass the model gives them after a context as one class,
         in the proportions the document uses them (lm.UnitClass; 0 = off; default 0.5): the
@@ -445,6 +453,9 @@ class RestoreConfig:
     type_max_discount: float = 6.0
     unresolved_abbreviations: bool = True
     abbreviated_names: bool = True
+    context_readings: bool = True
+    context_unsure: float = 0.6
+    context_min: int = 3
 
     def __post_init__(self) -> None:
         # (A weight above 1 would make the unit words' probabilities negative.)
@@ -2503,6 +2514,8 @@ class Restorer:
         in_region = {k for g in regions for k in range(g.first, g.last + 1)}
         if p_input is not None and p_input.ocr_damage and self.config.abbreviated_names:
             self._read_names(tokens0, current, meta, in_region)
+        if p_input is not None and p_input.ocr_damage and self.config.context_readings:
+            self._read_contexts(tokens0, current, meta, in_region, p_input)
         lines = text.split("\n")
         changes: list[Change] = [self._region_change(lines, tokens0, g) for g in regions]
         for i, t in enumerate(tokens0):
@@ -2562,33 +2575,25 @@ class Restorer:
         def unsure(i: int) -> bool:
             if i in in_region:
                 return False
-            if words[i] == tokens[i].text:
-                return words[i].lower() not in self.lexicon
+            if words[i] == tokens[i].text:  # (left unread: no known word, nor capitals that
+                # may abbreviate a part of the name: "Ủy ban MITO Việt Nam")
+                return not words[i].isupper() and words[i].lower() not in self.lexicon
             return meta[i][1] < _NAME_UNSURE
 
         def sure(i: int) -> float:
             return meta[i][1] if words[i] != tokens[i].text else 1.0
 
-        def take(i: int, word: str, source: int) -> None:
-            before = words[i]
-            conf = sure(source)
-            words[i] = word
-            if word == tokens[i].text:  # (back to the word as printed: no change)
-                meta.pop(i, None)
-                return
-            alts = (before,) if before != tokens[i].text else ()
-            meta[i] = (Source.DOCUMENT, conf, alts)
-
-        repaired = name_repairs(tokens, words, unsure)
+        codes = document_codes(tokens, self._symbols)
+        repaired = name_repairs(tokens, words, unsure, codes)
         for i, (word, source) in repaired.items():
-            take(i, word, source)
+            _take(tokens, words, meta, i, word, sure(source))
         # The printed tokens those names prove ("4n" is "vận" in "Ban Dân vận Huyện ủy", twice
         # or more): their unsure readings elsewhere are that word too. Only tokens that are no
         # syllable as printed: "Dan" may be "Dân" in a name and "dẫn" after "hướng".
         proofs = sorted(
             {
                 j
-                for r, n in spelled_runs(tokens, words)
+                for r, n in spelled_runs(tokens, words, codes)
                 for j in range(r, r + n)
                 if sure(j) >= _NAME_UNSURE
                 and strip_marks(tokens[j].text.lower()) not in self.by_key
@@ -2598,7 +2603,44 @@ class Restorer:
         for i, (word, source) in printed_readings(tokens, words, proofs, unsure).items():
             if tokens[i].boundary or case_pattern(words[i]) == "upper":
                 word = apply_case(word, "upper" if case_pattern(words[i]) == "upper" else "title")
-            take(i, word, source)
+            _take(tokens, words, meta, i, word, sure(source))
+
+    def _read_contexts(
+        self,
+        tokens: list[Token],
+        words: list[str],
+        meta: dict[int, _Why],
+        in_region: set[int],
+        p: channel.ChannelParams,
+    ) -> None:
+        """A guess between two words takes the word the document reads surely between the
+        same two words, always the same (:func:`collocations.context_readings`): the Ban Dân
+        vận sample's "Dân vốn khéo" (0.20; "Dan vn khéo") beside twenty "Dân vận khéo"."""
+        cfg = self.config
+
+        def conf(i: int) -> float:
+            if words[i] == tokens[i].text:  # (as printed: sure if a known word, else unread)
+                return 1.0 if words[i].lower() in self.lexicon else 0.0
+            return meta[i][1]
+
+        def reachable(i: int, word: str) -> bool:
+            return word in self.candidates(tokens[i].text, p).words
+
+        found = context_readings(
+            tokens,
+            words,
+            conf,
+            sure=_NAME_UNSURE,
+            unsure=cfg.context_unsure,
+            min_count=cfg.context_min,
+            reachable=reachable,
+            skip=in_region,
+        )
+        for i, (word, source) in found.items():
+            pattern = case_pattern(words[i])
+            if pattern != "lower":
+                word = apply_case(word, pattern)
+            _take(tokens, words, meta, i, word, conf(source))
 
     def _unknown_abbreviation(self, t: Token) -> bool:
         """An abbreviation of four characters or more that the corpus never writes, left as
@@ -2909,6 +2951,19 @@ _SYMBOL_READS = {"&": "và"}
 # such damage of a symbol: "SGDĐT" (a provincial department's own code, which the corpus never
 # writes) is not "BGDĐT" (the ministry's), and was made so in a real scan (session 23).
 _STROKES = frozenset("1Il|!")
+
+
+def _take(
+    tokens: list[Token], words: list[str], meta: dict[int, _Why], i: int, word: str, conf: float
+) -> None:
+    """Read token i as ``word``, taken from the document's own reading (confidence ``conf``):
+    the decoder's reading becomes the change's alternative."""
+    before = words[i]
+    words[i] = word
+    if word == tokens[i].text:  # (back to the word as printed: no change)
+        meta.pop(i, None)
+        return
+    meta[i] = (Source.DOCUMENT, conf, (before,) if before != tokens[i].text else ())
 
 
 def _symbol_misreading(printed: str, symbol: str) -> bool:

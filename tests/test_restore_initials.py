@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from diacritics.api import load_restorer
 from diacritics.changes import Source, replay
+from diacritics.collocations import context_readings
 from diacritics.initials import document_codes, name_repairs, printed_readings
 from diacritics.tokens import tokenize
 
@@ -15,12 +16,16 @@ TEXT = (
     "Thuc hien Huong dan so 02-HD/BTGTU cua Ban Tuyen 4n Tinh üy, Ban Tuyen 4n Huyen üy xay\n"
     "dung ke hoach cong tac tuyen 4n nam 2024.\n"
     "1. Ban Tuyen giao Huyen üy: theo doi, don doc.\n"
+    "2. Ban Tuyen 4n Huyen üy: tong hop.\n"
 )
 
 
 def test_codes_are_the_abbreviations_of_four_letters_or_more() -> None:
-    toks = tokenize("Số 12-KH/BTGHU của HĐND và UBND, Ban BTT")
-    assert document_codes(toks) == {"btghu", "hdnd", "ubnd"}
+    # A symbol's part, capitals without a vowel, or an abbreviation the corpus knows; not
+    # three letters, nor capitals OCR damaged ("HOLNGHI").
+    toks = tokenize("Số 12-KH/BTGHU của HĐND và UBND, Ban BTT, BIEN BAN HOLNGHI")
+    assert document_codes(toks) == {"btghu", "hdnd"}
+    assert document_codes(toks, {"UBND"}) == {"btghu", "hdnd", "ubnd"}
 
 
 def test_a_run_one_letter_off_takes_the_documents_own_word() -> None:
@@ -28,12 +33,18 @@ def test_a_run_one_letter_off_takes_the_documents_own_word() -> None:
     text = "BTGHU " + " ".join(words)
     toks = tokenize(text)  # (the code first, then the words)
     reading = ["BTGHU", *words]
-    got = name_repairs(toks, reading, lambda i: i == 3)
+    codes = {"btghu"}
+    got = name_repairs(toks, reading, lambda i: i == 3, codes)
     assert got == {3: ("giáo", 9)}
     # A sure word is no misreading; nor is a run two letters off.
-    assert name_repairs(toks, reading, lambda i: False) == {}
+    assert name_repairs(toks, reading, lambda i: False, codes) == {}
     two_off = ["BTGHU", "Ban", "Tuyên", "An", "Xã", "ủy", "và", *words[6:]]
-    assert name_repairs(toks, two_off, lambda i: True) == {}
+    assert name_repairs(toks, two_off, lambda i: True, codes) == {}
+    # Nor a run whose other words differ: "Ủy ban MTTQ Việt" is one letter from "ubtv", but
+    # not the document's "Ủy ban Thường vụ".
+    other = ["Ủy", "ban", "An", "Việt", "và", "Ủy", "ban", "Thường", "vụ"]
+    toks2 = tokenize(" ".join(other))
+    assert name_repairs(toks2, other, lambda i: True, {"ubtv"}) == {}
 
 
 def test_restore_reads_the_name_as_the_document_does() -> None:
@@ -47,6 +58,7 @@ def test_restore_reads_the_name_as_the_document_does() -> None:
         (2, "4n", "giáo"),
         (2, "4n", "giáo"),
         (3, "4n", "giáo"),
+        (5, "4n", "giáo"),
     ]
     # As sure as the reading of "giáo" they were taken from; the decoder's guess ("án", 0.74:
     # under _NAME_UNSURE) is the alternative.
@@ -69,3 +81,25 @@ def test_a_printed_token_the_names_prove_is_read_so_elsewhere() -> None:
         printed_readings(toks, ["vận", "a", "vần", "b", "án", "c", "ăn"], [0, 2], everywhere) == {}
     )
     assert printed_readings(toks, words, [0, 2], lambda i: i != 4) == {6: ("vận", 0)}
+
+
+def test_a_guess_takes_the_documents_sure_reading_between_the_same_words() -> None:
+    text = "a x b. a x b. a x b. a y b. c y d."
+    toks = tokenize(text)
+    words = [t.text for t in toks]
+    sure = {i: 1.0 for i in range(len(toks))}
+    y = [i for i, t in enumerate(toks) if t.text == "y"]
+    for i in y:
+        sure[i] = 0.2  # (two guesses: one between "a" and "b", one elsewhere)
+
+    def found(**kw):
+        args = dict(sure=0.9, unsure=0.6, min_count=3, reachable=lambda i, w: True)
+        return context_readings(toks, words, sure.__getitem__, **(args | kw))
+
+    # Between "a" and "b" the document reads "x" three times: the guess there becomes "x";
+    # the guess between "c" and "d" has no such context.
+    assert found() == {y[0]: ("x", 1)}
+    assert found(min_count=4) == {}
+    assert found(reachable=lambda i, w: False) == {}
+    sure[y[0]] = 0.7  # (sure enough: kept)
+    assert found() == {}
