@@ -2545,6 +2545,13 @@ class Restorer:
         changes.sort(key=lambda c: (c.line, c.col))
         unresolved: tuple[Unresolved, ...] = ()
         if p_input is not None and not p_input.keep_known:  # (correct text was not damaged)
+            # Abbreviations the document spells out ("Ban Dân vận Huyện ủy" for "BDVHU") are
+            # explained by it: nothing to review.
+            codes = document_codes(tokens0, self._symbols)
+            spelled = {
+                "".join(strip_marks(w[:1]).lower() for w in current[r : r + n])
+                for r, n in spelled_runs(tokens0, current, codes)
+            }
             unresolved = tuple(
                 Unresolved(t.line, t.col, t.text)
                 for i, t in enumerate(tokens0)
@@ -2553,7 +2560,7 @@ class Restorer:
                 and (
                     not (t.protected or t.number)
                     and t.text.lower() not in self.lexicon
-                    or self._unknown_abbreviation(t)
+                    or self._unknown_abbreviation(t, spelled)
                 )
             )
         return Restoration(replay(text, changes), tuple(changes), unresolved), bool(regions)
@@ -2642,15 +2649,18 @@ class Restorer:
                 word = apply_case(word, pattern)
             _take(tokens, words, meta, i, word, conf(source))
 
-    def _unknown_abbreviation(self, t: Token) -> bool:
+    def _unknown_abbreviation(self, t: Token, spelled: set[str]) -> bool:
         """An abbreviation of four characters or more that the corpus never writes, left as
         printed in damaged text: a damaged one the symbol repair could not place ("MFFQ",
-        "NOLE" for "MTTQ", "NQLT") or a local body's ("BDVHU"), worth an archivist's look."""
+        "NOLE" for "MTTQ", "NQLT") or a local body's the document never spells out, worth an
+        archivist's look (``spelled``: the folded codes it does, "bdvhu" beside "Ban Dân vận
+        Huyện ủy")."""
         return (
             self.config.unresolved_abbreviations
             and t.abbreviation
             and len(t.text) >= 4
             and t.text not in self._symbols
+            and strip_marks(t.text).lower() not in spelled
         )
 
     def _bare_reading(

@@ -363,6 +363,12 @@ def test_abbreviations_the_corpus_never_writes_are_listed_for_review() -> None:
     r0 = load_restorer()
     no = r0.with_config(replace(r0.config, unresolved_abbreviations=False)).restore(text)
     assert [u.word for u in no.unresolved] == []
+    # One the document spells out is explained by it.
+    spelled = "Ké hoach cua Trung tam hoc tap cong dong xa va TTHTCĐ thon\nKH UBND cac thon"
+    assert restore(spelled).unresolved == ()
+    assert [u.word for u in restore(spelled.replace("Trung tam", "Van phong")).unresolved] == [
+        "TTHTCĐ"
+    ]
 
 
 def test_candidates_of_an_unknown_token_keep_its_own_case() -> None:
