@@ -38,20 +38,35 @@ def document_codes(tokens: Sequence[Token], known: Container[str] = ()) -> set[s
     }
 
 
-def _runs(tokens: Sequence[Token], words: Sequence[str], size: int) -> list[int]:
-    """Where a name of ``size`` words may begin in the reading: one sentence, the first word
-    capitalized, no protected token or number among them."""
-    ok = [
-        not (t.protected or t.number) and any(ch.isalpha() for ch in w)
-        for t, w in zip(tokens, words, strict=True)
-    ]
-    return [
-        i
-        for i in range(len(tokens) - size + 1)
-        if words[i][:1].isupper()
-        and all(ok[i : i + size])
-        and not any(tokens[j].boundary for j in range(i + 1, i + size))
-    ]
+class _Runs:
+    """Where a name of a given number of words may begin in a reading: one sentence, the first
+    word capitalized, no protected token or number among them. Built once per reading (prefix
+    counts), asked per size: a long document is no quadratic bill."""
+
+    def __init__(self, tokens: Sequence[Token], words: Sequence[str]):
+        self.n = len(tokens)
+        self.caps = [i for i, w in enumerate(words) if w[:1].isupper()]
+        bad = [0]
+        breaks = [0]
+        for t, w in zip(tokens, words, strict=True):
+            usable = not (t.protected or t.number) and any(ch.isalpha() for ch in w)
+            bad.append(bad[-1] + (not usable))
+            breaks.append(breaks[-1] + t.boundary)
+        self._bad, self._breaks = bad, breaks
+        self._sizes: dict[int, list[int]] = {}
+
+    def starts(self, size: int) -> list[int]:
+        hit = self._sizes.get(size)
+        if hit is None:
+            bad, breaks = self._bad, self._breaks
+            hit = self._sizes[size] = [
+                i
+                for i in self.caps
+                if i + size <= self.n
+                and bad[i + size] == bad[i]
+                and breaks[i + size] == breaks[i + 1]
+            ]
+        return hit
 
 
 def spelled_runs(
@@ -59,11 +74,14 @@ def spelled_runs(
 ) -> list[tuple[int, int]]:
     """(first position, length) of the runs of the reading whose words' first letters spell
     one of ``codes`` ("Ban Dân vận Huyện ủy" for "bdvhu")."""
+    if not codes:
+        return []
+    runs = _Runs(tokens, words)
     initials = "".join(_initial(w) if w else " " for w in words)
     return [
         (i, len(c))
         for c in sorted(codes)
-        for i in _runs(tokens, words, len(c))
+        for i in runs.starts(len(c))
         if initials[i : i + len(c)] == c
     ]
 
@@ -117,10 +135,11 @@ def name_repairs(
         return {}
     folded = [strip_marks(w).lower() for w in words]
     initials = "".join(_initial(w) if w else " " for w in words)
+    runs = _Runs(tokens, words)
     out: dict[int, tuple[str, int]] = {}
     for code in sorted(codes):
         size = len(code)
-        starts = _runs(tokens, words, size)
+        starts = runs.starts(size)
         # The runs that spell the code, by their words: (folded words) -> first position.
         right: dict[tuple[str, ...], int] = {}
         for i in starts:

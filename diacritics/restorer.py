@@ -2545,13 +2545,16 @@ class Restorer:
         changes.sort(key=lambda c: (c.line, c.col))
         unresolved: tuple[Unresolved, ...] = ()
         if p_input is not None and not p_input.keep_known:  # (correct text was not damaged)
-            # Abbreviations the document spells out ("Ban Dân vận Huyện ủy" for "BDVHU") are
-            # explained by it: nothing to review.
-            codes = document_codes(tokens0, self._symbols)
-            spelled = {
-                "".join(strip_marks(w[:1]).lower() for w in current[r : r + n])
-                for r, n in spelled_runs(tokens0, current, codes)
-            }
+            # Abbreviations the document spells out ("Trung tâm học tập cộng đồng" for
+            # "TTHTCĐ") are explained by it: nothing to review. (Looked for only where one
+            # would be listed.)
+            spelled: set[str] = set()
+            if any(self._unknown_abbreviation(t, spelled) for t in tokens0):
+                codes = document_codes(tokens0, self._symbols)
+                spelled = {
+                    "".join(strip_marks(w[:1]).lower() for w in current[r : r + n])
+                    for r, n in spelled_runs(tokens0, current, codes)
+                }
             unresolved = tuple(
                 Unresolved(t.line, t.col, t.text)
                 for i, t in enumerate(tokens0)
