@@ -5,7 +5,9 @@ and a plan prints both: "Hướng dẫn số 02-HD/BDVTU của Ban Dân vận T�
 one word of such a name past what the decoder could repair (font damage printed "vận" as "4n"
 throughout a plan: "Ban Dân An Tỉnh ủy", flagged), the abbreviation says which letter that
 word begins with, and the document's own reading of the same name elsewhere ("1. Ban Dân vận
-Huyện ủy:", read surely) says which word it is. Nothing is taken from outside the document.
+Huyện ủy:", read surely) says which word it is (:func:`name_repairs`); and a printed token
+such names prove ("4n" is "vận" twice or more) is read so where else the decoder only guessed
+at it (:func:`printed_readings`). Nothing is taken from outside the document.
 """
 
 from __future__ import annotations
@@ -84,6 +86,14 @@ def spelled_runs(
         for i in runs.starts(len(c))
         if initials[i : i + len(c)] == c
     ]
+
+
+def spelled_codes(tokens: Sequence[Token], words: Sequence[str], codes: set[str]) -> set[str]:
+    """The ``codes`` the reading spells out somewhere (its names' initials)."""
+    return {
+        "".join(_initial(w) for w in words[r : r + n])
+        for r, n in spelled_runs(tokens, words, codes)
+    }
 
 
 def printed_readings(

@@ -45,7 +45,13 @@ from diacritics.changes import (
 from diacritics.collocations import context_readings
 from diacritics.corpus import BOS, NUM, SYMBOL_SHAPE, UNIT_TYPES, UNK
 from diacritics.deletes import DeletionIndex
-from diacritics.initials import document_codes, name_repairs, printed_readings, spelled_runs
+from diacritics.initials import (
+    document_codes,
+    name_repairs,
+    printed_readings,
+    spelled_codes,
+    spelled_runs,
+)
 from diacritics.lm import DocCache, TrigramLM, UnitClass
 from diacritics.orthography import gains_hook_or_horn, has_marks
 from diacritics.orthography import strip_marks as _strip_marks
@@ -2550,11 +2556,7 @@ class Restorer:
             # would be listed.)
             spelled: set[str] = set()
             if any(self._unknown_abbreviation(t, spelled) for t in tokens0):
-                codes = document_codes(tokens0, self._symbols)
-                spelled = {
-                    "".join(strip_marks(w[:1]).lower() for w in current[r : r + n])
-                    for r, n in spelled_runs(tokens0, current, codes)
-                }
+                spelled = spelled_codes(tokens0, current, document_codes(tokens0, self._symbols))
             unresolved = tuple(
                 Unresolved(t.line, t.col, t.text)
                 for i, t in enumerate(tokens0)
