@@ -25,18 +25,25 @@ def context_readings(
     min_count: int,
     reachable: Callable[[int, str], bool],
     skip: Container[int] = (),
+    left: bool = False,
 ) -> dict[int, tuple[str, int]]:
     """Position -> (word, a position that reads it surely) for the guesses to replace.
 
     ``conf(i)`` is how sure the reading ``words[i]`` is; readings at least ``sure`` between
     the same two words (one sentence) count, ``min_count`` of them or more that all agree
     replace a reading below ``unsure`` there, when ``reachable(i, word)`` (the word is among
-    the printed token's candidates). Positions in ``skip`` neither count nor change."""
+    the printed token's candidates). With ``left``, the context is the two words before it
+    instead. Positions in ``skip`` neither count nor change."""
     contexts: list[tuple[str, str] | None] = []
     for i, t in enumerate(tokens):
-        inside = 0 < i < len(tokens) - 1 and not (t.boundary or tokens[i + 1].boundary)
-        usable = inside and not (t.protected or t.number) and i not in skip
-        contexts.append((words[i - 1].lower(), words[i + 1].lower()) if usable else None)
+        usable = not (t.protected or t.number) and i not in skip
+        if left:  # the two words before it
+            inside = i > 1 and not (t.boundary or tokens[i - 1].boundary)
+            pair = (words[i - 2], words[i - 1]) if inside else None
+        else:  # the word before it and the word after it
+            inside = 0 < i < len(tokens) - 1 and not (t.boundary or tokens[i + 1].boundary)
+            pair = (words[i - 1], words[i + 1]) if inside else None
+        contexts.append((pair[0].lower(), pair[1].lower()) if usable and pair else None)
     seen: dict[tuple[str, str], dict[str, list[int]]] = {}
     for i, c in enumerate(contexts):
         if c is not None and conf(i) >= sure:

@@ -103,3 +103,15 @@ def test_a_guess_takes_the_documents_sure_reading_between_the_same_words() -> No
     assert found(reachable=lambda i, w: False) == {}
     sure[y[0]] = 0.7  # (sure enough: kept)
     assert found() == {}
+
+
+def test_the_two_words_before_are_a_context_too() -> None:
+    text = "a b x c. a b x d. a b x e. a b y f. g b y h."
+    toks = tokenize(text)
+    words = [t.text for t in toks]
+    y = [i for i, t in enumerate(toks) if t.text == "y"]
+    sure = {i: 0.2 if i in y else 1.0 for i in range(len(toks))}
+    args = dict(sure=0.9, unsure=0.6, min_count=3, reachable=lambda i, w: True)
+    # No word after "x" repeats: only the two words before say "x" ("a b" three times).
+    assert context_readings(toks, words, sure.__getitem__, **args) == {}
+    assert context_readings(toks, words, sure.__getitem__, left=True, **args) == {y[0]: ("x", 2)}
