@@ -27,6 +27,8 @@ _ISSUER_STOP = re.compile(
     # "... của Ban Dân vận Tỉnh ủy và Công văn số 739-CV/HU": the next citation begins.
     r"|\s+va\s+(?=[^;:.,]{0,30}?\sso[\s:])"
 )
+# "và" before a word (see _before_lower_va).
+_AND_WORD = re.compile(r"\s+và\s+(?=[^\W\d_])")
 _LAW_RE = re.compile(
     r"(?<![a-z])luat\s+(?P<name>[a-z][^;,.()“”\"]{2,140}?)"
     r"(?=\s+(?:so|ngay|nam\s+\d|duoc|va cac|va luat|cua|de|theo|tai|thi|trong|khi|voi|nhu)\s|\s*[;,.()“”\"]|$)"
@@ -118,6 +120,16 @@ def _code_of_type(number: str, doc_type: str) -> str:
     return "".join(parts)
 
 
+def _before_lower_va(name: str) -> str:
+    """``name`` up to a "và" that a word in small letters follows: a body's name goes on after
+    its "và" with a capital ("Sở Giáo dục và Đào tạo", "Ban Tuyên giáo và Dân vận"), a clause
+    does not ("của Ban Thường vụ Đảng ủy và đề nghị các chi bộ")."""
+    for m in _AND_WORD.finditer(name):
+        if name[m.end()].islower():
+            return name[: m.start()]
+    return re.sub(r"\s+và\s*$", "", name)  # (a stop word cut the clause after its "và")
+
+
 def _after(p: Paragraph, b: int) -> tuple[str | None, str | None]:
     """(date iso, issuer) written right after a citation ending at offset ``b``."""
     f = p.folded[b : b + 200]
@@ -137,7 +149,7 @@ def _after(p: Paragraph, b: int) -> tuple[str | None, str | None]:
         s = k + c.end()
         stop = _ISSUER_STOP.search(f, s)
         e = stop.start() if stop else len(f)
-        issuer = p.text[b + s : b + e].strip(" ,;") or None
+        issuer = _before_lower_va(p.text[b + s : b + e]).strip(" ,;") or None
         if issuer and len(issuer.split()) > 14:
             issuer = None
     return iso, issuer
