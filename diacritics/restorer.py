@@ -335,18 +335,19 @@ class RestoreConfig:
     unresolved_abbreviations: in damaged text, a standalone abbreviation of four characters
         or more that the corpus never writes (symbols.tsv) and the passes left as printed is
         listed with the unresolved words, for review (default True): a damaged one that no
-        repair could place ("MFFQ", "NOLE" for "MTTQ", "NQLT") or a local body's ("BDVHU").
-        Development split, the three sets: marked words 2.02 -> 2.05%, holding 54.5 -> 55.6%
+        repair could place ("MFFQ", "NOLE" for "MTTQ", "NQLT") or a local body's that the
+        document never spells out (one it does, its words' initials, is explained by it).
+        Development split, the three sets: marked words 2.02 -> 2.04%, holding 54.5 -> 55.6%
         of the wrong words (session 26).
     abbreviated_names: in damaged text, a run of words whose first letters spell one of the
-        document's abbreviations of four letters or more but at one word, that word a flagged
-        repair or left unread, takes the word the document's sure reading of the same name
-        has there (diacritics/initials.py; source "document"; default True): the Ban Dân
+        document's abbreviations of four letters or more but at one word, that word a repair
+        under 0.9 or left unread, takes the word another run of the reading with the same
+        other words has there (diacritics/initials.py; source "document"; default True): the Ban Dân
         vận sample's "Ban Dân An Huyện ủy" (BDVHU) is "Ban Dân vận Huyện ủy" at 12 of its 14
         places. Then a printed token that is no syllable and that two such names or more read
         as one word ("4n": "vận") is that word wherever else its reading is as unsure: the
         sample's "Dân án khéo" is "Dân vận khéo" at 20 places more. Development sets 97.58 /
-        97.89 -> 97.90 / 97.26 -> 97.27, vie pages 97.00 (session 26).
+        97.89 -> 97.90 / 97.26, vie pages 97.00 (session 26).
     context_readings, context_unsure, context_min: in damaged text, a reading less sure than
         context_unsure (default 0.6: a flagged one, or a word left unread) between two words
         that the document reads surely (0.9) at context_min places or more (default 3), always
