@@ -1208,6 +1208,10 @@ class Restorer:
             # One capital left of a word next to words in capitals ("Y BAN" for "ỦY BAN"): a
             # heading word. (Not next to an abbreviation: "S GDĐT" is "Sở GDĐT".)
             return "upper"
+        if pattern == "title" and len(w) > 1 and t.text.lower() != w and _heading_line(tokens, i):
+            # A repaired word at the head of a line whose other words are all syllables in
+            # capitals ("Kt HOACH" for "KẾ HOẠCH", "Thong BAO"): a heading word OCR lowered.
+            return "upper"
         if pattern == "title" and len(w) > 1 and _between_caps_words(tokens, i):
             # A capital and small letters between two syllables in capitals ("PHO Bi THU'"
             # for "PHÓ BÍ THƯ"): OCR lowered the heading word's letters.
@@ -3093,6 +3097,19 @@ def _caps_syllable(tokens: list[Token], i: int, j: int) -> bool:
 def _caps_word_next(tokens: list[Token], i: int) -> bool:
     """Whether a neighbour of token i on its line is a syllable in capitals."""
     return _caps_syllable(tokens, i, i - 1) or _caps_syllable(tokens, i, i + 1)
+
+
+def _heading_line(tokens: list[Token], i: int) -> bool:
+    """Whether token i opens its line and every other token on it is a syllable in capitals
+    (one at least)."""
+    if i > 0 and tokens[i - 1].line == tokens[i].line:
+        return False
+    j = i + 1
+    while j < len(tokens) and tokens[j].line == tokens[i].line:
+        if not _caps_syllable(tokens, i, j):
+            return False
+        j += 1
+    return j > i + 1
 
 
 def _between_caps_words(tokens: list[Token], i: int) -> bool:
