@@ -25,6 +25,11 @@ def _initial(word: str) -> str:
     return strip_marks(word[:1]).lower()
 
 
+def _initials(words: Sequence[str]) -> str:
+    """The first letters of ``words``, folded, one character a word (a space for none)."""
+    return "".join(_initial(w) if w else " " for w in words)
+
+
 def document_codes(tokens: Sequence[Token], known: Container[str] = ()) -> set[str]:
     """The abbreviations in capitals the document prints, of ``MIN_CODE`` letters or more,
     folded ("BDVTU" -> "bdvtu", "HĐND" -> "hdnd"): a part of a document symbol ("KH/BDVTU"),
@@ -71,29 +76,31 @@ class _Runs:
         return hit
 
 
+def _spelled(
+    tokens: Sequence[Token], words: Sequence[str], codes: set[str]
+) -> list[tuple[int, str]]:
+    """(first position, code) of the runs of the reading whose words' first letters spell
+    one of ``codes``."""
+    if not codes:
+        return []
+    runs = _Runs(tokens, words)
+    initials = _initials(words)
+    return [
+        (i, c) for c in sorted(codes) for i in runs.starts(len(c)) if initials[i : i + len(c)] == c
+    ]
+
+
 def spelled_runs(
     tokens: Sequence[Token], words: Sequence[str], codes: set[str]
 ) -> list[tuple[int, int]]:
     """(first position, length) of the runs of the reading whose words' first letters spell
     one of ``codes`` ("Ban Dân vận Huyện ủy" for "bdvhu")."""
-    if not codes:
-        return []
-    runs = _Runs(tokens, words)
-    initials = "".join(_initial(w) if w else " " for w in words)
-    return [
-        (i, len(c))
-        for c in sorted(codes)
-        for i in runs.starts(len(c))
-        if initials[i : i + len(c)] == c
-    ]
+    return [(i, len(c)) for i, c in _spelled(tokens, words, codes)]
 
 
 def spelled_codes(tokens: Sequence[Token], words: Sequence[str], codes: set[str]) -> set[str]:
     """The ``codes`` the reading spells out somewhere (its names' initials)."""
-    return {
-        "".join(_initial(w) for w in words[r : r + n])
-        for r, n in spelled_runs(tokens, words, codes)
-    }
+    return {c for _i, c in _spelled(tokens, words, codes)}
 
 
 def printed_readings(
@@ -144,7 +151,7 @@ def name_repairs(
     if not codes:
         return {}
     folded = [strip_marks(w).lower() for w in words]
-    initials = "".join(_initial(w) if w else " " for w in words)
+    initials = _initials(words)
     runs = _Runs(tokens, words)
     out: dict[int, tuple[str, int]] = {}
     for code in sorted(codes):

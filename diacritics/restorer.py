@@ -2582,6 +2582,15 @@ class Restorer:
             )
         return Restoration(replay(text, changes), tuple(changes), unresolved), bool(regions)
 
+    def _read_conf(
+        self, tokens: list[Token], words: list[str], meta: dict[int, _Why], i: int
+    ) -> float:
+        """How sure the reading of token i is: a change's confidence; a word left as printed
+        is sure when it is a known word and unread (0) otherwise."""
+        if words[i] == tokens[i].text:
+            return 1.0 if words[i].lower() in self.lexicon else 0.0
+        return meta[i][1]
+
     def _read_names(
         self,
         tokens: list[Token],
@@ -2597,12 +2606,11 @@ class Restorer:
         from (its confidence there; 1.0 for a word the document printed right)."""
 
         def unsure(i: int) -> bool:
-            if i in in_region:
+            # (Not capitals left as printed: they may abbreviate a part of the name, "Ủy ban
+            # MITO Việt Nam".)
+            if i in in_region or (words[i] == tokens[i].text and words[i].isupper()):
                 return False
-            if words[i] == tokens[i].text:  # (left unread: no known word, nor capitals that
-                # may abbreviate a part of the name: "Ủy ban MITO Việt Nam")
-                return not words[i].isupper() and words[i].lower() not in self.lexicon
-            return meta[i][1] < _NAME_UNSURE
+            return self._read_conf(tokens, words, meta, i) < _NAME_UNSURE
 
         def sure(i: int) -> float:
             return meta[i][1] if words[i] != tokens[i].text else 1.0
@@ -2643,9 +2651,7 @@ class Restorer:
         cfg = self.config
 
         def conf(i: int) -> float:
-            if words[i] == tokens[i].text:  # (as printed: sure if a known word, else unread)
-                return 1.0 if words[i].lower() in self.lexicon else 0.0
-            return meta[i][1]
+            return self._read_conf(tokens, words, meta, i)
 
         def reachable(i: int, word: str) -> bool:
             return word in self.candidates(tokens[i].text, p).words

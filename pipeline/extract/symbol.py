@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pipeline.extract.actors import opens_with_head
 from pipeline.extract.patterns import lex
 from pipeline.extract.text import Layout, Line, fold
 
@@ -30,12 +31,6 @@ def _type_codes() -> frozenset[str]:
     return frozenset(fold(e.code) for e in lex("doc_type") if e.code)
 
 
-@cache
-def _heads() -> tuple[str, ...]:
-    """The words a body's name opens with (lexicon ``actor_head``: "Ban", "Sở"), folded."""
-    return tuple(e.folded for e in lex("actor_head"))
-
-
 def issuer_codes(symbol: str) -> list[str]:
     """The parts of a symbol that abbreviate its issuer, folded, longest first: "-KH/BDVHU"
     -> ["bdvhu"], "16/KH-MTTQ-BTT" -> ["mttq", "btt"]; numbers, document-type codes and parts
@@ -43,11 +38,6 @@ def issuer_codes(symbol: str) -> list[str]:
     parts = [fold(p) for p in re.findall(r"[^\W\d_]+", symbol)]
     keep = [p for p in parts if len(p) >= _MIN_CODE and p not in _type_codes()]
     return sorted(dict.fromkeys(keep), key=len, reverse=True)
-
-
-def _initials(words: list[str]) -> str:
-    """First letters of the folded ``words`` an abbreviation keeps ("và" it leaves out)."""
-    return "".join(w[0] for w in words if w not in _JOINERS)
 
 
 def spells(code: str, name: str) -> bool:
@@ -85,7 +75,7 @@ def named_by_code(lay: Layout, code: str) -> tuple[str, Line] | None:
             if k < len(code):
                 continue
             name = re.sub(r"\s+", " ", p.text[m.start() : words[j - 1].end()])
-            if not any(fold(name).startswith(h + " ") for h in _heads()):
+            if not opens_with_head(fold(name), name):
                 continue  # (a body's name: "Khám nơi cất giấu" spells a subject's code)
             counts[name] = counts.get(name, 0) + 1
             first_line.setdefault(name, p.line_at(m.start()))
