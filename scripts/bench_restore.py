@@ -114,7 +114,8 @@ def change_spans(changes) -> dict[int, list[tuple[int, int, object]]]:
 
 def _review_spans(changes, unresolved=()) -> dict[int, list[tuple[int, int]]]:
     """Line -> (start, end) columns in the restored text of the words for review: flagged
-    changes, and the unresolved words (left as printed, no known syllable) when given."""
+    changes, and the unresolved words (left as printed: no known syllable, or an abbreviation
+    neither the corpus nor the document spells out) when given."""
     spans = change_spans(changes)
     out: dict[int, list[tuple[int, int]]] = {}
     for u in unresolved:
@@ -438,8 +439,8 @@ def main() -> None:
         print(
             "\nWords for review: changes flagged (confidence < "
             f"{restorer.config.flag_threshold}), alone and with the unresolved words (left "
-            "as printed, no known syllable; a wrong known word left unchanged is never "
-            "marked):"
+            "as printed, no known syllable or an abbreviation nobody spells out; a wrong "
+            "known word left unchanged is never marked):"
         )
         for (name, unresolved), (words, flagged, wrong, wrong_flagged) in flags.items():
             right_unflagged = words - flagged - (wrong - wrong_flagged)
