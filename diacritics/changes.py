@@ -218,3 +218,34 @@ def moved_back(
         if not inside:
             out.append(Unresolved(u.line, u.col - grown, u.word))
     return tuple(out)
+
+
+def still_unresolved(
+    words: tuple[Unresolved, ...],
+    first: tuple[Change, ...] | list[Change],
+    then: tuple[Change, ...] | list[Change],
+) -> tuple[Unresolved, ...]:
+    """The words of ``words`` (unresolved by ``first``, at the input's offsets) that ``then``
+    (a restoration of ``replay(text, first)``, its offsets in that text) left alone: still as
+    printed, so still to review. A word one of ``then``'s changes touches is left out: that
+    change answers for it.
+
+    Without this, a document read a second time (after merges and splits) kept only the second
+    reading's unresolved words, and that reading sees repaired text, which has none: a
+    development page lost all 32 of its review marks for unread words."""
+    shift_by_line: dict[int, list[Change]] = {}
+    for c in first:
+        shift_by_line.setdefault(c.line, []).append(c)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for c in then:
+        spans.setdefault(c.line, []).append((c.col, c.col + len(c.before)))
+    out = []
+    for u in words:
+        # The word's start in the intermediate text: the changes of ``first`` before it moved it.
+        col = u.col + sum(
+            len(c.after) - len(c.before) for c in shift_by_line.get(u.line, ()) if c.col < u.col
+        )
+        end = col + len(u.word)
+        if not any(a < end and col < b for a, b in spans.get(u.line, ())):
+            out.append(u)
+    return tuple(out)

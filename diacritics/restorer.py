@@ -40,6 +40,7 @@ from diacritics.changes import (
     Unresolved,
     compose,
     moved_back,
+    still_unresolved,
     replay,
 )
 from diacritics.collocations import context_readings
@@ -2418,7 +2419,12 @@ class Restorer:
     def _composed(self, text: str, first: Restoration, then: Restoration) -> Restoration:
         """``then`` (a restoration of ``first.text``) as a restoration of ``text``."""
         changes = compose(text, first.changes, then.changes, self.config.flag_threshold)
-        unresolved = moved_back(then.unresolved, first.changes)
+        kept = still_unresolved(first.unresolved, first.changes, then.changes)
+        seen = {(u.line, u.col) for u in kept}
+        unresolved = kept + tuple(
+            u for u in moved_back(then.unresolved, first.changes) if (u.line, u.col) not in seen
+        )
+        unresolved = tuple(sorted(unresolved, key=lambda u: (u.line, u.col)))
         return Restoration(replay(text, changes), changes, unresolved)
 
     def _restore(self, text: str) -> tuple[Restoration, bool]:

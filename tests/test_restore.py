@@ -650,6 +650,37 @@ def test_a_second_reading_is_explained_against_the_input() -> None:
     assert got.unresolved == (Unresolved(1, 31, "xyzq"),)
 
 
+def test_a_second_reading_keeps_the_first_readings_unresolved_words() -> None:
+    """The second reading sees repaired text, whose channel reads it as correct Vietnamese
+    and lists nothing unresolved: the words the first reading left unread stay listed (at the
+    input's offsets) unless a change of the second reading touched them. (A development page
+    lost all 32 of its review marks for unread words this way.)"""
+    from diacritics.changes import Change, Restoration, Unresolved, still_unresolved
+
+    r = load_restorer()
+    text = "Ke hoach xyzq so 13 cua qwkz Uy ban zzvb"
+    first_changes = (Change(1, 0, "Ke", "Kế", Source.LM, 0.9),)
+    middle = replay(text, first_changes)
+    unread = (Unresolved(1, 9, "xyzq"), Unresolved(1, 24, "qwkz"), Unresolved(1, 36, "zzvb"))
+    first = Restoration(middle, first_changes, unread)
+    # The second reading rewrites "qwkz" (col 24 in the middle text too: "Ke" -> "Kế" keeps
+    # the length) and lists nothing.
+    then_changes = (
+        Change(1, 3, "hoach", "hoạch", Source.LM, 0.95),
+        Change(1, 24, "qwkz", "quá", Source.LM, 0.3),
+    )
+    then = Restoration(replay(middle, then_changes), then_changes, ())
+    got = r._composed(text, first, then)
+    assert got.unresolved == (Unresolved(1, 9, "xyzq"), Unresolved(1, 36, "zzvb"))
+    # Offsets move with the first reading's changes before the word ("tudo" -> "tự do").
+    text2 = "tudo xyzq"
+    firsts = (Change(1, 0, "tudo", "tự do", Source.LM, 0.7),)
+    words = (Unresolved(1, 5, "xyzq"),)
+    assert still_unresolved(words, firsts, (Change(1, 6, "xyzq", "xa", Source.LM, 0.2),)) == ()
+    assert still_unresolved(words, firsts, (Change(1, 0, "tự", "tứ", Source.LM, 0.2),)) == words
+    assert replay(text2, firsts) == "tự do xyzq"
+
+
 def test_a_repaired_first_letter_takes_the_likelier_case_there() -> None:
     """OCR lost the capital of "Việt" ("Tổ quốc \\ iet Nam"): a first letter the repair
     replaced says nothing of its case, so inside a sentence the word takes the case the corpus
