@@ -32,6 +32,10 @@ _VOWEL_MARKS = {"\u0302", "\u0306", "\u031b"}
 
 _VOWELS = set("aăâeêioôơuưy")
 _MARKED_VOWELS = set("ăâêôơư")
+# Letters of the Latin alphabet that Vietnamese does not write: no syllable begins with one, so
+# no abbreviation of Vietnamese words holds one ("MFFQ" is a damaged "MTTQ"; "SGDĐT" may be a
+# body's own code).
+_FOREIGN_LETTERS = frozenset("fjwz")
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -158,6 +162,11 @@ def normalize_tone_placement(text: str, placement: TonePlacement = TonePlacement
     """Apply :func:`normalize_syllable` to every word of ``text`` (NFC in, NFC out)."""
     text = unicodedata.normalize("NFC", text)
     return _WORD_RE.sub(lambda m: normalize_syllable(m.group(0), placement), text)
+
+
+def foreign_letters(word: str) -> bool:
+    """Whether ``word`` holds a letter Vietnamese does not write (f, j, w, z)."""
+    return any(ch in _FOREIGN_LETTERS for ch in word.lower())
 
 
 def has_marks(word: str) -> bool:

@@ -80,7 +80,7 @@ class Page:
     ``confidence`` is Tesseract's mean word confidence (0-100) for OCR'd pages,
     None otherwise. ``garbled`` in [0, 1] says how far the text is from well-formed
     Vietnamese (0 = clean). ``restored``, ``changes`` and ``unresolved`` (words left as
-    printed that are no known syllable or an abbreviation nobody spells out, for review)
+    printed that are no known syllable or a damaged abbreviation, for review)
     are filled by restoration.
     ``unsure`` lists the words of an OCR'd page that Tesseract read with a confidence under
     ``OcrConfig.unsure_below``, for review: on degraded pages most of them are misread.

@@ -439,7 +439,7 @@ def main() -> None:
         print(
             "\nWords for review: changes flagged (confidence < "
             f"{restorer.config.flag_threshold}), alone and with the unresolved words (left "
-            "as printed, no known syllable or an abbreviation nobody spells out; a wrong "
+            "as printed, no known syllable or a damaged abbreviation; a wrong "
             "known word left unchanged is never marked):"
         )
         for (name, unresolved), (words, flagged, wrong, wrong_flagged) in flags.items():
