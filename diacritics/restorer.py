@@ -54,6 +54,7 @@ from diacritics.initials import (
     spelled_runs,
 )
 from diacritics.lm import DocCache, TrigramLM, UnitClass
+from diacritics.numerals import numeral_repairs
 from diacritics.orthography import foreign_letters, gains_hook_or_horn, has_marks
 from diacritics.orthography import strip_marks as _strip_marks
 from diacritics.resegment import Region, resegment
@@ -344,6 +345,10 @@ class RestoreConfig:
         ../shared/real-scans, 12 were right ("SGDĐT" x4, "CTSV" x3, "GDCTHSSV", "TCKT",
         "PCVP", "LĐTB", "TTHĐNDTP"; "CTTTTT" perhaps not). Development split: 2.14 -> 2.13%
         of words marked, holding 60.1 -> 59.3% of the wrong ones.
+    heading_numerals: in damaged text, the Roman numeral of a heading in capitals that OCR
+        misprinted ("H. NỘI DUNG", "IL. NOI DUNG") is read from the headings around it, if
+        its strokes could be that numeral's (diacritics/numerals.py; source "document";
+        default True): "H." between "I." and "III." is "II.".
     abbreviated_names: in damaged text, a run of words whose first letters spell one of the
         document's abbreviations of four letters or more but at one word, that word a repair
         under 0.9 or left unread, takes the word another run of the reading with the same
@@ -475,6 +480,7 @@ class RestoreConfig:
     context_min: int = 3
     context_left: bool = True
     context_left_unsure: float = 0.9
+    heading_numerals: bool = True
 
     def __post_init__(self) -> None:
         # (A weight above 1 would make the unit words' probabilities negative.)
@@ -518,6 +524,9 @@ _Why = tuple[Source, float, tuple[str, ...]]
 # A candidate's probability in context below which it casts no vote in the document's models
 # (the key's votes, the cache's expected counts): a trace of a vote is none.
 _VOTE_MIN = 0.01
+# How sure a heading's numeral read from the numbers around it is (diacritics/numerals.py): the
+# order of a plan's parts is near certain, the heading's being one of them less so.
+_NUMERAL_SURE = 0.9
 _LM_SURE: _Why = (Source.LM, 1.0, ())  # the decoder's choice, confidence not computed (yet)
 
 
@@ -2545,6 +2554,11 @@ class Restorer:
         if p_input is not None and p_input.ocr_damage and self.config.context_readings:
             self._read_contexts(tokens0, current, meta, in_region, p_input)
         lines = text.split("\n")
+        if p_input is not None and not p_input.keep_known and self.config.heading_numerals:
+            # The parts of a plan are numbered in order: "H." between "I." and "III." is "II."
+            for i, numeral in numeral_repairs(lines, tokens0, current).items():
+                if i not in in_region:
+                    _take(tokens0, current, meta, i, numeral, _NUMERAL_SURE)
         changes: list[Change] = [self._region_change(lines, tokens0, g) for g in regions]
         for i, t in enumerate(tokens0):
             if current[i] == t.text or i in in_region:

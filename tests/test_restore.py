@@ -1100,3 +1100,18 @@ def test_case_of_a_word_between_two_known_pairs_weighs_both() -> None:
     toks = tokenize("Đảng ty, Ban xây dựng; BTT y ban MTTQ")
     at = {t.text: k for k, t in enumerate(toks)}
     assert not _next_adjacent(toks, at["ty"]) and _next_adjacent(toks, at["y"])
+
+
+def test_a_headings_misprinted_numeral_is_read_from_the_plans_order() -> None:
+    """ "H. NOI DUNG" between "I." and "III." headings is part II; the change says the document
+    (its order) is where the reading came from, and restoring the output changes nothing."""
+    text = "I. MUC DICH, YEU CAU\nH. NOI DUNG, BIEN PHAP THUC HIEN\nIII. TO CHUC THUC HIEN"
+    r = restore(text)
+    assert r.text.split("\n")[1].startswith("II. NỘI DUNG")
+    (change,) = [c for c in r.changes if c.before == "H"]
+    assert (change.after, change.source) == ("II", Source.DOCUMENT)
+    assert replay(text, r.changes) == r.text
+    assert restore(r.text).text == r.text
+    r0 = load_restorer()
+    off = r0.with_config(replace(r0.config, heading_numerals=False)).restore(text)
+    assert off.text.split("\n")[1].startswith("H. ")
