@@ -15,6 +15,9 @@ writes into ``<corpus>/.build/``:
 - ``symbols.tsv``: the parts of document symbols and abbreviations in capitals the corpus
   writes ("UBTVQH15", "MTTQ", "BGDĐT"), four characters or more, with their counts: a damaged
   one ("UBTVQHI5") is repaired to the one it is a character away from (restorer).
+- ``lines.tsv``: the short lines without numbers the corpus repeats (the state's motto, a
+  signer's block), by their accent-free words, with the spelling most of them have: a damaged
+  line near one of them takes that spelling (formulas.py).
 - ``lm_*.npy``: an interpolated Kneser-Ney trigram model over the lowercase syllables (see lm.py).
 - ``span_*.npy``: the token stream as accent-free key ids and a sorted hash index of its n-grams,
   so a damaged passage can be found in the corpus and its spelling taken (see spans.py).
@@ -43,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from diacritics.formulas import LineCounts
 from diacritics.orthography import glued_cut, normalize_syllable, split_tone, strip_marks
 from diacritics.tokens import syllable_shaped
 from pipeline.atomic import write_atomic
@@ -51,7 +55,7 @@ from pipeline.errors import InputFileError, MissingDependencyError
 log = logging.getLogger(__name__)
 
 # Bump when the build output changes meaning, so old caches are rebuilt.
-BUILD_VERSION = "16"
+BUILD_VERSION = "17"
 BOS, UNK, NUM = 0, 1, 2
 MARKERS = ("<s>", "<unk>", "<num>")
 # A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
@@ -271,6 +275,7 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     plans: list[int] = []  # the chunks in the register of the plans (CorpusConfig.register_weight)
     listed: set[str] = set()
     symbols: dict[str, int] = {}
+    lines = LineCounts()
     for kind, source, text in _iter_chunks(corpus_dir):
         if kind == "words":
             for w in text.split():
@@ -279,6 +284,7 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
         for m in _SYMBOL_RE.findall(text):
             if len(m) >= SYMBOL_MIN_LENGTH:
                 symbols[m] = symbols.get(m, 0) + 1
+        lines.add(text, normalize_text)
         ids_part, flags_part = _tokenize_chunk(text, raw_ids, raw_counts)
         if source in config.register_sources:
             plans.append(len(streams))
@@ -363,7 +369,11 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
             if spelled[w] >= 2:
                 out_f.write(f"{w}\t{spelled[w]}\n")
 
-    # 5. Language model and span index.
+    # 5. The short lines the corpus repeats (formulas.py).
+    n_lines = lines.write(tmp / "lines.tsv")
+    del lines
+
+    # 6. Language model and span index.
     lm_stats = lm.build_kn(stream, len(vocab), config.discount, tmp)
     keys = [strip_marks(w) for w in vocab]
     # A passage is found once in the span index, however often its source counts.
@@ -376,6 +386,7 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
         "tokens": int(len(stream)),
         "vocab": len(vocab),
         "lexicon": len(lex),
+        "formula_lines": n_lines,
         **lm_stats,
         "build_seconds": round(seconds, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -46,6 +46,7 @@ from diacritics.changes import (
 from diacritics.collocations import context_readings
 from diacritics.corpus import BOS, NUM, SYMBOL_SHAPE, UNIT_TYPES, UNK
 from diacritics.deletes import DeletionIndex
+from diacritics.formulas import Formulas
 from diacritics.initials import (
     document_codes,
     name_repairs,
@@ -481,6 +482,10 @@ class RestoreConfig:
     context_left: bool = True
     context_left_unsure: float = 0.9
     heading_numerals: bool = True
+    formula_lines: bool = True
+    formula_cutoff: float = 85.0
+    formula_min_words: int = 3
+    formula_sure_reading: float = 0.99
 
     def __post_init__(self) -> None:
         # (A weight above 1 would make the unit words' probabilities negative.)
@@ -527,6 +532,8 @@ _VOTE_MIN = 0.01
 # How sure a heading's numeral read from the numbers around it is (diacritics/numerals.py): the
 # order of a plan's parts is near certain, the heading's being one of them less so.
 _NUMERAL_SURE = 0.9
+# How sure a word read from a frequent corpus line the damaged line matches is.
+_FORMULA_SURE = 0.95
 _LM_SURE: _Why = (Source.LM, 1.0, ())  # the decoder's choice, confidence not computed (yet)
 
 
@@ -643,6 +650,7 @@ class Restorer:
                 if len(kinds) == 1:
                     self.name_unit[tuple(key.split())] = kinds[0]
         self._spans: SpanIndex | None = None
+        self._formula_lines: Formulas | None = None
         self._real_keys: np.ndarray | None = None
         self._build = build
         self._key_dist = channel.KeyDistances(self.edit, self.keys)
@@ -1646,6 +1654,11 @@ class Restorer:
 
     # ------------------------------------------------------------------ corpus spans
 
+    def _formulas(self) -> Formulas:
+        if self._formula_lines is None:
+            self._formula_lines = Formulas(self._build / "lines.tsv")
+        return self._formula_lines
+
     def _span_index(self) -> SpanIndex | None:
         if self._spans is None and (self._build / "span_hash.npy").exists():
             self._spans = SpanIndex(self._build, self.kmap)
@@ -2554,6 +2567,8 @@ class Restorer:
         if p_input is not None and p_input.ocr_damage and self.config.context_readings:
             self._read_contexts(tokens0, current, meta, in_region, p_input)
         lines = text.split("\n")
+        if p_input is not None and p_input.ocr_damage and self.config.formula_lines:
+            self._read_formulas(lines, tokens0, current, meta, in_region, p_input)
         if p_input is not None and not p_input.keep_known and self.config.heading_numerals:
             # The parts of a plan are numbered in order: "H." between "I." and "III." is "II."
             for i, numeral in numeral_repairs(lines, tokens0, current).items():
@@ -2605,6 +2620,96 @@ class Restorer:
                 )
             )
         return Restoration(replay(text, changes), tuple(changes), unresolved), bool(regions)
+
+    def _read_formulas(
+        self,
+        lines: list[str],
+        tokens: list[Token],
+        words: list[str],
+        meta: dict[int, _Why],
+        in_region: set[int],
+        p: channel.ChannelParams,
+    ) -> None:
+        """Read a damaged line that is one of the corpus's frequent short lines (the state's
+        motto, a signer's block: diacritics/formulas.py) as the corpus spells it, in
+        ``words`` and ``meta``: only where every word of the line that differs from the
+        formula's (letters or marks) is one OCR could have printed as it did (the reach of the
+        document's repeated words), so that the whole line reads as damage of the formula;
+        then each word takes the formula's spelling. ("1. Đối tượng kiểm tra" is near the
+        frequent "Nội dung kiểm tra", but "tượng" is no damaged "dung".) A line with nothing
+        left to change is a fixed point: restoring the output again finds the formula
+        whole."""
+        by_line: dict[int, list[int]] = {}
+        for i, t in enumerate(tokens):
+            by_line.setdefault(t.line, []).append(i)
+        formulas = self._formulas()
+        for idx in by_line.values():
+            # A list item's number or letter is no part of the formula ("Ii. TỔ CHỨC THỰC
+            # HIỆN" is part III, whatever part the corpus's most frequent line is).
+            t0 = tokens[idx[0]]
+            line, end = lines[t0.line - 1], t0.col + len(t0.text)
+            if (
+                len(t0.text) <= 4
+                and not line[: t0.col].strip()
+                and line[end : end + 1] in (".", ")")
+            ):
+                idx = idx[1:]
+            if len(idx) < self.config.formula_min_words or any(tokens[i].number for i in idx):
+                continue
+            spelled = formulas.match([words[i] for i in idx], self.config.formula_cutoff)
+            if spelled is None:
+                continue
+            taken = self._formula_words(tokens, words, meta, idx, spelled, in_region, p)
+            for i, word in (taken or {}).items():
+                words[i] = word
+                meta[i] = (Source.CORPUS, _FORMULA_SURE, ())
+
+    def _formula_words(
+        self,
+        tokens: list[Token],
+        words: list[str],
+        meta: dict[int, _Why],
+        idx: list[int],
+        spelled: list[str],
+        in_region: set[int],
+        p: channel.ChannelParams,
+    ) -> dict[int, str] | None:
+        """Position -> the formula's word (``spelled``) for the tokens ``idx`` of a line read
+        as ``words``, where they differ; None when one of them cannot be damage of its word."""
+        out: dict[int, str] = {}
+        for i, word in zip(idx, spelled, strict=True):
+            t = tokens[i]
+            # Case as printed (a title's capital, a heading's capitals); a word printed in
+            # small letters keeps the formula's capital ("Tự do"), not its capitals.
+            pattern = case_pattern(t.text)
+            if strip_marks(t.text[:1]).lower() != strip_marks(word[:1]).lower():
+                # A repaired first letter says nothing of case: the formula's, or capitals
+                # among capitals.
+                pattern = "upper" if self._caps_context(tokens, i) else case_pattern(word)
+            elif pattern == "title" and word.isupper() and len(word) > 1:
+                pattern = "upper"  # (a heading's word OCR half-lowered)
+            if not self.config.case_output:  # (case as the reading has it)
+                word = apply_case(word.lower(), case_pattern(words[i]))
+            elif pattern != "lower" or word.isupper() and len(word) > 1:
+                word = apply_case(word.lower(), pattern)
+            if word == words[i]:
+                continue
+            # (Capitals left as printed may be the formula's word a font dropped the vowels of,
+            # "TRC" for "TRỰC"; not a symbol's part or a number.)
+            if t.protected and not t.abbreviation or i in in_region:
+                return None
+            low = word.lower()
+            if strip_marks(low) != strip_marks(words[i].lower()):
+                # Other letters: only where the word was not read surely ("1. Đối tượng kiểm
+                # tra" is near the frequent "Nội dung kiểm tra") and OCR could have printed it.
+                if self._read_conf(tokens, words, meta, i) >= self.config.formula_sure_reading:
+                    return None
+                wid = self.vid.get(low)
+                rows = np.array([self._vid_row[wid] if wid is not None else -1], np.intp)
+                if not self._reachable(t.text, [low], [strip_marks(low)], rows, p)[0]:
+                    return None
+            out[i] = word
+        return out
 
     def _read_conf(
         self, tokens: list[Token], words: list[str], meta: dict[int, _Why], i: int

@@ -327,3 +327,26 @@ def test_cli_corpus_add_reads_born_digital_files_and_refuses_scans_and_garbled_t
         want = parent.lower() if name == "old.txt" else parent  # (TCVN3: small letters only)
         assert text == normalize_text(want), name
     assert "rebuilt:" in r.stderr
+
+
+def test_build_counts_the_short_lines_the_corpus_repeats(tmp_path: Path) -> None:
+    # Lines of 2-12 words without digits, seen three times or more, by their accent-free words,
+    # with the spelling most of them have; a list item's number or letter is no part of one.
+    corpus = make_tiny_corpus(tmp_path)
+    (corpus / "plans").mkdir()
+    text = (
+        "Độc lập - Tự do - Hạnh phúc\n" * 3
+        + "Doc lap - Tu do - Hanh phuc\n"
+        + "".join(f"{n}. TỔ CHỨC THỰC HIỆN\n" for n in ("I", "II", "IV"))
+        + "Số: 12/KH-UBND ngày tháng\n" * 3
+        + "Nơi nhận:\n" * 2
+    )
+    with lzma.open(corpus / "plans" / "text.txt.xz", "wt", encoding="utf-8") as f:
+        f.write(text)
+    build(corpus, TINY)
+    rows = (build_dir(corpus) / "lines.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    table = {r.split("\t")[0]: r.split("\t")[1:] for r in rows}
+    assert table["doc lap tu do hanh phuc"] == ["Độc lập Tự do Hạnh phúc", "4"]
+    assert table["to chuc thuc hien"] == ["TỔ CHỨC THỰC HIỆN", "3"]
+    assert "noi nhan" not in table  # (twice only)
+    assert not any(k.startswith("so kh") for k in table)  # (a number in it)
