@@ -2664,6 +2664,27 @@ class Restorer:
                 words[i] = word
                 meta[i] = (Source.CORPUS, _FORMULA_SURE, ())
 
+    def _formula_case(self, tokens: list[Token], words: list[str], i: int, word: str) -> str:
+        """The formula's ``word`` for token i in the case it takes there. A word whose letters
+        the reading has keeps the reading's case (the decoder judged it), but a small one
+        takes the formula's capital ("tu do" -> "Tự do"). A word of other letters takes the
+        printed case (a title's capital, a heading's capitals); where its first letter was
+        repaired, which says nothing of case, the formula's, or capitals among capitals."""
+        read = case_pattern(words[i])
+        if not self.config.case_output:
+            return apply_case(word.lower(), read)
+        if strip_marks(word.lower()) == strip_marks(words[i].lower()):
+            if read == "lower" and case_pattern(word) == "title":
+                return word
+            return apply_case(word.lower(), read)
+        t = tokens[i]
+        pattern = case_pattern(t.text)
+        if strip_marks(t.text[:1]).lower() != strip_marks(word[:1]).lower():
+            pattern = "upper" if self._caps_context(tokens, i) else case_pattern(word)
+        elif pattern == "title" and self._caps_context(tokens, i):
+            pattern = "upper"  # (a heading's word OCR half-lowered: "Tổ CHỨC")
+        return apply_case(word.lower(), pattern)
+
     def _formula_words(
         self,
         tokens: list[Token],
@@ -2679,19 +2700,7 @@ class Restorer:
         out: dict[int, str] = {}
         for i, word in zip(idx, spelled, strict=True):
             t = tokens[i]
-            # Case as printed (a title's capital, a heading's capitals); a word printed in
-            # small letters keeps the formula's capital ("Tự do"), not its capitals.
-            pattern = case_pattern(t.text)
-            if strip_marks(t.text[:1]).lower() != strip_marks(word[:1]).lower():
-                # A repaired first letter says nothing of case: the formula's, or capitals
-                # among capitals.
-                pattern = "upper" if self._caps_context(tokens, i) else case_pattern(word)
-            elif pattern == "title" and word.isupper() and len(word) > 1:
-                pattern = "upper"  # (a heading's word OCR half-lowered)
-            if not self.config.case_output:  # (case as the reading has it)
-                word = apply_case(word.lower(), case_pattern(words[i]))
-            elif pattern != "lower" or word.isupper() and len(word) > 1:
-                word = apply_case(word.lower(), pattern)
+            word = self._formula_case(tokens, words, i, word)
             if word == words[i]:
                 continue
             # (Capitals left as printed may be the formula's word a font dropped the vowels of,
