@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Order: the cheap ones first, so a broken expensive one still leaves figures behind.
 ORDER = [
     "restore",
+    "parent",
     "ocr_postcorrect",
     "real_layers",
     "extract",
