@@ -18,6 +18,8 @@ writes into ``<corpus>/.build/``:
 - ``lines.tsv``: the short lines without numbers the corpus repeats (the state's motto, a
   signer's block), by their accent-free words, with the spelling most of them have: a damaged
   line near one of them takes that spelling (formulas.py).
+- ``passages.txt``: the user's own documents (``plans corpus add``), whose word windows a damaged
+  line that copies them is matched against (formulas.Passages).
 - ``lm_*.npy``: an interpolated Kneser-Ney trigram model over the lowercase syllables (see lm.py).
 - ``span_*.npy``: the token stream as accent-free key ids and a sorted hash index of its n-grams,
   so a damaged passage can be found in the corpus and its spelling taken (see spans.py).
@@ -55,7 +57,7 @@ from pipeline.errors import InputFileError, MissingDependencyError
 log = logging.getLogger(__name__)
 
 # Bump when the build output changes meaning, so old caches are rebuilt.
-BUILD_VERSION = "17"
+BUILD_VERSION = "18"
 BOS, UNK, NUM = 0, 1, 2
 MARKERS = ("<s>", "<unk>", "<num>")
 # A word of the language model: letters only; numbers become <num>; sentence punctuation a boundary.
@@ -276,6 +278,7 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
     listed: set[str] = set()
     symbols: dict[str, int] = {}
     lines = LineCounts()
+    passages: list[str] = []  # the user's own documents (formulas.Passages)
     for kind, source, text in _iter_chunks(corpus_dir):
         if kind == "words":
             for w in text.split():
@@ -285,6 +288,8 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
             if len(m) >= SYMBOL_MIN_LENGTH:
                 symbols[m] = symbols.get(m, 0) + 1
         lines.add(text, normalize_text)
+        if source == "user":
+            passages.append(normalize_text(text))
         ids_part, flags_part = _tokenize_chunk(text, raw_ids, raw_counts)
         if source in config.register_sources:
             plans.append(len(streams))
@@ -371,6 +376,9 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
 
     # 5. The short lines the corpus repeats (formulas.py).
     n_lines = lines.write(tmp / "lines.tsv")
+    write_atomic(
+        tmp / "passages.txt", "".join(t if t.endswith("\n") else t + "\n" for t in passages)
+    )
     del lines
 
     # 6. Language model and span index.

@@ -27,6 +27,7 @@ from diacritics.orthography import strip_marks
 # to the next), seen this many times at least.
 MIN_WORDS, MAX_WORDS, MIN_COUNT = 2, 12, 3
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_PASSAGE_WORD_RE = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")
 # A list item's number or letter before its text ("IV. TỔ CHỨC THỰC HIỆN", "a) Có tổ chức"):
 # it changes from one document to the next, the text after it is the formula.
 _ENUMERATOR_RE = re.compile(r"\s*(?:[IVXLC]+|[^\W\d_])[.)]\s")
@@ -97,3 +98,44 @@ class Formulas:
             return None
         hit = process.extractOne(line_key(words), keys, scorer=fuzz.ratio, score_cutoff=cutoff)
         return None if hit is None else spells[hit[2]].split(" ")
+
+
+class Passages:
+    """The user's own documents (``plans corpus add``: a parent plan) as one stream of words,
+    for lines that copy them: a damaged line of the child plan is a window of the parent's
+    words, wherever the two documents break their lines (``passages.txt`` of the build: one
+    source line per line). Windows are found by the accent-free word pairs they share with
+    the line, then compared whole (fuzzy ratio of the accent-free words)."""
+
+    def __init__(self, path: Path):
+        self.words: list[str] = []
+        self.keys: list[str] = []
+        if path.exists():
+            for row in path.read_text(encoding="utf-8").splitlines():
+                # Words as the restorer's tokens are, a symbol's part whole ("UBTVQH15"); no
+                # numbers (a damaged line's numbers are left out of its match).
+                for w in _PASSAGE_WORD_RE.findall(row):
+                    self.words.append(w)
+                    self.keys.append(strip_marks(w).lower())
+        self._pairs: dict[tuple[str, str], list[int]] = {}
+        for k in range(len(self.keys) - 1):
+            self._pairs.setdefault((self.keys[k], self.keys[k + 1]), []).append(k)
+
+    def match(self, words: list[str], cutoff: float, tries: int = 5) -> list[str] | None:
+        """The words of the window of as many words as ``words`` nearest to them (accent-free
+        fuzzy ratio ``cutoff`` or more) among the ``tries`` windows sharing the most word pairs
+        with them; None if none is near enough."""
+        n = len(words)
+        keys = [strip_marks(w).lower() for w in words]
+        votes: Counter[int] = Counter()
+        for j in range(n - 1):
+            for at in self._pairs.get((keys[j], keys[j + 1]), ()):
+                if 0 <= at - j <= len(self.keys) - n:
+                    votes[at - j] += 1
+        query = " ".join(keys)
+        best, best_score = None, cutoff
+        for start, _v in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:tries]:
+            score = fuzz.ratio(query, " ".join(self.keys[start : start + n]))
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = start, score
+        return None if best is None else self.words[best : best + n]

@@ -6,6 +6,7 @@ import json
 import lzma
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -350,3 +351,30 @@ def test_build_counts_the_short_lines_the_corpus_repeats(tmp_path: Path) -> None
     assert table["to chuc thuc hien"] == ["TỔ CHỨC THỰC HIỆN", "3"]
     assert "noi nhan" not in table  # (twice only)
     assert not any(k.startswith("so kh") for k in table)  # (a number in it)
+
+
+def test_a_line_that_copies_the_users_parent_plan_is_read_from_it(
+    tiny: Path, tmp_path: Path
+) -> None:
+    """A child plan copies its parent's sentence but breaks its lines elsewhere; OCR left no
+    five accent-free words in a row of "MFFQ"'s line for the corpus passages to anchor on. The
+    line is a window of the parent's words (diacritics/formulas.Passages), read whole."""
+    parent = (
+        "Ban Thường trực Ủy ban MTTQ Việt Nam xã chủ động đề nghị và thống nhất với cơ quan, "
+        "tổ chức\ndanh sách sơ bộ những người ứng cử đại biểu Quốc hội trên địa bàn.\n"
+    )
+    f = tmp_path / "parent.txt"
+    f.write_text(parent, encoding="utf-8")
+    add_documents([f], tiny)
+    build(tiny, TINY)
+    assert "MTTQ Việt Nam" in (build_dir(tiny) / "passages.txt").read_text(encoding="utf-8")
+    damaged = "Ban Fhuone truc UV ban MFFQ Viét Nam xaà chu dong dé nghi va thong\nnhat voi co quan"
+    r = restore(damaged, corpus_dir=tiny)
+    assert (
+        r.text.split("\n")[0] == "Ban Thường trực Ủy ban MTTQ Việt Nam xã chủ động đề nghị và thống"
+    )
+    mttq = next(c for c in r.changes if c.before == "MFFQ")
+    assert (mttq.after, mttq.source.value) == ("MTTQ", "corpus")
+    r0 = load_restorer(tiny)
+    off = r0.with_config(replace(r0.config, passage_min_words=1000)).restore(damaged)
+    assert "MFFQ" in off.text
