@@ -287,7 +287,7 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
         for m in _SYMBOL_RE.findall(text):
             if len(m) >= SYMBOL_MIN_LENGTH:
                 symbols[m] = symbols.get(m, 0) + 1
-        lines.add(text, normalize_text)
+        lines.add(text)
         if source == "user":
             passages.append(normalize_text(text))
         ids_part, flags_part = _tokenize_chunk(text, raw_ids, raw_counts)
@@ -375,7 +375,7 @@ def _build_locked(corpus_dir: Path, config: CorpusConfig, force: bool) -> dict[s
                 out_f.write(f"{w}\t{spelled[w]}\n")
 
     # 5. The short lines the corpus repeats (formulas.py).
-    n_lines = lines.write(tmp / "lines.tsv")
+    n_lines = lines.write(tmp / "lines.tsv", normalize_text)
     write_atomic(
         tmp / "passages.txt", "".join(t if t.endswith("\n") else t + "\n" for t in passages)
     )

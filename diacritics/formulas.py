@@ -27,6 +27,7 @@ from diacritics.orthography import strip_marks
 # to the next), seen this many times at least.
 MIN_WORDS, MAX_WORDS, MIN_COUNT = 2, 12, 3
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_DIGIT_RE = re.compile(r"\d")
 _PASSAGE_WORD_RE = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")
 # A list item's number or letter before its text ("IV. TỔ CHỨC THỰC HIỆN", "a) Có tổ chức"):
 # it changes from one document to the next, the text after it is the formula.
@@ -42,28 +43,35 @@ class LineCounts:
     """The corpus's short lines by key, counted while the build reads the corpus."""
 
     def __init__(self) -> None:
+        # key -> spelling as the corpus writes it -> count (normalized when written: most
+        # short lines are seen once and never kept).
         self.spellings: dict[str, Counter[str]] = {}
 
-    def add(self, text: str, normalize: Callable[[str], str]) -> None:
+    def add(self, text: str) -> None:
+        # (Over every line of the corpus: regular expressions first, Python loops over letters
+        # only for the short lines; "²" is a digit to isdigit, not to \d.)
         for line in text.split("\n"):
-            if any(c.isdigit() for c in line):
+            if _DIGIT_RE.search(line):
                 continue
             m = _ENUMERATOR_RE.match(line)
-            words = _WORD_RE.findall(line[m.end() :] if m else line)
-            if not MIN_WORDS <= len(words) <= MAX_WORDS:
+            words = _WORD_RE.findall(line, m.end() if m else 0)
+            if not MIN_WORDS <= len(words) <= MAX_WORDS or any(c.isdigit() for c in line):
                 continue
-            spelled = normalize(" ".join(words))
-            self.spellings.setdefault(line_key(words), Counter())[spelled] += 1
+            self.spellings.setdefault(line_key(words), Counter())[" ".join(words)] += 1
 
-    def write(self, path: Path) -> int:
-        """Write the lines seen MIN_COUNT times or more (sorted, so builds are reproducible);
-        returns how many."""
+    def write(self, path: Path, normalize: Callable[[str], str]) -> int:
+        """Write the lines seen MIN_COUNT times or more (sorted, so builds are reproducible),
+        each with the spelling most of them share once ``normalize``d (NFC, one tone
+        placement); returns how many."""
         rows = []
         for key, forms in self.spellings.items():
             n = sum(forms.values())
             if n >= MIN_COUNT:
+                merged: Counter[str] = Counter()
+                for form, k in forms.items():
+                    merged[normalize(form)] += k
                 # The spelling most of them share; on a tie, the first in sorted order.
-                best = min(forms.items(), key=lambda f: (-f[1], f[0]))[0]
+                best = min(merged.items(), key=lambda f: (-f[1], f[0]))[0]
                 rows.append((key, best, n))
         rows.sort()
         with open(path, "w", encoding="utf-8") as f:
@@ -126,16 +134,15 @@ class Passages:
         fuzzy ratio ``cutoff`` or more) among the ``tries`` windows sharing the most word pairs
         with them; None if none is near enough."""
         n = len(words)
-        keys = [strip_marks(w).lower() for w in words]
+        query = line_key(words)
+        keys = query.split(" ")
         votes: Counter[int] = Counter()
         for j in range(n - 1):
             for at in self._pairs.get((keys[j], keys[j + 1]), ()):
                 if 0 <= at - j <= len(self.keys) - n:
                     votes[at - j] += 1
-        query = " ".join(keys)
-        best, best_score = None, cutoff
-        for start, _v in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:tries]:
-            score = fuzz.ratio(query, " ".join(self.keys[start : start + n]))
-            if score >= best_score and (best is None or score > best_score):
-                best, best_score = start, score
-        return None if best is None else self.words[best : best + n]
+        starts = [s for s, _v in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:tries]]
+        windows = [" ".join(self.keys[s : s + n]) for s in starts]
+        # (The first of the nearest, as extractOne keeps it.)
+        hit = process.extractOne(query, windows, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return None if hit is None else self.words[starts[hit[2]] : starts[hit[2]] + n]
